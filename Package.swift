@@ -1,0 +1,61 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Crosswalk: a self-hosted runtime that keeps CRM, ERP and field-sales apps in step.
+///
+/// Products:
+/// - `crosswalk`, the host executable;
+/// - one `.dynamic` library per connector plugin (`libCrosswalk<Name>.so`), loaded by `dlopen`;
+/// - `CrosswalkExampleC`, the plain-C example connector from `sdk/examples`.
+let package = Package(
+    name: "crosswalk",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "crosswalk", targets: ["crosswalk"]),
+        .library(name: "CrosswalkMemory", type: .dynamic, targets: ["MemoryConnector"]),
+        .library(name: "CrosswalkHTTPProbe", type: .dynamic, targets: ["HTTPProbeConnector"]),
+        .library(name: "CrosswalkExampleC", type: .dynamic, targets: ["ExampleCConnector"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "5.0.1"),
+    ],
+    targets: [
+        // The C ABI: sdk/include/crosswalk.h is the contract every plugin builds against.
+        .target(name: "CrosswalkABI", path: "sdk", sources: ["c"], publicHeadersPath: "include"),
+        // The Swift kit for connector authors: implement `Connector`, export with one line.
+        .target(name: "CrosswalkPluginKit", dependencies: ["CrosswalkABI"], path: "sdk/swift/CrosswalkPluginKit"),
+        // The plain-C example connector, also built by the tests with `cc -shared -fPIC`.
+        .target(name: "ExampleCConnector", dependencies: ["CrosswalkABI"], path: "sdk/examples/c-connector",
+                exclude: ["README.md"], publicHeadersPath: "."),
+
+        .target(name: "CrosswalkCore"),
+        .target(name: "CrosswalkConfig", dependencies: ["CrosswalkCore", .product(name: "Yams", package: "Yams")]),
+        .target(name: "CrosswalkPlugins", dependencies: [
+            "CrosswalkABI", "CrosswalkCore",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "crosswalk", dependencies: [
+            "CrosswalkCore", "CrosswalkConfig", "CrosswalkPlugins",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        // Test connectors (the five real connectors are their own issue).
+        .target(name: "MemoryConnector", dependencies: ["CrosswalkPluginKit"], path: "Plugins/Memory"),
+        .target(name: "HTTPProbeConnector", dependencies: ["CrosswalkPluginKit"], path: "Plugins/HTTPProbe"),
+
+        .testTarget(name: "CrosswalkConfigTests", dependencies: ["CrosswalkConfig", "CrosswalkCore"]),
+        .testTarget(name: "CrosswalkPluginsTests", dependencies: ["CrosswalkPlugins", "CrosswalkCore"],
+                    exclude: ["Fixtures"]),
+    ]
+)
+
+let cTargets: Set<String> = ["CrosswalkABI", "ExampleCConnector"]
+for target in package.targets where !cTargets.contains(target.name) {
+    var settings = target.swiftSettings ?? []
+    settings.append(.enableUpcomingFeature("ExistentialAny"))
+    settings.append(.enableUpcomingFeature("MemberImportVisibility"))
+    target.swiftSettings = settings
+}

@@ -1,0 +1,138 @@
+import Foundation
+
+/// A Crosswalk deployment, as read from `crosswalk.yaml`: which plugins to load, where state
+/// lives, how the vault gets its key, and the named connections and flows.
+///
+/// All paths are absolute: relative paths in the file are resolved against the file's folder.
+public struct DeploymentConfig: Sendable, Equatable {
+    /// The only format version this build reads.
+    public static let currentVersion = 1
+
+    public var version: Int
+    public var plugins: PluginsConfig
+    public var store: StoreConfig
+    public var vault: VaultConfig
+    /// Where the local emulators run; `nil` when the file has no `sandbox:` section.
+    public var sandbox: SandboxConfig?
+    /// Connections by name.
+    public var connections: [String: ConnectionConfig]
+    /// Flows by name, kept raw until the flow format is defined.
+    public var flows: [String: FlowConfig]
+
+    public init(version: Int = DeploymentConfig.currentVersion, plugins: PluginsConfig, store: StoreConfig,
+                vault: VaultConfig = .default, sandbox: SandboxConfig? = nil,
+                connections: [String: ConnectionConfig] = [:], flows: [String: FlowConfig] = [:]) {
+        self.version = version
+        self.plugins = plugins
+        self.store = store
+        self.vault = vault
+        self.sandbox = sandbox
+        self.connections = connections
+        self.flows = flows
+    }
+
+    /// The configuration used when no file is given: plugins from `<base>/plugins` (none enabled),
+    /// SQLite at `<base>/crosswalk.db`, vault key from `CROSSWALK_VAULT_KEY`, no connections.
+    public static func `default`(baseDirectory: String) -> DeploymentConfig {
+        DeploymentConfig(plugins: PluginsConfig(paths: [resolve("./plugins", against: baseDirectory)]),
+                         store: .sqlite(path: resolve("./crosswalk.db", against: baseDirectory)))
+    }
+
+    /// The folders to scan for plugins: `plugins.paths`, then each folder of `CROSSWALK_PLUGIN_PATH`
+    /// (colon-separated; relative entries resolve against the current directory), without repeats.
+    public func pluginSearchPaths(environment: [String: String] = ProcessInfo.processInfo.environment) -> [String] {
+        let cwd = FileManager.default.currentDirectoryPath
+        let extra = (environment["CROSSWALK_PLUGIN_PATH"] ?? "").split(separator: ":").map {
+            resolve(String($0), against: cwd)
+        }
+        var seen = Set<String>()
+        return (plugins.paths + extra).filter { seen.insert($0).inserted }
+    }
+}
+
+/// Where plugins are found and which of them are instantiated.
+public struct PluginsConfig: Sendable, Equatable {
+    /// Folders scanned for `*.so`, absolute.
+    public var paths: [String]
+    /// Plugin ids to instantiate; other plugins found are loaded and listed but not enabled.
+    public var enabled: [String]
+
+    public init(paths: [String], enabled: [String] = []) {
+        self.paths = paths
+        self.enabled = enabled
+    }
+}
+
+/// Where Crosswalk keeps its state.
+public enum StoreConfig: Sendable, Equatable, CustomStringConvertible {
+    /// A SQLite database file (absolute path).
+    case sqlite(path: String)
+    /// A PostgreSQL server. The URL may hold a password: never log it, use ``description``.
+    case postgres(url: URL)
+
+    /// A description with any password in the URL replaced by `***`.
+    public var description: String {
+        switch self {
+        case .sqlite(let path): return "sqlite:\(path)"
+        case .postgres(let url):
+            guard var parts = URLComponents(url: url, resolvingAgainstBaseURL: false) else { return "postgres:***" }
+            if parts.password != nil { parts.password = "***" }
+            return "postgres:\(parts.string ?? "***")"
+        }
+    }
+}
+
+/// Where the vault's master key comes from. The vault itself checks the key file's mode.
+public enum VaultConfig: Sendable, Equatable {
+    /// The name of an environment variable holding the key.
+    case keyEnvironment(String)
+    /// The absolute path of a file holding the key (must be mode 0600).
+    case keyFile(String)
+
+    /// `CROSSWALK_VAULT_KEY`.
+    public static let `default` = VaultConfig.keyEnvironment("CROSSWALK_VAULT_KEY")
+}
+
+/// Where the local emulators listen.
+public struct SandboxConfig: Sendable, Equatable {
+    public static let defaultPort = 8400
+    public var port: Int
+
+    public init(port: Int = SandboxConfig.defaultPort) { self.port = port }
+}
+
+/// A named connection to one app through one connector plugin.
+public struct ConnectionConfig: Sendable, Equatable {
+    /// `[a-z0-9][a-z0-9_-]*`.
+    public var name: String
+    /// The plugin id, e.g. `com.salesforce`. Whether it is enabled is the loader's concern.
+    public var connector: String
+    /// Free-form settings handed to the plugin as JSON; always an object.
+    public var settings: ConfigValue
+    /// The vault entry holding this connection's secrets; defaults to the connection name.
+    public var credentials: String
+
+    public init(name: String, connector: String, settings: ConfigValue = [:], credentials: String? = nil) {
+        self.name = name
+        self.connector = connector
+        self.settings = settings
+        self.credentials = credentials ?? name
+    }
+}
+
+/// A named flow, kept as raw values until the flow format is defined.
+public struct FlowConfig: Sendable, Equatable {
+    public var name: String
+    public var fields: [String: ConfigValue]
+
+    public init(name: String, fields: [String: ConfigValue]) {
+        self.name = name
+        self.fields = fields
+    }
+}
+
+/// `path` made absolute against `base` and cleaned of `.` and `..` (lexically, no symlinks followed).
+func resolve(_ path: String, against base: String) -> String {
+    let url = path.hasPrefix("/") ? URL(fileURLWithPath: path) : URL(fileURLWithPath: base).appendingPathComponent(path)
+    return url.standardized.path
+}

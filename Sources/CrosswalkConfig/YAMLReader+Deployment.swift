@@ -1,0 +1,110 @@
+import Foundation
+
+/// The `crosswalk.yaml` schema, read section by section over ``YAMLReader``.
+extension YAMLReader {
+    /// The deployment in `root`, or `nil` if any issue was reported. Section readers return
+    /// placeholders after reporting an issue, so only a clean read yields a config.
+    mutating func deployment(_ root: Located, baseDirectory: String) -> DeploymentConfig? {
+        let sections = ["version", "plugins", "store", "vault", "sandbox", "connections", "flows"]
+        guard let top = fields(root, allowed: sections, required: ["version"]) else { return nil }
+        if let node = top["version"], let version = int(node), version != DeploymentConfig.currentVersion {
+            report(node.line, node.path,
+                   "unsupported version \(version) (this Crosswalk reads version \(DeploymentConfig.currentVersion))")
+        }
+        let defaults = DeploymentConfig.default(baseDirectory: baseDirectory)
+        let config = DeploymentConfig(
+            plugins: present(top["plugins"]).map { plugins($0, baseDirectory: baseDirectory) } ?? defaults.plugins,
+            store: present(top["store"]).map { store($0, baseDirectory: baseDirectory) } ?? defaults.store,
+            vault: present(top["vault"]).map { vault($0, baseDirectory: baseDirectory) } ?? defaults.vault,
+            sandbox: present(top["sandbox"]).map { sandbox($0) },
+            connections: present(top["connections"])
+                .map { named($0, kind: "connection") { $0.connection($1, name: $2) } } ?? [:],
+            flows: present(top["flows"]).map { named($0, kind: "flow") { $0.flow($1, name: $2) } } ?? [:])
+        return issues.isEmpty ? config : nil
+    }
+
+    /// `value` unless it is absent or an explicit null (`plugins:` with nothing after it).
+    private func present(_ value: Located?) -> Located? {
+        value.flatMap { $0.isNull ? nil : $0 }
+    }
+
+    private mutating func plugins(_ value: Located, baseDirectory: String) -> PluginsConfig {
+        let fields = fields(value, allowed: ["paths", "enabled"]) ?? [:]
+        let paths = fields["paths"].map { (strings($0) ?? []).map { resolve($0, against: baseDirectory) } }
+        return PluginsConfig(paths: paths ?? DeploymentConfig.default(baseDirectory: baseDirectory).plugins.paths,
+                             enabled: fields["enabled"].flatMap { strings($0) } ?? [])
+    }
+
+    private mutating func store(_ value: Located, baseDirectory: String) -> StoreConfig {
+        guard let fields = fields(value, allowed: ["sqlite", "postgres"]) else { return .sqlite(path: "") }
+        switch (fields["sqlite"], fields["postgres"]) {
+        case (let sqlite?, nil):
+            return .sqlite(path: resolve(string(sqlite) ?? "", against: baseDirectory))
+        case (nil, let postgres?):
+            if let text = string(postgres) {
+                if let url = URL(string: text), ["postgres", "postgresql"].contains(url.scheme), url.host != nil {
+                    return .postgres(url: url)
+                }
+                report(postgres.line, postgres.path, "expected a URL like postgres://user@host:5432/crosswalk")
+            }
+        case (.some, .some):
+            report(value.line, value.path, "set exactly one of 'sqlite' or 'postgres', not both")
+        case (nil, nil):
+            report(value.line, value.path, "set one of 'sqlite' (a file path) or 'postgres' (a URL)")
+        }
+        return .sqlite(path: "")
+    }
+
+    private mutating func vault(_ value: Located, baseDirectory: String) -> VaultConfig {
+        guard let fields = fields(value, allowed: ["key_env", "key_file"]) else { return .default }
+        switch (fields["key_env"], fields["key_file"]) {
+        case (let name?, nil):
+            return .keyEnvironment(string(name) ?? "")
+        case (nil, let file?):
+            return .keyFile(resolve(string(file) ?? "", against: baseDirectory))
+        case (.some, .some):
+            report(value.line, value.path, "set exactly one of 'key_env' or 'key_file', not both")
+        case (nil, nil):
+            report(value.line, value.path, "set one of 'key_env' (an environment variable) or 'key_file' (a path)")
+        }
+        return .default
+    }
+
+    private mutating func sandbox(_ value: Located) -> SandboxConfig {
+        let fields = fields(value, allowed: ["port"]) ?? [:]
+        guard let node = fields["port"], let port = int(node) else { return SandboxConfig() }
+        if !(1...65535).contains(port) { report(node.line, node.path, "port must be between 1 and 65535") }
+        return SandboxConfig(port: port)
+    }
+
+    private mutating func connection(_ value: Located, name: String) -> ConnectionConfig {
+        let fields = fields(value, allowed: ["connector", "settings", "credentials"], required: ["connector"]) ?? [:]
+        return ConnectionConfig(name: name, connector: fields["connector"].flatMap { string($0) } ?? "",
+                                settings: .object(present(fields["settings"]).flatMap { object($0) } ?? [:]),
+                                credentials: fields["credentials"].flatMap { string($0) })
+    }
+
+    private mutating func flow(_ value: Located, name: String) -> FlowConfig {
+        FlowConfig(name: name, fields: object(value) ?? [:])
+    }
+
+    /// A mapping of `[a-z0-9][a-z0-9_-]*` names to entries read by `read`.
+    private mutating func named<T>(_ value: Located, kind: String,
+                                   read: (inout YAMLReader, Located, String) -> T) -> [String: T] {
+        var result: [String: T] = [:]
+        for (name, entry) in entries(value) ?? [] {
+            if !Self.isValidName(name) {
+                report(entry.line, entry.path,
+                       "invalid \(kind) name (use lowercase letters, digits, '-' and '_', starting with a letter or digit)")
+            }
+            result[name] = read(&self, entry, name)
+        }
+        return result
+    }
+
+    static func isValidName(_ name: String) -> Bool {
+        let start: ClosedRange<Character> = "a"..."z", digits: ClosedRange<Character> = "0"..."9"
+        guard let first = name.first, start.contains(first) || digits.contains(first) else { return false }
+        return name.allSatisfy { start.contains($0) || digits.contains($0) || $0 == "-" || $0 == "_" }
+    }
+}

@@ -1,0 +1,127 @@
+@preconcurrency import CrosswalkABI
+import CrosswalkCore
+import Foundation
+
+/// Status codes of the ABI and the error codes of the rest of the host, both ways.
+enum ABIStatus {
+    static let table: [(crosswalk_status, CrosswalkError.Code)] = [
+        (CROSSWALK_E_INVALID_ARGUMENT, .invalidArgument), (CROSSWALK_E_NOT_FOUND, .notFound), (CROSSWALK_E_AUTH, .auth),
+        (CROSSWALK_E_UNSUPPORTED, .unsupported), (CROSSWALK_E_CONFLICT, .conflict), (CROSSWALK_E_INTERNAL, .internalError),
+        (CROSSWALK_E_RATE_LIMITED, .rateLimited), (CROSSWALK_E_TIMEOUT, .timeout), (CROSSWALK_E_UNAVAILABLE, .unavailable),
+    ]
+
+    /// The error code for a status; unknown statuses are internal errors.
+    static func code(for status: crosswalk_status) -> CrosswalkError.Code {
+        table.first { $0.0 == status }?.1 ?? .internalError
+    }
+
+    /// The status for an error code; codes the ABI does not name map to their nearest kind.
+    static func status(for code: CrosswalkError.Code) -> crosswalk_status {
+        if let s = table.first(where: { $0.1 == code })?.0 { return s }
+        switch code {
+        case .config: return CROSSWALK_E_INVALID_ARGUMENT
+        case .vault: return CROSSWALK_E_AUTH
+        case .transport: return CROSSWALK_E_UNAVAILABLE
+        default: return CROSSWALK_E_INTERNAL
+        }
+    }
+}
+
+/// Buffers the host hands to plugins: malloc'd copies with a release that frees them.
+enum ABIBuffers {
+    static func give(_ data: Data, to out: UnsafeMutablePointer<crosswalk_buffer_v1>?) {
+        guard let out, Int(out.pointee.struct_size) >= MemoryLayout<crosswalk_buffer_v1>.size else { return }
+        let memory = malloc(max(data.count, 1))!
+        data.withUnsafeBytes { if let b = $0.baseAddress { memcpy(memory, b, data.count) } }
+        out.pointee.data = UnsafePointer(memory.assumingMemoryBound(to: CChar.self))
+        out.pointee.len = data.count
+        out.pointee.release = { b in
+            guard let b else { return }
+            free(UnsafeMutableRawPointer(mutating: b.pointee.data))
+            b.pointee.data = nil
+            b.pointee.len = 0
+        }
+    }
+
+    static func giveError(_ error: CrosswalkError, to out: UnsafeMutablePointer<crosswalk_buffer_v1>?) {
+        var o: [String: Any] = ["version": 1, "code": error.code.rawValue, "message": error.message]
+        if let ms = error.retryAfterMilliseconds { o["retry_after_ms"] = ms }
+        give((try? JSONSerialization.data(withJSONObject: o, options: [.sortedKeys])) ?? Data(), to: out)
+    }
+
+    /// Copies what a plugin put in `buffer`, then calls the plugin's release.
+    static func take(_ buffer: inout crosswalk_buffer_v1) -> Data {
+        defer { if buffer.release != nil { buffer.release?(&buffer) } }
+        guard let p = buffer.data, buffer.len > 0 else { return Data() }
+        return Data(bytes: p, count: buffer.len)
+    }
+
+    static func empty() -> crosswalk_buffer_v1 {
+        var b = crosswalk_buffer_v1()
+        b.struct_size = UInt32(MemoryLayout<crosswalk_buffer_v1>.size)
+        return b
+    }
+}
+
+/// HTTP requests and responses across the boundary.
+enum ABIHTTP {
+    static func request(from p: UnsafePointer<crosswalk_http_request_v1>) throws -> HTTPRequest {
+        let r = p.pointee
+        guard Int(r.struct_size) >= MemoryLayout<crosswalk_http_request_v1>.offset(of: \.timeout_ms)! else {
+            throw CrosswalkError(.invalidArgument, "http request struct too small (\(r.struct_size) bytes)")
+        }
+        guard let m = r.method, let u = r.url else { throw CrosswalkError(.invalidArgument, "http request needs a method and a url") }
+        var headers = HTTPFields()
+        for i in 0..<r.header_count {
+            if let n = r.headers[i].name, let v = r.headers[i].value { headers.append(String(cString: n), String(cString: v)) }
+        }
+        let body = r.body.map { Data(bytes: $0, count: r.body_len) } ?? Data()
+        let idempotent = CROSSWALK_HAS_FIELD_flags(p) && (r.flags & UInt32(CROSSWALK_HTTP_IDEMPOTENT)) != 0
+        if idempotent { headers["X-Crosswalk-Idempotent"] = "1" }
+        return HTTPRequest(method: String(cString: m).uppercased(), url: String(cString: u), headers: headers, body: body,
+                           timeoutMilliseconds: r.timeout_ms == 0 ? nil : Int(r.timeout_ms))
+    }
+
+    private static func CROSSWALK_HAS_FIELD_flags(_ p: UnsafePointer<crosswalk_http_request_v1>) -> Bool {
+        Int(p.pointee.struct_size) >= MemoryLayout<crosswalk_http_request_v1>.offset(of: \.flags)! + 4
+    }
+
+    /// Storage for one response handed to a plugin: freed by the response's `release`.
+    final class ResponseStorage {
+        var strings: [UnsafeMutablePointer<CChar>] = []
+        var headers: UnsafeMutablePointer<crosswalk_header_v1>?
+        var body: UnsafeMutableRawPointer?
+        deinit {
+            strings.forEach { free($0) }
+            headers?.deallocate()
+            free(body)
+        }
+    }
+
+    static func fill(_ out: UnsafeMutablePointer<crosswalk_http_response_v1>, from r: HTTPResponse) {
+        let storage = ResponseStorage()
+        let pairs = Array(r.headers)
+        let headers = UnsafeMutablePointer<crosswalk_header_v1>.allocate(capacity: max(pairs.count, 1))
+        for (i, h) in pairs.enumerated() {
+            let n = strdup(h.name.lowercased())!, v = strdup(h.value)!
+            storage.strings += [n, v]
+            headers[i] = crosswalk_header_v1(name: n, value: v)
+        }
+        storage.headers = headers
+        let body = malloc(max(r.body.count, 1))!
+        r.body.withUnsafeBytes { if let b = $0.baseAddress { memcpy(body, b, r.body.count) } }
+        storage.body = body
+        out.pointee.status = Int32(r.status)
+        out.pointee.headers = UnsafePointer(headers)
+        out.pointee.header_count = pairs.count
+        out.pointee.body = UnsafePointer(body.assumingMemoryBound(to: UInt8.self))
+        out.pointee.body_len = r.body.count
+        out.pointee.release_ctx = Unmanaged.passRetained(storage).toOpaque()
+        out.pointee.release = { resp in
+            guard let resp, let ctx = resp.pointee.release_ctx else { return }
+            Unmanaged<ResponseStorage>.fromOpaque(ctx).release()
+            resp.pointee.release_ctx = nil
+            resp.pointee.release = nil
+        }
+    }
+}

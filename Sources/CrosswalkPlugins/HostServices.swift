@@ -1,0 +1,48 @@
+import CrosswalkCore
+import Foundation
+import Logging
+
+/// What the host offers one plugin instance: everything that is the same for every app.
+///
+/// The plugin reaches these through `crosswalk_host_v1`; this struct of closures is the safe
+/// Swift side. Closures are called on the instance's plugin thread and may block it.
+public struct HostServices: Sendable {
+    /// Sends a request for the instance's connection: resolve against the base URL, authenticate,
+    /// retry, rate-limit. `nil` means the instance has no connection (HTTP is refused).
+    public var http: (@Sendable (HTTPRequest) async throws -> HTTPResponse)?
+    /// The connection's private key-value state (`crosswalk.state/1`).
+    public var state: (any PluginStateStore)?
+    /// Id lookups through the host's ID map (`crosswalk.idmap/1`): request JSON to result JSON.
+    public var idmap: (@Sendable (Data) async throws -> Data)?
+
+    public init(http: (@Sendable (HTTPRequest) async throws -> HTTPResponse)? = nil,
+                state: (any PluginStateStore)? = nil,
+                idmap: (@Sendable (Data) async throws -> Data)? = nil) {
+        self.http = http
+        self.state = state
+        self.idmap = idmap
+    }
+}
+
+/// Durable key-value state for one plugin instance.
+public protocol PluginStateStore: Sendable {
+    func get(_ key: String) async throws -> Data?
+    func put(_ key: String, _ value: Data) async throws
+    func remove(_ key: String) async throws
+}
+
+/// Runs async host work from a plugin thread, which we own and may block.
+func blocking<T: Sendable>(_ operation: @escaping @Sendable () async throws -> T) -> Result<T, any Error> {
+    let box = ResultBox<T>()
+    let done = DispatchSemaphore(value: 0)
+    Task {
+        do { box.result = .success(try await operation()) } catch { box.result = .failure(error) }
+        done.signal()
+    }
+    done.wait()
+    return box.result!
+}
+
+private final class ResultBox<T>: @unchecked Sendable {
+    var result: Result<T, any Error>?
+}
