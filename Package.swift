@@ -47,7 +47,9 @@ let package = Package(
         .target(name: "HTTPProbeConnector", dependencies: ["CrosswalkPluginKit"], path: "Plugins/HTTPProbe"),
 
         .testTarget(name: "CrosswalkConfigTests", dependencies: ["CrosswalkConfig", "CrosswalkCore"]),
-        .testTarget(name: "CrosswalkPluginsTests", dependencies: ["CrosswalkPlugins", "CrosswalkCore"],
+        .testTarget(name: "CrosswalkPluginsTests", dependencies: [
+            "CrosswalkPlugins", "CrosswalkCore", .product(name: "Logging", package: "swift-log"),
+        ],
                     exclude: ["Fixtures"]),
     ]
 )

@@ -5,7 +5,8 @@ import Foundation
 /// A connector for any JSON REST endpoint, through the host's HTTP service: it never sees a
 /// credential, so tests use it to prove the host authenticates on a plugin's behalf.
 ///
-/// Settings: `{"base_url": "http://127.0.0.1:8402", "check_path": "/", "objects": {"Item": "/items"}}`.
+/// Settings: `{"base_url": "http://127.0.0.1:8402", "check_path": "/", "objects": {"Item": "/items"},
+/// "headers": {"X-Extra": "1"}}` (`headers` are sent with every request).
 /// `read` GETs the object's path and expects a JSON array of objects with an `id`, or an object
 /// with a `results` array (HubSpot style); `write` POSTs each record's fields to the same path.
 public final class HTTPProbeConnector: Connector {
@@ -19,21 +20,24 @@ public final class HTTPProbeConnector: Connector {
             "batch_limits": ["read": 100, "write": 10],
             "settings": [["name": "base_url", "type": "string", "required": true],
                          ["name": "check_path", "type": "string", "required": false],
-                         ["name": "objects", "type": "object", "required": false]],
+                         ["name": "objects", "type": "object", "required": false],
+                         ["name": "headers", "type": "object", "required": false]],
         ])
 
     private let host: ConnectorHost
     private let checkPath: String
     private let paths: [String: String]
+    private let headers: [String: String]
 
     public init(host: ConnectorHost, settings: JSONValue) throws {
         self.host = host
         checkPath = settings["check_path"]?.stringValue ?? "/"
         paths = (settings["objects"]?.objectValue ?? [:]).compactMapValues(\.stringValue)
+        headers = (settings["headers"]?.objectValue ?? [:]).compactMapValues(\.stringValue)
     }
 
     public func check() throws -> CheckResult {
-        let r = try host.http("GET", checkPath)
+        let r = try host.http("GET", checkPath, headers: headers)
         return CheckResult(ok: (200..<300).contains(r.status), message: "GET \(checkPath) answered HTTP \(r.status)")
     }
 
@@ -43,7 +47,7 @@ public final class HTTPProbeConnector: Connector {
 
     public func read(_ request: ReadRequest) throws -> ReadResult {
         guard let path = paths[request.object] else { throw ConnectorError(.notFound, "unknown object '\(request.object)'") }
-        let r = try host.http("GET", path)
+        let r = try host.http("GET", path, headers: headers)
         guard (200..<300).contains(r.status) else { throw failure(r, "GET \(path)") }
         let rows: [JSONValue]
         switch r.jsonValue {
@@ -63,7 +67,7 @@ public final class HTTPProbeConnector: Connector {
         guard let path = paths[request.object] else { throw ConnectorError(.notFound, "unknown object '\(request.object)'") }
         return WriteResult(results: try request.records.map { item in
             let body = try JSONEncoder().encode(JSONValue.object(item.fields))
-            let r = try host.http("POST", path, headers: ["Content-Type": "application/json"], body: body)
+            let r = try host.http("POST", path, headers: headers.merging(["Content-Type": "application/json"]) { $1 }, body: body)
             guard (200..<300).contains(r.status) else { return .failure(item.ref, failure(r, "POST \(path)")) }
             let id = r.jsonValue?["id"].flatMap { $0.stringValue ?? $0.intValue.map(String.init) } ?? ""
             return .success(item.ref, id: id, created: r.status == 201)

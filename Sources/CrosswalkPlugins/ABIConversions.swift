@@ -75,6 +75,8 @@ enum ABIHTTP {
         for i in 0..<r.header_count {
             if let n = r.headers[i].name, let v = r.headers[i].value { headers.append(String(cString: n), String(cString: v)) }
         }
+        // Credentials are the host's business: a plugin cannot choose them.
+        headers["Authorization"] = nil
         let body = r.body.map { Data(bytes: $0, count: r.body_len) } ?? Data()
         let idempotent = CROSSWALK_HAS_FIELD_flags(p) && (r.flags & UInt32(CROSSWALK_HTTP_IDEMPOTENT)) != 0
         if idempotent { headers["X-Crosswalk-Idempotent"] = "1" }

@@ -13,6 +13,10 @@ import Darwin
 public struct PluginRefusal: Sendable, Equatable, CustomStringConvertible {
     public var path: String
     public var reason: String
+    public init(path: String, reason: String) {
+        self.path = path
+        self.reason = reason
+    }
     public var description: String { "refused \(path): \(reason)" }
 }
 

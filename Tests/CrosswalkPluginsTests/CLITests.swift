@@ -1,0 +1,89 @@
+import CrosswalkCore
+import Foundation
+import Testing
+
+/// The built `crosswalk` executable, run as a user runs it.
+@Suite struct CLITests {
+    struct Run {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    func crosswalk(_ arguments: [String], environment: [String: String] = [:]) throws -> Run {
+        let process = Process()
+        process.executableURL = PluginTestKit.binFolder.appendingPathComponent("crosswalk")
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    @Test func pluginsListShowsBuiltPluginsAndRefusals() throws {
+        let dir = try PluginTestKit.temporaryFolder("cli")
+        try PluginTestKit.compileC(PluginTestKit.badSource, to: dir.appendingPathComponent("libold.so"), defines: ["ABI_MAJOR=0"])
+        let run = try crosswalk(["plugins", "list", "--json", "--plugin-path", dir.path])
+        #expect(run.status == 0)
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [[String: String]])
+        let ids = Set(rows.map { $0["id"] ?? "" })
+        #expect(ids.isSuperset(of: ["dev.crosswalk.memory", "dev.crosswalk.httpprobe", "dev.crosswalk.example.c"]))
+        let refused = try #require(rows.first { $0["path"] == dir.appendingPathComponent("libold.so").path })
+        #expect(refused["status"] == "refused: built for Crosswalk ABI 0.0, this host speaks ABI 1.0; rebuild it against this host's sdk/include/crosswalk.h")
+        #expect(run.stderr.contains("refused \(dir.path)/libold.so: built for Crosswalk ABI 0.0"))
+    }
+
+    @Test func pluginsListMarksEnabledFromConfig() throws {
+        let dir = try PluginTestKit.temporaryFolder("cli-config")
+        let config = dir.appendingPathComponent("crosswalk.yaml")
+        try Data("version: 1\nplugins:\n  enabled: [dev.crosswalk.memory]\n".utf8).write(to: config)
+        let run = try crosswalk(["plugins", "list", "--config", config.path])
+        #expect(run.status == 0)
+        let memoryLine = try #require(run.stdout.split(separator: "\n").first { $0.hasPrefix("dev.crosswalk.memory") })
+        #expect(memoryLine.split(separator: " ", omittingEmptySubsequences: true)[5] == "yes")
+        let probeLine = try #require(run.stdout.split(separator: "\n").first { $0.hasPrefix("dev.crosswalk.httpprobe") })
+        #expect(probeLine.split(separator: " ", omittingEmptySubsequences: true)[5] == "no")
+    }
+
+    @Test func inspectPrintsDescriptorWithoutEnabling() throws {
+        let run = try crosswalk(["plugins", "inspect", PluginTestKit.builtPlugin("CrosswalkMemory")])
+        #expect(run.status == 0)
+        #expect(run.stdout.contains("id:        dev.crosswalk.memory"))
+        #expect(run.stdout.contains("language:  Swift "))
+        #expect(run.stdout.contains("\"batch_limits\""))
+        let bad = try crosswalk(["plugins", "inspect", "/nonexistent/libx.so"])
+        #expect(bad.status != 0)
+        #expect(bad.stderr.contains("refused /nonexistent/libx.so: no such file"))
+    }
+
+    @Test func configCheckReportsFileLineAndKey() throws {
+        let dir = try PluginTestKit.temporaryFolder("cli-check")
+        let config = dir.appendingPathComponent("deploy.yaml")
+        try Data("version: 1\nplugins:\n  enabled: [dev.crosswalk.memory]\nconnections:\n  mem:\n    connecter: dev.crosswalk.memory\n".utf8).write(to: config)
+        let run = try crosswalk(["config", "check", config.path])
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("\(config.path):6: connections.mem.connecter: unknown key (did you mean 'connector'?)"))
+
+        try Data("version: 1\nplugins:\n  enabled: [dev.crosswalk.memory, com.example.absent]\nconnections:\n  mem:\n    connector: dev.crosswalk.memory\n".utf8).write(to: config)
+        let missing = try crosswalk(["config", "check", config.path])
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("plugins.enabled: no plugin with id com.example.absent"))
+
+        try Data("version: 1\nplugins:\n  enabled: [dev.crosswalk.memory]\nconnections:\n  mem:\n    connector: dev.crosswalk.memory\n".utf8).write(to: config)
+        let ok = try crosswalk(["config", "check", config.path])
+        #expect(ok.status == 0)
+        #expect(ok.stdout.contains("OK (1 connections, 1 enabled plugins, 0 flows)"))
+    }
+
+    @Test func versionAndHelp() throws {
+        #expect(try crosswalk(["--version"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines) == CrosswalkVersion.current)
+        let help = try crosswalk(["--help"])
+        #expect(help.stdout.contains("plugins"))
+        #expect(help.stdout.contains("config"))
+    }
+}
