@@ -28,7 +28,7 @@ let package = Package(
         .target(name: "CrosswalkPluginKit", dependencies: ["CrosswalkABI"], path: "sdk/swift/CrosswalkPluginKit"),
         // The plain-C example connector, also built by the tests with `cc -shared -fPIC`.
         .target(name: "ExampleCConnector", dependencies: ["CrosswalkABI"], path: "sdk/examples/c-connector",
-                exclude: ["README.md"], publicHeadersPath: "."),
+                publicHeadersPath: "."),
 
         .target(name: "CrosswalkCore"),
         .target(name: "CrosswalkConfig", dependencies: ["CrosswalkCore", .product(name: "Yams", package: "Yams")]),
