@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "5.0.1"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
     ],
     targets: [
         // The C ABI: sdk/include/crosswalk.h is the contract every plugin builds against.
@@ -32,6 +33,11 @@ let package = Package(
 
         .target(name: "CrosswalkCore"),
         .target(name: "CrosswalkConfig", dependencies: ["CrosswalkCore", .product(name: "Yams", package: "Yams")]),
+        .target(name: "CrosswalkAuth", dependencies: [
+            "CrosswalkCore",
+            .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .target(name: "CrosswalkPlugins", dependencies: [
             "CrosswalkABI", "CrosswalkCore",
             .product(name: "Logging", package: "swift-log"),
@@ -46,6 +52,11 @@ let package = Package(
         .target(name: "MemoryConnector", dependencies: ["CrosswalkPluginKit"], path: "Plugins/Memory"),
         .target(name: "HTTPProbeConnector", dependencies: ["CrosswalkPluginKit"], path: "Plugins/HTTPProbe"),
 
+        .testTarget(name: "CrosswalkAuthTests", dependencies: [
+            "CrosswalkAuth", "CrosswalkCore",
+            .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "CrosswalkConfigTests", dependencies: ["CrosswalkConfig", "CrosswalkCore"]),
         .testTarget(name: "CrosswalkPluginsTests", dependencies: [
             "CrosswalkPlugins", "CrosswalkCore", .product(name: "Logging", package: "swift-log"),
