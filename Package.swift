@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "5.0.1"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
     ],
     targets: [
         // The C ABI: sdk/include/crosswalk.h is the contract every plugin builds against.
@@ -38,6 +39,11 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),
+        .target(name: "CrosswalkHTTP", dependencies: [
+            "CCurl", "CrosswalkCore",
+            .product(name: "Logging", package: "swift-log"), .product(name: "Metrics", package: "swift-metrics"),
+        ]),
         .target(name: "CrosswalkPlugins", dependencies: [
             "CrosswalkABI", "CrosswalkCore",
             .product(name: "Logging", package: "swift-log"),
@@ -48,6 +54,11 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
 
+        // Benchmarks print figures; run them with `swift run -c release <name>`.
+        .executableTarget(name: "transport-benchmark", dependencies: [
+            "CrosswalkHTTP", "CCurl", "CrosswalkCore", .product(name: "Logging", package: "swift-log"),
+        ], path: "Benchmarks/TransportBenchmark"),
+
         // Test connectors (the five real connectors are their own issue).
         .target(name: "MemoryConnector", dependencies: ["CrosswalkPluginKit"], path: "Plugins/Memory"),
         .target(name: "HTTPProbeConnector", dependencies: ["CrosswalkPluginKit"], path: "Plugins/HTTPProbe"),
@@ -57,6 +68,10 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        .testTarget(name: "CrosswalkHTTPTests", dependencies: [
+            "CrosswalkHTTP", "CrosswalkCore",
+            .product(name: "Logging", package: "swift-log"), .product(name: "MetricsTestKit", package: "swift-metrics"),
+        ], exclude: ["Fixtures"]),
         .testTarget(name: "CrosswalkConfigTests", dependencies: ["CrosswalkConfig", "CrosswalkCore"]),
         .testTarget(name: "CrosswalkPluginsTests", dependencies: [
             "CrosswalkPlugins", "CrosswalkCore", .product(name: "Logging", package: "swift-log"),
@@ -65,7 +80,7 @@ let package = Package(
     ]
 )
 
-let cTargets: Set<String> = ["CrosswalkABI", "ExampleCConnector"]
+let cTargets: Set<String> = ["CrosswalkABI", "ExampleCConnector", "CCurl", "CSQLite"]
 for target in package.targets where !cTargets.contains(target.name) {
     var settings = target.swiftSettings ?? []
     settings.append(.enableUpcomingFeature("ExistentialAny"))
