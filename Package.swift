@@ -39,6 +39,12 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        .systemLibrary(name: "CSQLite"),
+        .target(name: "CrosswalkStore", dependencies: ["CrosswalkCore", "CSQLite", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "CrosswalkConnections", dependencies: [
+            "CrosswalkCore", "CrosswalkConfig", "CrosswalkAuth", "CrosswalkHTTP", "CrosswalkStore", "CrosswalkPlugins",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),
         .target(name: "CrosswalkHTTP", dependencies: [
             "CCurl", "CrosswalkCore",
@@ -49,12 +55,18 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "crosswalk", dependencies: [
-            "CrosswalkCore", "CrosswalkConfig", "CrosswalkPlugins",
+            "CrosswalkCore", "CrosswalkConfig", "CrosswalkPlugins", "CrosswalkAuth", "CrosswalkHTTP", "CrosswalkStore",
+            "CrosswalkConnections",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
 
         // Benchmarks print figures; run them with `swift run -c release <name>`.
+        .executableTarget(name: "store-benchmark", dependencies: [
+            "CrosswalkStore", .product(name: "Logging", package: "swift-log"),
+        ], path: "Benchmarks/StoreBenchmark"),
+        // Used by the store's kill -9 test.
+        .executableTarget(name: "crosswalk-store-crash-child", dependencies: ["CrosswalkStore", .product(name: "Logging", package: "swift-log")]),
         .executableTarget(name: "transport-benchmark", dependencies: [
             "CrosswalkHTTP", "CCurl", "CrosswalkCore", .product(name: "Logging", package: "swift-log"),
         ], path: "Benchmarks/TransportBenchmark"),
@@ -72,6 +84,9 @@ let package = Package(
             "CrosswalkHTTP", "CrosswalkCore",
             .product(name: "Logging", package: "swift-log"), .product(name: "MetricsTestKit", package: "swift-metrics"),
         ], exclude: ["Fixtures"]),
+        .testTarget(name: "CrosswalkStoreTests", dependencies: [
+            "CrosswalkStore", "CrosswalkCore", "crosswalk-store-crash-child", .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "CrosswalkConfigTests", dependencies: ["CrosswalkConfig", "CrosswalkCore"]),
         .testTarget(name: "CrosswalkPluginsTests", dependencies: [
             "CrosswalkPlugins", "CrosswalkCore", .product(name: "Logging", package: "swift-log"),

@@ -83,3 +83,17 @@ extension ConfigValue: ExpressibleByNilLiteral, ExpressibleByBooleanLiteral, Exp
         self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
     }
 }
+
+extension ConfigValue {
+    /// Member lookup on objects; `nil` otherwise.
+    public subscript(key: String) -> ConfigValue? {
+        if case .object(let members) = self { return members[key] }
+        return nil
+    }
+
+    /// The string, if this is a string.
+    public var stringValue: String? {
+        if case .string(let s) = self { return s }
+        return nil
+    }
+}

@@ -1,0 +1,48 @@
+/// Everything one written batch changes, committed in one transaction by `Store.commitBatch(_:)`:
+/// the ID map, the sync log, the failed-record queue and the flow's cursor move together or not
+/// at all, so a crash can never leave the cursor past records whose mappings were not saved.
+public struct BatchCommit: Sendable, Hashable {
+    /// The flow whose cursor moves and whose failures are resolved.
+    public var flow: String
+    /// The run the log entries belong to; its counts grow by them.
+    public var run: RunID
+    /// ID-map rows to insert or update.
+    public var mappings: [MappingUpsert]
+    /// ID-map rows to remove (the record was deleted on both sides).
+    public var removedMappings: [MappingKey]
+    /// One entry per record handled in the batch.
+    public var log: [SyncLogEntry]
+    /// Records that failed and go into (or stay in) the failed-record queue.
+    public var failures: [RecordFailure]
+    /// Source records of `flow` that synced now and leave the failed-record queue.
+    public var resolvedFailures: [RecordRef]
+    /// The flow's new position, if it moves.
+    public var cursor: CursorUpdate?
+
+    public init(
+        flow: String, run: RunID, mappings: [MappingUpsert] = [], removedMappings: [MappingKey] = [],
+        log: [SyncLogEntry] = [], failures: [RecordFailure] = [], resolvedFailures: [RecordRef] = [],
+        cursor: CursorUpdate? = nil
+    ) {
+        self.flow = flow
+        self.run = run
+        self.mappings = mappings
+        self.removedMappings = removedMappings
+        self.log = log
+        self.failures = failures
+        self.resolvedFailures = resolvedFailures
+        self.cursor = cursor
+    }
+}
+
+/// A new cursor for one object of a flow.
+public struct CursorUpdate: Sendable, Hashable {
+    public var object: String
+    /// The source plugin's cursor, JSON text.
+    public var json: String
+
+    public init(object: String, json: String) {
+        self.object = object
+        self.json = json
+    }
+}

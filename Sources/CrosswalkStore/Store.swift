@@ -1,0 +1,109 @@
+import Foundation
+
+/// Where Crosswalk keeps what it must not forget: the ID map, flow cursors, runs and the sync log,
+/// the failed-record queue, sealed vault secrets and plugin-instance state.
+///
+/// `SQLiteStore` is the embedded implementation; a PostgreSQL one can follow behind the same
+/// protocol. Every method may throw a `CrosswalkError`: `.conflict` when a unique rule would be
+/// broken (a record mapped twice), `.unavailable` when the database stayed busy past its timeout,
+/// `.store` for anything else.
+public protocol Store: Sendable {
+    // MARK: ID map
+
+    /// The mapping whose record on `side` is `record`, or `nil`.
+    func mapping(link: String, side: LinkSide, record: RecordRef) async throws -> IDMapping?
+
+    /// The mappings of many records of one object on one side, keyed by the given ids; ids with
+    /// no mapping are absent. Example: the B ids for 500 A ids.
+    func mappings(link: String, side: LinkSide, connection: String, object: String, ids: [String]) async throws -> [String: IDMapping]
+
+    /// Inserts the mapping, or updates the one of `upsert.a`. Throws `.conflict` when `upsert.b`
+    /// is already mapped to another record.
+    func upsertMapping(_ upsert: MappingUpsert) async throws
+
+    /// Removes the mapping whose record on `key.side` is `key.record`; returns whether one existed.
+    @discardableResult
+    func deleteMapping(_ key: MappingKey) async throws -> Bool
+
+    /// How many mappings `link` holds.
+    func mappingCount(link: String) async throws -> Int
+
+    // MARK: Cursors
+
+    /// The flow's saved cursor for `object`, or `nil` before its first batch.
+    func cursor(flow: String, object: String) async throws -> FlowCursor?
+
+    /// Saves the flow's cursor for `object` (valid JSON text, else `.invalidArgument`).
+    func setCursor(flow: String, object: String, json: String) async throws
+
+    // MARK: Runs and sync log
+
+    /// Records the start of a run and returns its id.
+    func startRun(flow: String, trigger: RunTrigger) async throws -> RunID
+
+    /// Records the end of a run and returns it with its final counts.
+    @discardableResult
+    func finishRun(_ id: RunID, status: RunStatus) async throws -> Run
+
+    /// The run, or `nil`.
+    func run(_ id: RunID) async throws -> Run?
+
+    /// The flow's most recent runs, newest first.
+    func runs(flow: String, limit: Int) async throws -> [Run]
+
+    /// The run's log entries in the order they were written.
+    func syncLog(run: RunID, limit: Int, offset: Int) async throws -> [SyncLogEntry]
+
+    // MARK: Failed-record queue
+
+    /// Puts a failure in the queue, or, when the record is already there, bumps its attempts and
+    /// replaces its payload, error and retry time. Returns the attempt count.
+    @discardableResult
+    func enqueueFailure(_ failure: RecordFailure) async throws -> Int
+
+    /// Up to `limit` queued records whose retry time is at or before `now`, earliest first.
+    func dueFailures(limit: Int, now: Date) async throws -> [FailedRecord]
+
+    /// Takes a record out of the queue (it synced); returns whether it was there.
+    @discardableResult
+    func removeFailure(flow: String, source: RecordRef) async throws -> Bool
+
+    // MARK: Vault (sealed bytes only; the vault module encrypts)
+
+    /// Stores sealed bytes under `name`, replacing what was there.
+    func putSealed(name: String, data: Data) async throws
+
+    /// The sealed bytes stored under `name`, exactly as given, or `nil`.
+    func sealed(name: String) async throws -> Data?
+
+    /// Removes `name`; returns whether it existed.
+    @discardableResult
+    func deleteSealed(name: String) async throws -> Bool
+
+    /// Every stored name, sorted.
+    func sealedNames() async throws -> [String]
+
+    // MARK: Plugin-instance state
+
+    /// The value a plugin instance stored under `key`, or `nil`.
+    func state(instance: String, key: String) async throws -> Data?
+
+    /// Stores `value` under `key` for a plugin instance, replacing what was there.
+    func putState(instance: String, key: String, value: Data) async throws
+
+    /// Removes `key` of a plugin instance; returns whether it existed.
+    @discardableResult
+    func deleteState(instance: String, key: String) async throws -> Bool
+
+    /// The keys a plugin instance stored, sorted.
+    func stateKeys(instance: String) async throws -> [String]
+
+    // MARK: Batches
+
+    /// Writes a batch's ID-map changes, sync-log entries, failed-queue changes and new cursor in
+    /// one transaction: all of it or, if anything throws, none of it.
+    func commitBatch(_ batch: BatchCommit) async throws
+
+    /// Closes the store; later calls throw.
+    func close() async throws
+}
