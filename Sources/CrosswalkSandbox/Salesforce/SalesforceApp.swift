@@ -1,0 +1,120 @@
+import _CryptoExtras
+import Foundation
+import Synchronization
+
+/// Everything the emulated org keeps; guarded by `SalesforceApp`'s lock.
+struct SalesforceState: Sendable {
+    var store = SalesforceStore()
+    var sessions = SalesforceSessions()
+    var cursors = SalesforceCursors()
+    /// REST API calls counted against `DailyApiRequests`.
+    var apiUsage = 0
+    var subscriptions: [SalesforceSubscription] = []
+    /// Sequence for outbound-message notification ids.
+    var notificationSequence = 0
+}
+
+/// An emulated Salesforce org: OAuth, sObject REST, SOQL, collections, describe, limits and outbound messages.
+///
+/// One port serves both the login host (`/services/oauth2/…`) and the instance (`/services/data/…`);
+/// `instance_url` in token responses is the URL the client used. See `Salesforce/README.md` for what is
+/// emulated and the documented choices where Salesforce's documentation is silent.
+public final class SalesforceApp: SandboxApp {
+    public let name = "salesforce"
+    /// The documented demo connected app and API user.
+    public static let demoCredentials = SalesforceCredentials.demo
+    /// The org's id (18 characters).
+    public static let organizationID = SalesforceID.to18("00DHs000000Cwlk")
+    /// The API user's id (18 characters).
+    public static let apiUserID = SalesforceID.to18("005Hs000000Cwlk")
+    /// The daily API request allocation `limits/` and `Sforce-Limit-Info` report.
+    static let dailyRequestLimit = 15_000
+    /// API versions served (`/services/data/`).
+    static let versions = (31...64).map { "\($0).0" }
+
+    let credentials: SalesforceCredentials
+    let environment: any SandboxEnvironment
+    let jwtKey: _RSA.Signing.PublicKey?
+    let state = Mutex(SalesforceState())
+
+    /// - Parameters:
+    ///   - environment: Clock and webhook delivery from the sandbox server.
+    ///   - credentials: The connected app and user accepted; the documented demo values by default.
+    public init(environment: any SandboxEnvironment, credentials: SalesforceCredentials = .demo) {
+        self.environment = environment
+        self.credentials = credentials
+        jwtKey = SalesforceJWT.publicKey(pem: credentials.jwtCertificatePEM)
+        let now = environment.now()
+        state.withLock { SalesforceSeeder.addUsers(to: &$0.store, credentials: credentials, now: now) }
+    }
+
+    public func handle(_ request: SandboxRequest) async -> SandboxResponse {
+        let path = request.path
+        switch path {
+        case "/services/oauth2/token": return token(request)
+        case "/services/oauth2/authorize": return authorize(request)
+        case "/services/oauth2/revoke": return revoke(request)
+        case "/services/oauth2/userinfo": return userInfo(request)
+        case "/services/data", "/services/data/": return versionList(request)
+        default: break
+        }
+        if path.hasPrefix("/id/") { return identity(request) }
+        if path.hasPrefix("/services/data/v") { return dataAPI(request) }
+        return SalesforceError.notFound.response
+    }
+
+    public func faultResponse(_ fault: SandboxFault) -> SandboxResponse {
+        switch fault {
+        case .rateLimited:
+            return SalesforceError.requestLimit.response
+        case .serverError:
+            return SalesforceError(status: 503, code: "SERVER_UNAVAILABLE", message: "Server is temporarily unavailable. Please try again later.").response
+        }
+    }
+
+    public func expireAccessTokens() async {
+        state.withLock { $0.sessions.access.removeAll() }
+    }
+
+    public func reset() async {
+        let now = environment.now()
+        state.withLock { state in
+            let sessions = state.sessions
+            state = SalesforceState()
+            state.sessions = sessions
+            SalesforceSeeder.addUsers(to: &state.store, credentials: credentials, now: now)
+        }
+    }
+
+    public func seed(_ options: SandboxSeed) async {
+        let now = environment.now()
+        state.withLock { SalesforceSeeder.seed(&$0.store, options: options, now: now) }
+    }
+
+    public func subscribe(url: String, secret: String?, events: [String]) async {
+        state.withLock { $0.subscriptions.append(SalesforceSubscription(url: url, objects: events)) }
+    }
+
+    public func exportState() async -> Data {
+        state.withLock { SalesforceStateCodec.encode($0) }
+    }
+
+    public func importState(_ data: Data) async throws {
+        let decoded = try SalesforceStateCodec.decode(data)
+        let now = environment.now()
+        state.withLock { state in
+            state = decoded
+            if state.store.record(Self.apiUserID) == nil {
+                SalesforceSeeder.addUsers(to: &state.store, credentials: credentials, now: now)
+            }
+        }
+    }
+
+    /// `GET /services/data/`: the API versions, no session needed.
+    private func versionList(_ request: SandboxRequest) -> SandboxResponse {
+        guard request.method == "GET" || request.method == "HEAD" else {
+            return SalesforceError.methodNotAllowed(request.method, allowed: ["GET", "HEAD"]).response
+        }
+        return .json(200, Self.versions.map { ["label": "Version \($0)", "url": "/services/data/v\($0)", "version": $0] })
+    }
+}

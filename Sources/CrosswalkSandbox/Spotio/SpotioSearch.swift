@@ -1,0 +1,96 @@
+import CrosswalkCore
+import Foundation
+
+/// The filters of `GET|POST /api/DataObjectsSearch` the emulator applies: text (`q` / `queryText`), `singleType`,
+/// `stageId`, `stageGroups`, `hasEmail`, `hasPhone`, `hasPhoneOrEmail`, `hasAddress`, `sortBy`, `perPage`.
+/// Map filters (`area`, `polygon`, `lat`/`lng`), saved filters (`filterId`) and `placeIds` are accepted and ignored.
+struct SpotioSearch {
+    var text: String?
+    var typeId: String?
+    var stageIds: Set<String> = []
+    var stageGroups: Set<String> = []
+    var hasEmail: Bool?
+    var hasPhone: Bool?
+    var hasPhoneOrEmail: Bool?
+    var hasAddress: Bool?
+    /// Sort key and direction (`-` prefix = descending).
+    var sortKey = "createdAt"
+    var descending = false
+    var perPage = 50
+    var includeOwnerExternalUserId = false
+
+    static let sortKeys = ["createdAt", "updatedAt", "name", "value", "stageUpdatedAt"]
+    static let maxPerPage = 1000
+
+    static func parse(_ c: [String: Any]) -> Result<SpotioSearch, SpotioInput.Invalid> {
+        var s = SpotioSearch()
+        s.text = (c.spotioString("queryText") ?? c.spotioString("q")).flatMap { $0.isEmpty ? nil : $0.lowercased() }
+        s.typeId = c.spotioString("singleType")
+        s.stageIds = Set((c.spotioString("stageId") ?? "").split(separator: ",").map(String.init))
+        s.stageGroups = Set((c.spotioString("stageGroups") ?? "").lowercased().split(separator: ",").map(String.init))
+        guard s.stageGroups.isSubset(of: ["active", "won", "lost"]) else {
+            return .failure(.init("stageGroups", "stageGroups can be 'active', 'won' or 'lost'."))
+        }
+        s.hasEmail = c.spotioBool("hasEmail")
+        s.hasPhone = c.spotioBool("hasPhone")
+        s.hasPhoneOrEmail = c.spotioBool("hasPhoneOrEmail")
+        s.hasAddress = c.spotioBool("hasAddress")
+        s.includeOwnerExternalUserId = c.spotioBool("includeOwnerExternalUserId") ?? false
+        if let sort = c.spotioString("sortBy"), !sort.isEmpty {
+            s.descending = sort.hasPrefix("-")
+            let key = s.descending ? String(sort.dropFirst()) : sort
+            guard let known = sortKeys.first(where: { $0.caseInsensitiveCompare(key) == .orderedSame }) else {
+                return .failure(.init("sortBy", "sortBy can be \(sortKeys.joined(separator: ", ")), with '-' for descending."))
+            }
+            s.sortKey = known
+        }
+        if c["perPage"] != nil, !(c["perPage"] is NSNull) {
+            guard let perPage = c.spotioInt("perPage"), (1...maxPerPage).contains(perPage) else {
+                return .failure(.init("perPage", "perPage must be between 1 and \(maxPerPage)."))
+            }
+            s.perPage = perPage
+        }
+        return .success(s)
+    }
+
+    func matches(_ r: SpotioDataObject, in state: SpotioState, render: SpotioRender) -> Bool {
+        if let typeId, r.typeId != typeId { return false }
+        if !stageIds.isEmpty, !stageIds.contains(r.stageId) { return false }
+        if !stageGroups.isEmpty {
+            guard let group = state.type(r.typeId)?.stage(r.stageId)?.group, stageGroups.contains(group) else { return false }
+        }
+        let emails = render.values(of: r, role: "Email"), phones = render.values(of: r, role: "Phone")
+        if let hasEmail, hasEmail == emails.isEmpty { return false }
+        if let hasPhone, hasPhone == phones.isEmpty { return false }
+        if let hasPhoneOrEmail, hasPhoneOrEmail == (emails.isEmpty && phones.isEmpty) { return false }
+        if let hasAddress, hasAddress == ((r.pin.address ?? "").isEmpty) { return false }
+        if let text {
+            let haystack = [render.name(of: r), r.pin.address, r.externalDataObjectId].compactMap { $0 }
+                + r.fields.flatMap { [$0.value].compactMap { $0 } + ($0.values ?? []) }
+            guard haystack.contains(where: { $0.lowercased().contains(text) }) else { return false }
+        }
+        return true
+    }
+
+    /// Ids of the matching records in the requested order (ties broken by id).
+    func matchingIds(in state: SpotioState, render: SpotioRender) -> [String] {
+        let matching = state.dataObjects.values.filter { matches($0, in: state, render: render) }
+        let sorted = matching.sorted { a, b in
+            let order: ComparisonResult
+            switch sortKey {
+            case "updatedAt": order = compare(a.updatedAt, b.updatedAt)
+            case "stageUpdatedAt": order = compare(a.stageUpdatedAt ?? .distantPast, b.stageUpdatedAt ?? .distantPast)
+            case "name": order = (render.name(of: a) ?? "").localizedCaseInsensitiveCompare(render.name(of: b) ?? "")
+            case "value": order = compare(render.value(of: a) ?? 0, render.value(of: b) ?? 0)
+            default: order = compare(a.createdAt, b.createdAt)
+            }
+            if order == .orderedSame { return a.id < b.id }
+            return descending ? order == .orderedDescending : order == .orderedAscending
+        }
+        return sorted.map(\.id)
+    }
+
+    private func compare<T: Comparable>(_ a: T, _ b: T) -> ComparisonResult {
+        a < b ? .orderedAscending : (a > b ? .orderedDescending : .orderedSame)
+    }
+}
