@@ -22,7 +22,7 @@ py_passed=0; py_failed=0; py_status=0
 if [ -x Tests/Fidelity/run.sh ]; then
   echo "==> fidelity tests (published Python clients against the sandbox)"
   plog=$(mktemp)
-  CROSSWALK_BIN="$(swift build --show-bin-path)/crosswalk" Tests/Fidelity/run.sh 2>&1 | tee "$plog"
+  CROSSWALK_SANDBOX_CMD="$(swift build --show-bin-path)/crosswalk sandbox --port 0 --seed 50" Tests/Fidelity/run.sh 2>&1 | tee "$plog"
   py_status=${PIPESTATUS[0]}
   py_passed=$(grep -oE '[0-9]+ passed' "$plog" | tail -1 | grep -oE '[0-9]+' || echo 0)
   py_failed=$(grep -oE '[0-9]+ (failed|error)' "$plog" | tail -1 | grep -oE '[0-9]+' || echo 0)
