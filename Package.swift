@@ -111,14 +111,18 @@ let package = Package(
         .testTarget(name: "CrosswalkStoreTests", dependencies: [
             "CrosswalkStore", "CrosswalkCore", "crosswalk-store-crash-child", .product(name: "Logging", package: "swift-log"),
         ]),
-        .testTarget(name: "CrosswalkSandboxTests", dependencies: [
+        // Helpers shared by the test targets: a running sandbox, temporary files, captured logs.
+        .target(name: "CrosswalkTestKit", dependencies: [
             "CrosswalkSandbox", "CrosswalkCore", .product(name: "Logging", package: "swift-log"),
+        ], path: "Tests/CrosswalkTestKit"),
+        .testTarget(name: "CrosswalkSandboxTests", dependencies: [
+            "CrosswalkSandbox", "CrosswalkCore", "CrosswalkTestKit", .product(name: "Logging", package: "swift-log"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"),
         ]),
         .testTarget(name: "CrosswalkConfigTests", dependencies: ["CrosswalkConfig", "CrosswalkCore"]),
         .testTarget(name: "CrosswalkPluginsTests", dependencies: [
-            "CrosswalkPlugins", "CrosswalkCore", .product(name: "Logging", package: "swift-log"),
+            "CrosswalkPlugins", "CrosswalkCore", "CrosswalkTestKit", .product(name: "Logging", package: "swift-log"),
         ],
                     exclude: ["Fixtures"]),
     ]

@@ -1,4 +1,5 @@
 import CrosswalkCore
+import CrosswalkTestKit
 import Foundation
 import Testing
 

@@ -1,4 +1,5 @@
 import CrosswalkPlugins
+import CrosswalkTestKit
 import Foundation
 import Testing
 

@@ -1,5 +1,6 @@
 import CrosswalkCore
 import CrosswalkPlugins
+import CrosswalkTestKit
 import Foundation
 import Testing
 

@@ -2,6 +2,7 @@ import _CryptoExtras
 import CrosswalkCore
 @testable import CrosswalkSandbox
 import Crypto
+import CrosswalkTestKit
 import Foundation
 import Testing
 

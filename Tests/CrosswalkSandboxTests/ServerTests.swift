@@ -1,5 +1,6 @@
 import CrosswalkCore
 @testable import CrosswalkSandbox
+import CrosswalkTestKit
 import Foundation
 import Hummingbird
 import Logging

@@ -1,6 +1,7 @@
 import CrosswalkCore
 @testable import CrosswalkSandbox
 import Crypto
+import CrosswalkTestKit
 import Foundation
 import Synchronization
 import Testing
