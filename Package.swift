@@ -9,7 +9,7 @@ import PackageDescription
 /// - `CrosswalkExampleC`, the plain-C example connector from `sdk/examples`.
 /// Per-app notes in the sandbox's folders (documentation, not sources), and emulators still
 /// being written (excluded from the build until they land).
-let sandboxDocs = ["Server/README.md", "Salesforce/README.md", "Spotio/README.md", "Aritic/README.md", "NetSuite", "HubSpot"]
+let sandboxDocs = ["Server/README.md", "Salesforce/README.md", "Spotio/README.md", "Aritic/README.md", "NetSuite/README.md", "HubSpot/README.md"]
 
 let package = Package(
     name: "crosswalk",
@@ -119,6 +119,10 @@ let package = Package(
             "CrosswalkSandbox", "CrosswalkCore", "CrosswalkTestKit", .product(name: "Logging", package: "swift-log"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"),
+        ]),
+        .testTarget(name: "CrosswalkConnectionsTests", dependencies: [
+            "CrosswalkConnections", "CrosswalkAuth", "CrosswalkConfig", "CrosswalkCore", "CrosswalkHTTP", "CrosswalkPlugins",
+            "CrosswalkSandbox", "CrosswalkStore", "CrosswalkTestKit", .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "CrosswalkConfigTests", dependencies: ["CrosswalkConfig", "CrosswalkCore"]),
         .testTarget(name: "CrosswalkPluginsTests", dependencies: [

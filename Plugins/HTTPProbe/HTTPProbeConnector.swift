@@ -8,7 +8,7 @@ import Foundation
 /// Settings: `{"base_url": "http://127.0.0.1:8402", "check_path": "/", "objects": {"Item": "/items"},
 /// "headers": {"X-Extra": "1"}}` (`headers` are sent with every request).
 /// `read` GETs the object's path and expects a JSON array of objects with an `id`, or an object
-/// with a `results` array (HubSpot style); `write` POSTs each record's fields to the same path.
+/// with a `results` (HubSpot) or `records` (Salesforce) array; `write` POSTs each record's fields to the same path.
 public final class HTTPProbeConnector: Connector {
     public static let descriptor = ConnectorDescriptor(
         id: "dev.crosswalk.httpprobe", name: "HTTP probe (test connector)", version: "1.0.0", vendor: "Crosswalk",
@@ -52,12 +52,13 @@ public final class HTTPProbeConnector: Connector {
         let rows: [JSONValue]
         switch r.jsonValue {
         case .array(let a)?: rows = a
-        case .object(let o)?: if case .array(let a)? = o["results"] { rows = a } else { rows = [] }
+        case .object(let o)?:
+            if case .array(let a)? = o["results"] ?? o["records"] { rows = a } else { rows = [] }
         default: throw ConnectorError(.internalError, "GET \(path) did not answer a JSON array")
         }
         let records = rows.compactMap { row -> Record? in
             guard let fields = row.objectValue else { return nil }
-            let id = fields["id"].flatMap { $0.stringValue ?? $0.intValue.map(String.init) } ?? ""
+            let id = (fields["id"] ?? fields["Id"]).flatMap { $0.stringValue ?? $0.intValue.map(String.init) } ?? ""
             return Record(object: request.object, id: id, fields: fields)
         }
         return ReadResult(records: records, nextCursor: nil, hasMore: false)

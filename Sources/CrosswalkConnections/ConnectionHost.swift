@@ -62,7 +62,8 @@ public struct ConnectionHost: Sendable {
         let limits = plugin.manifest.rateLimits
         let resilient = ResilientClient(
             wrapping: client, connection: connection.name,
-            configuration: ResilienceConfiguration(requestsPerSecond: limits?.requestsPerSecond, burst: limits?.burst ?? 10,
+            configuration: ResilienceConfiguration(retry: RetryPolicy(maxAttempts: 8, retryInternalServerError: true),
+                                                   requestsPerSecond: limits?.requestsPerSecond, burst: limits?.burst ?? 10,
                                                    maxConcurrentRequests: limits?.maxConcurrency),
             logger: logger)
         let baseURL = connection.settings["base_url"]?.stringValue
@@ -71,7 +72,7 @@ public struct ConnectionHost: Sendable {
             http: { request in
                 var request = request
                 request.url = try URLResolution.resolve(request.url, against: baseURL, connection: name)
-                let retrySafe = request.headers["X-Crosswalk-Idempotent"] != nil
+                let retrySafe = request.isIdempotent || request.headers["X-Crosswalk-Idempotent"] != nil
                 request.headers["X-Crosswalk-Idempotent"] = nil
                 return try await resilient.send(request, retrySafe: retrySafe)
             },

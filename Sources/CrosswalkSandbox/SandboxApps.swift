@@ -7,6 +7,8 @@ public enum SandboxApps {
     public static func all(webhooks: SandboxWebhookDispatcher) -> [any SandboxApp] {
         [
             SalesforceApp(environment: webhooks.environment(for: "salesforce")),
+            NetSuiteApp(environment: webhooks.environment(for: "netsuite")),
+            HubSpotApp(environment: webhooks.environment(for: "hubspot")),
             SpotioApp(environment: webhooks.environment(for: "spotio")),
             AriticApp(environment: webhooks.environment(for: "aritic")),
         ]
@@ -15,6 +17,8 @@ public enum SandboxApps {
     /// Each app's documented demo credentials, for the start banner and the readiness line.
     public static let demoCredentials: [String: [String: String]] = [
         "salesforce": SalesforceApp.demoCredentials.dictionary,
+        "netsuite": NetSuiteApp.demoCredentials,
+        "hubspot": HubSpotApp.demoCredentials,
         "spotio": SpotioApp.demoCredentials.dictionary,
         "aritic": AriticApp.demoCredentials.dictionary,
     ]

@@ -1,0 +1,107 @@
+import CrosswalkAuth
+import CrosswalkConfig
+import CrosswalkConnections
+import CrosswalkCore
+import CrosswalkPlugins
+import CrosswalkSandbox
+import CrosswalkTestKit
+import Foundation
+import Testing
+
+/// Issue 4 end to end: a real plugin `.so` makes requests through the host, which authenticates
+/// them with each scheme against the sandbox — the plugin never holds a secret.
+@Suite struct HostServicesTests {
+    let sf = SalesforceApp.demoCredentials
+    let aritic = AriticApp.demoCredentials
+    let spotio = SpotioApp.demoCredentials
+
+    func salesforceClientCredentials(_ h: HostUnderTest) -> Credentials {
+        .oauth2(OAuth2Credentials(flow: .clientCredentials, clientID: sf.dictionary["client_id"]!, clientSecret: sf.dictionary["client_secret"]!,
+                                  clientAuthentication: .basic, tokenURL: h.sandbox.url("salesforce", "/services/oauth2/token").absoluteString))
+    }
+
+    @Test func oauthClientCredentialsAuthenticatesAndRefreshesOnceWhenTheTokenExpires() async throws {
+        try await HostUnderTest.with { h in
+            let instance = try await h.probe("salesforce", credentials: salesforceClientCredentials(h), checkPath: "/services/data/v60.0/limits",
+                                             objects: ["Account": "/services/data/v60.0/query?q=SELECT+Id,Name+FROM+Account+LIMIT+5"])
+            #expect(try await check(instance)["message"] as? String == "GET /services/data/v60.0/limits answered HTTP 200")
+            #expect(try await h.count("salesforce", "POST /services/oauth2/token") == 1)
+
+            // The token expires mid-run: the next request gets 401, the host refreshes once and carries on.
+            _ = try await h.control("salesforce", "POST", "faults", ["expire_tokens": true])
+            let page = try JSONSerialization.jsonObject(with: try await instance.read(Data(#"{"version":1,"object":"Account"}"#.utf8))) as? [String: Any]
+            #expect((page?["records"] as? [Any])?.count == 5)
+            #expect(try await check(instance)["ok"] as? Bool == true)
+            #expect(try await h.count("salesforce", "POST /services/oauth2/token") == 2)
+            let statuses = try await h.requests("salesforce").filter { ($0["path"] as? String)?.hasPrefix("/services/data") == true }.map { $0["status"] as? Int }
+            #expect(statuses == [200, 401, 200, 200])
+
+            // The renewed token was written back to the vault.
+            guard case .oauth2(let stored)? = try await h.vault.credentials(name: "salesforce-conn") else {
+                Issue.record("credentials vanished from the vault")
+                return
+            }
+            #expect(stored.token?.accessToken.isEmpty == false)
+            // No secret in the host's logs.
+            #expect(!h.logs.text.contains(sf.dictionary["client_secret"]!))
+            #expect(!h.logs.text.contains(stored.token!.accessToken))
+        }
+    }
+
+    @Test func basicAuthAndWrongPassword() async throws {
+        try await HostUnderTest.with { h in
+            let good = try await h.probe("aritic", credentials: .basic(BasicCredentials(username: aritic.dictionary["username"]!, password: aritic.dictionary["password"]!)),
+                                         checkPath: "/api/contacts?limit=1")
+            #expect(try await check(good)["message"] as? String == "GET /api/contacts?limit=1 answered HTTP 200")
+            try await h.vault.store(.basic(BasicCredentials(username: "admin", password: "wrong-password")), name: "aritic-conn")
+            let bad = try await h.host.instantiate(connection: .init(name: "aritic-conn", connector: h.probe.id,
+                                                                     settings: ["base_url": .string(h.sandbox.urls["aritic"]!.absoluteString), "check_path": "/api/contacts"]),
+                                                   plugin: h.probe)
+            #expect(try await check(bad)["message"] as? String == "GET /api/contacts answered HTTP 401")
+            #expect(!h.logs.text.contains("wrong-password"))
+        }
+    }
+
+    @Test func tokenExchangeBearer() async throws {
+        try await HostUnderTest.with { h in
+            let credentials = Credentials.tokenExchange(TokenExchangeCredentials(
+                url: h.sandbox.url("spotio", "/api/users/apitoken").absoluteString,
+                bodyTemplate: #"{"clientId":"{{clientId}}","secret":"{{secret}}"}"#,
+                values: ["clientId": spotio.dictionary["client_id"]!, "secret": spotio.dictionary["secret"]!], tokenField: "accessToken"))
+            let instance = try await h.probe("spotio", credentials: credentials, checkPath: "/api/DataObjects/many")
+            #expect(try await check(instance)["ok"] as? Bool == true)
+            #expect(try await h.count("spotio", "POST /api/users/apitoken") == 1)
+        }
+    }
+
+    @Test func missingOrMismatchedCredentialsAreClearErrors() async throws {
+        try await HostUnderTest.with { h in
+            let plugin = try PluginLoader(logger: LogRecorder.logger().0).load(path: TestFiles.builtPlugin("CrosswalkExampleC"))
+            // A plugin that needs no auth runs without credentials.
+            _ = try await h.host.instantiate(connection: .init(name: "catalogue", connector: plugin.id), plugin: plugin)
+            // A connection whose credentials do not exist yet, for a plugin that accepts any scheme, runs unauthenticated;
+            // the app then refuses, which the plugin reports.
+            let anon = try await h.probe("aritic", credentials: nil, checkPath: "/api/contacts")
+            #expect(try await check(anon)["message"] as? String == "GET /api/contacts answered HTTP 401")
+        }
+    }
+
+    @Test func rateLimitStormAndServerErrorsAreSurvived() async throws {
+        try await HostUnderTest.with { h in
+            let instance = try await h.probe("aritic", credentials: .basic(BasicCredentials(username: aritic.dictionary["username"]!, password: aritic.dictionary["password"]!)),
+                                             checkPath: "/api/contacts?limit=1", objects: ["Contact": "/api/contacts?limit=5"])
+            // 6 answers of 429 in a row (more than the default 5 attempts of one request), then 5% of all requests fail with a 500.
+            _ = try await h.control("aritic", "POST", "faults", ["rate_limit_burst": 6, "retry_after_s": 0, "error_rate": 0.05])
+            _ = try await h.control("aritic", "POST", "counters/reset")
+            for _ in 0..<60 {
+                let result = try await check(instance)
+                #expect(result["ok"] as? Bool == true, "\(result)")
+            }
+            let log = try await h.requests("aritic").filter { $0["path"] as? String == "/api/contacts" }
+            // Every check got through; every other answer the app gave was an injected fault the host retried.
+            #expect(log.filter { $0["status"] as? Int == 200 }.count == 60)
+            #expect(log.filter { $0["status"] as? Int == 429 }.count == 6)
+            #expect(log.filter { $0["status"] as? Int != 200 }.allSatisfy { $0["fault"] != nil })
+        }
+    }
+}
