@@ -20,6 +20,8 @@ struct HostUnderTest {
     let logs: LogRecorder
     let probe: LoadedPlugin
     let transport: CurlTransport
+    /// Where the SQLite files live.
+    let databaseFolder: URL
 
     static func with<T>(_ body: (HostUnderTest) async throws -> T) async throws -> T {
         try await RunningSandbox.with({ SandboxApps.all(webhooks: $0) }, configure: { $0.seedCount = 20 }) { sandbox in
@@ -31,7 +33,7 @@ struct HostUnderTest {
             let probe = try PluginLoader(logger: logger).load(path: TestFiles.builtPlugin("CrosswalkHTTPProbe"))
             let h = HostUnderTest(sandbox: sandbox, store: store, vault: vault,
                                   host: ConnectionHost(transport: transport, vault: vault, store: store, logger: logger),
-                                  logs: logs, probe: probe, transport: transport)
+                                  logs: logs, probe: probe, transport: transport, databaseFolder: dir)
             defer { transport.shutdown() }
             let result = try await body(h)
             await store.close()

@@ -104,4 +104,43 @@ import Testing
             #expect(log.filter { $0["status"] as? Int != 200 }.allSatisfy { $0["fault"] != nil })
         }
     }
+
+    @Test func netsuiteTokenBasedAuthIsAcceptedByTheVerifierAndAWrongSecretIsNot() async throws {
+        try await HostUnderTest.with { h in
+            typealias NS = NetSuiteDemoCredentials
+            let tba = NetSuiteTBACredentials(accountID: NS.accountId, consumerKey: NS.consumerKey, consumerSecret: NS.consumerSecret,
+                                             tokenID: NS.tokenId, tokenSecret: NS.tokenSecret)
+            let instance = try await h.probe("netsuite", credentials: .netsuiteTBA(tba), checkPath: "/services/rest/record/v1/customer?limit=2",
+                                             objects: ["contact": "/services/rest/record/v1/contact"])
+            #expect(try await check(instance)["message"] as? String == "GET /services/rest/record/v1/customer?limit=2 answered HTTP 200")
+            // A POST with a JSON body is signed too (a new nonce per request, which the verifier enforces).
+            let write = try JSONSerialization.jsonObject(with: try await instance.write(Data(#"""
+                {"version":1,"object":"contact","operation":"create","records":[{"ref":"r1","fields":{"firstName":"Ada","lastName":"Lovelace","email":"ada@example.com"}}]}
+                """#.utf8))) as? [String: Any]
+            #expect(((write?["results"] as? [[String: Any]])?.first)?["ok"] as? Bool == true)
+            #expect(try await check(instance)["ok"] as? Bool == true)
+
+            var wrong = tba
+            wrong.tokenSecret = String(repeating: "0", count: 64)
+            try await h.vault.store(.netsuiteTBA(wrong), name: "netsuite-conn")
+            let refused = try await h.probe("netsuite", credentials: nil, checkPath: "/services/rest/record/v1/customer")
+            #expect(try await check(refused)["message"] as? String == "GET /services/rest/record/v1/customer answered HTTP 401")
+        }
+    }
+
+    @Test func privateAppTokenAndNoSecretInTheDatabaseOrLogs() async throws {
+        try await HostUnderTest.with { h in
+            let token = HubSpotDemoCredentials.privateAppToken
+            let instance = try await h.probe("hubspot", credentials: .apiKey(.bearer(token)), checkPath: "/crm/v3/objects/contacts?limit=1")
+            #expect(try await check(instance)["ok"] as? Bool == true)
+            try await h.vault.store(.basic(BasicCredentials(username: "admin", password: "an-unmistakable-password")), name: "other")
+            // The store holds sealed bytes only: neither secret appears anywhere in the SQLite files.
+            for file in try FileManager.default.contentsOfDirectory(at: h.databaseFolder, includingPropertiesForKeys: nil) {
+                let bytes = try Data(contentsOf: file)
+                #expect(bytes.range(of: Data(token.utf8)) == nil, "\(file.lastPathComponent) holds the HubSpot token")
+                #expect(bytes.range(of: Data("an-unmistakable-password".utf8)) == nil, "\(file.lastPathComponent) holds the password")
+            }
+            #expect(!h.logs.text.contains(token))
+        }
+    }
 }
