@@ -2,16 +2,24 @@ import CrosswalkABI
 import CrosswalkPluginKit
 import Foundation
 
-/// A connector for any JSON REST endpoint, through the host's HTTP service: it never sees a
-/// credential, so tests use it to prove the host authenticates on a plugin's behalf.
+/// A connector for any JSON REST API, configured by settings and working only through the host's
+/// HTTP service: it never sees a credential, so tests and the demo use it to prove that the host
+/// authenticates on a plugin's behalf. The five real connectors are their own plugins.
 ///
-/// Settings: `{"base_url": "http://127.0.0.1:8402", "check_path": "/", "objects": {"Item": "/items"},
-/// "headers": {"X-Extra": "1"}}` (`headers` are sent with every request).
-/// `read` GETs the object's path and expects a JSON array of objects with an `id`, or an object
-/// with a `results` (HubSpot) or `records` (Salesforce) array; `write` POSTs each record's fields to the same path.
+/// Settings:
+/// ```json
+/// {"base_url": "http://127.0.0.1:8402", "check_path": "/", "headers": {"X-Extra": "1"},
+///  "objects": {"Item": "/items",
+///              "Contact": {"read": "/crm/v3/objects/contacts?limit=50", "records": "results", "fields": "properties",
+///                          "next": "paging.next.link", "write": "/api/contacts/new", "id": "contact.id"}}}
+/// ```
+/// An object given as a string reads and writes that path. `records` is the dotted path of the
+/// rows in a read answer (a top-level array, `results` or `records` when absent); `fields` the
+/// path of a row's fields (the row itself when absent); `next` the path of the next page's URL,
+/// which becomes the cursor; `id` the path of the new id in a write answer (`id` when absent).
 public final class HTTPProbeConnector: Connector {
     public static let descriptor = ConnectorDescriptor(
-        id: "dev.crosswalk.httpprobe", name: "HTTP probe (test connector)", version: "1.0.0", vendor: "Crosswalk",
+        id: "dev.crosswalk.httpprobe", name: "HTTP probe (test connector)", version: "1.1.0", vendor: "Crosswalk",
         manifest: [
             "version": 1,
             "objects": [],
@@ -24,15 +32,46 @@ public final class HTTPProbeConnector: Connector {
                          ["name": "headers", "type": "object", "required": false]],
         ])
 
+    /// How one object is read and written.
+    struct ObjectRoute {
+        var read: String
+        var write: String
+        var records: String?
+        var fields: String?
+        var next: String?
+        var id: String
+
+        init(_ value: JSONValue) throws {
+            if let path = value.stringValue {
+                self.init(read: path, write: path)
+                return
+            }
+            guard let read = value["read"]?.stringValue ?? value["write"]?.stringValue else {
+                throw ConnectorError(.invalidArgument, "an object needs a path, or a \"read\" or \"write\" path")
+            }
+            self.init(read: read, write: value["write"]?.stringValue ?? read, records: value["records"]?.stringValue,
+                      fields: value["fields"]?.stringValue, next: value["next"]?.stringValue, id: value["id"]?.stringValue ?? "id")
+        }
+
+        init(read: String, write: String, records: String? = nil, fields: String? = nil, next: String? = nil, id: String = "id") {
+            self.read = read
+            self.write = write
+            self.records = records
+            self.fields = fields
+            self.next = next
+            self.id = id
+        }
+    }
+
     private let host: ConnectorHost
     private let checkPath: String
-    private let paths: [String: String]
+    private let routes: [String: ObjectRoute]
     private let headers: [String: String]
 
     public init(host: ConnectorHost, settings: JSONValue) throws {
         self.host = host
         checkPath = settings["check_path"]?.stringValue ?? "/"
-        paths = (settings["objects"]?.objectValue ?? [:]).compactMapValues(\.stringValue)
+        routes = try (settings["objects"]?.objectValue ?? [:]).mapValues(ObjectRoute.init)
         headers = (settings["headers"]?.objectValue ?? [:]).compactMapValues(\.stringValue)
     }
 
@@ -42,37 +81,52 @@ public final class HTTPProbeConnector: Connector {
     }
 
     public func discover() throws -> DiscoverResult {
-        DiscoverResult(objects: paths.keys.sorted().map { ObjectInfo(name: $0, fields: [FieldInfo(name: "id", type: "string", unique: true)]) })
+        DiscoverResult(objects: routes.keys.sorted().map { ObjectInfo(name: $0, fields: [FieldInfo(name: "id", type: "string", unique: true)]) })
     }
 
     public func read(_ request: ReadRequest) throws -> ReadResult {
-        guard let path = paths[request.object] else { throw ConnectorError(.notFound, "unknown object '\(request.object)'") }
-        let r = try host.http("GET", path, headers: headers)
-        guard (200..<300).contains(r.status) else { throw failure(r, "GET \(path)") }
+        let route = try route(request.object)
+        let url = request.cursor?.stringValue ?? route.read
+        let r = try host.http("GET", url, headers: headers)
+        guard (200..<300).contains(r.status) else { throw failure(r, "GET \(url)") }
+        guard let answer = r.jsonValue else { throw ConnectorError(.internalError, "GET \(url) did not answer JSON") }
         let rows: [JSONValue]
-        switch r.jsonValue {
+        switch route.records.map({ Self.value(at: $0, in: answer) }) ?? answer["results"] ?? answer["records"] ?? answer {
         case .array(let a)?: rows = a
-        case .object(let o)?:
-            if case .array(let a)? = o["results"] ?? o["records"] { rows = a } else { rows = [] }
-        default: throw ConnectorError(.internalError, "GET \(path) did not answer a JSON array")
+        default: throw ConnectorError(.internalError, "GET \(url) did not answer a list of records")
         }
         let records = rows.compactMap { row -> Record? in
-            guard let fields = row.objectValue else { return nil }
-            let id = (fields["id"] ?? fields["Id"]).flatMap { $0.stringValue ?? $0.intValue.map(String.init) } ?? ""
-            return Record(object: request.object, id: id, fields: fields)
+            let fields = route.fields.flatMap { Self.value(at: $0, in: row) } ?? row
+            guard let fields = fields.objectValue else { return nil }
+            return Record(object: request.object, id: Self.idString(row["id"] ?? row["Id"]) ?? "", fields: fields)
         }
-        return ReadResult(records: records, nextCursor: nil, hasMore: false)
+        let next = route.next.flatMap { Self.value(at: $0, in: answer)?.stringValue }
+        return ReadResult(records: records, nextCursor: next.map(JSONValue.string) ?? .null, hasMore: next != nil)
     }
 
     public func write(_ request: WriteRequest) throws -> WriteResult {
-        guard let path = paths[request.object] else { throw ConnectorError(.notFound, "unknown object '\(request.object)'") }
+        let route = try route(request.object)
         return WriteResult(results: try request.records.map { item in
             let body = try JSONEncoder().encode(JSONValue.object(item.fields))
-            let r = try host.http("POST", path, headers: headers.merging(["Content-Type": "application/json"]) { $1 }, body: body)
-            guard (200..<300).contains(r.status) else { return .failure(item.ref, failure(r, "POST \(path)")) }
-            let id = r.jsonValue?["id"].flatMap { $0.stringValue ?? $0.intValue.map(String.init) } ?? ""
-            return .success(item.ref, id: id, created: r.status == 201)
+            let r = try host.http("POST", route.write, headers: headers.merging(["Content-Type": "application/json"]) { $1 }, body: body)
+            guard (200..<300).contains(r.status) else { return .failure(item.ref, failure(r, "POST \(route.write)")) }
+            let id = r.jsonValue.flatMap { Self.idString(Self.value(at: route.id, in: $0)) } ?? ""
+            return .success(item.ref, id: id, created: r.status == 201 || r.status == 200)
         })
+    }
+
+    private func route(_ object: String) throws -> ObjectRoute {
+        guard let route = routes[object] else { throw ConnectorError(.notFound, "unknown object '\(object)'") }
+        return route
+    }
+
+    /// The value at a dotted path: `paging.next.link`.
+    static func value(at path: String, in json: JSONValue) -> JSONValue? {
+        path.split(separator: ".").reduce(Optional(json)) { $0?[String($1)] }
+    }
+
+    static func idString(_ value: JSONValue?) -> String? {
+        value.flatMap { $0.stringValue ?? $0.intValue.map(String.init) }
     }
 
     private func failure(_ r: ConnectorHost.Response, _ what: String) -> ConnectorError {

@@ -14,7 +14,7 @@ struct Crosswalk: AsyncParsableCommand {
             `crosswalk config check crosswalk.yaml` to validate a deployment config.
             """,
         version: CrosswalkVersion.current,
-        subcommands: [PluginsCommand.self, ConfigCommand.self, ConnectionsCommand.self, ConnectCommand.self, VaultCommand.self, SandboxCommand.self])
+        subcommands: [PluginsCommand.self, ConfigCommand.self, ConnectionsCommand.self, ConnectCommand.self, VaultCommand.self, SandboxCommand.self, DemoCommand.self])
 }
 
 /// Options every command that touches plugins shares.

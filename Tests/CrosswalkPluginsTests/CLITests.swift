@@ -88,3 +88,23 @@ import Testing
         #expect(help.stdout.contains("config"))
     }
 }
+
+/// `crosswalk demo`, the README's first command, as a user runs it.
+@Suite struct DemoTests {
+    @Test func demoSyncsOnceAndNeverDuplicates() throws {
+        let dir = try TestFiles.temporaryFolder("demo")
+        let run = try CLITests().crosswalk(["demo", "--dir", dir.path, "--seed", "10"])
+        #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
+        #expect(run.stdout.contains("connection hubspot: OK"))
+        #expect(run.stdout.contains("connection aritic: OK"))
+        let created = run.stdout.split(separator: "\n").filter { $0.contains("created") && $0.contains("API calls") }
+        #expect(created.count == 2)
+        #expect(created.last?.contains("created 0,") == true)
+        #expect(run.stdout.contains("Demo OK:"))
+        // The vault key file is private, and the demo's secrets are not in the database in clear.
+        let attributes = try FileManager.default.attributesOfItem(atPath: dir.appendingPathComponent("vault.key").path)
+        #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+        let db = try Data(contentsOf: dir.appendingPathComponent("crosswalk.db"))
+        #expect(db.range(of: Data("aritic-demo-password".utf8)) == nil)
+    }
+}
