@@ -32,20 +32,20 @@ struct ConnectCommand: AsyncParsableCommand {
                 throw CleanExit.message("\(name): connect needs flow authorizationCode with authorizationURL and redirectURI", code: 2)
             }
             let session = try OAuth2AuthorizationSession(credentials: credentials, usePKCE: true)
-            print("Open this address in a browser and approve access:\n\n  \(session.authorizationURL)\n")
+            Console.line("Open this address in a browser and approve access:\n\n  \(session.authorizationURL)\n")
             let redirected: String
             if let listener = LoopbackRedirect(redirect), !paste {
-                print("Waiting for the redirect on \(redirect) …")
+                Console.line("Waiting for the redirect on \(redirect) …")
                 redirected = try await listener.awaitRedirect(timeout: .seconds(timeout), logger: runtime.logger)
             } else {
-                print("Paste the address your browser was redirected to:")
+                Console.line("Paste the address your browser was redirected to:")
                 guard let line = readLine(), !line.isEmpty else { throw CleanExit.message("no address given", code: 1) }
                 redirected = line
             }
             do {
                 let updated = try await session.complete(redirectURL: redirected, http: runtime.transport)
                 try await runtime.vault.store(.oauth2(updated), name: connection.credentials)
-                print("\(name): connected; tokens stored in the vault\(updated.token?.instanceURL.map { " (instance \($0))" } ?? "")")
+                Console.line("\(name): connected; tokens stored in the vault\(updated.token?.instanceURL.map { " (instance \($0))" } ?? "")")
             } catch let e as CrosswalkError {
                 throw CleanExit.message("\(name): authorisation failed — \(e.message)", code: 1)
             }
@@ -97,5 +97,12 @@ struct LoopbackRedirect {
             }
             throw CrosswalkError(.internalError, "the redirect listener stopped")
         }
+    }
+}
+
+/// Lines for a person watching: written at once, even when standard output is a pipe.
+enum Console {
+    static func line(_ text: String) {
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
     }
 }

@@ -5,25 +5,8 @@ import Testing
 
 /// The built `crosswalk` executable, run as a user runs it.
 @Suite struct CLITests {
-    struct Run {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
-    func crosswalk(_ arguments: [String], environment: [String: String] = [:]) throws -> Run {
-        let process = Process()
-        process.executableURL = PluginTestKit.binFolder.appendingPathComponent("crosswalk")
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+    func crosswalk(_ arguments: [String], stdin: String? = nil) throws -> CrosswalkProcess.Run {
+        try CrosswalkProcess.run(arguments, stdin: stdin)
     }
 
     @Test func pluginsListShowsBuiltPluginsAndRefusals() throws {

@@ -103,7 +103,8 @@ public struct TestResponse: Sendable {
 
 /// Real HTTP on loopback through URLSession.
 public enum TestHTTP {
-    public static func send(_ method: String, _ url: URL, json: Any? = nil, form: String? = nil, headers: [String: String] = [:]) async throws -> TestResponse {
+    public static func send(_ method: String, _ url: URL, json: Any? = nil, form: String? = nil, headers: [String: String] = [:],
+                            followRedirects: Bool = true) async throws -> TestResponse {
         var request = URLRequest(url: url, timeoutInterval: 30)
         request.httpMethod = method
         if let json {
@@ -114,10 +115,20 @@ public enum TestHTTP {
             request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
         }
         for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
-        let (data, response) = try await URLSession.shared.data(for: request)
+        let (data, response) = try await (followRedirects ? URLSession.shared : noRedirects).data(for: request)
         let http = response as! HTTPURLResponse
         var fields: [String: String] = [:]
         for (name, value) in http.allHeaderFields { fields["\(name)".lowercased()] = "\(value)" }
         return TestResponse(status: http.statusCode, headers: fields, body: data)
+    }
+}
+
+/// A session that hands back 3xx answers instead of following them.
+private let noRedirects = URLSession(configuration: .ephemeral, delegate: NoRedirects(), delegateQueue: nil)
+
+private final class NoRedirects: NSObject, URLSessionTaskDelegate, Sendable {
+    func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
+                    newRequest request: URLRequest, completionHandler: @escaping @Sendable (URLRequest?) -> Void) {
+        completionHandler(nil)
     }
 }
