@@ -23,8 +23,9 @@ struct HostUnderTest {
     /// Where the SQLite files live.
     let databaseFolder: URL
 
-    static func with<T>(_ body: (HostUnderTest) async throws -> T) async throws -> T {
-        try await RunningSandbox.with({ SandboxApps.all(webhooks: $0) }, configure: { $0.seedCount = 20 }) { sandbox in
+    static func with<T>(apps: @escaping (SandboxWebhookDispatcher) -> [any SandboxApp] = { SandboxApps.all(webhooks: $0) },
+                        _ body: (HostUnderTest) async throws -> T) async throws -> T {
+        try await RunningSandbox.with(apps, configure: { $0.seedCount = 20 }) { sandbox in
             let dir = try TestFiles.temporaryFolder("connections")
             let (logger, logs) = LogRecorder.logger()
             let store = try await SQLiteStore.open(path: dir.appendingPathComponent("crosswalk.db").path, logger: logger)

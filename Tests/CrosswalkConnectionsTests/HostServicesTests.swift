@@ -143,4 +143,32 @@ import Testing
             #expect(!h.logs.text.contains(token))
         }
     }
+
+    @Test func jwtBearerGrantIsVerifiedBySalesforce() async throws {
+        try await HostUnderTest.with { h in
+            let jwt = JWTCredentials(privateKeyPEM: SalesforceCredentials.demoJWTPrivateKeyPEM, issuer: sf.clientID, subject: sf.username,
+                                     audience: "https://login.salesforce.com",
+                                     tokenURL: h.sandbox.url("salesforce", "/services/oauth2/token").absoluteString)
+            let instance = try await h.probe("salesforce", credentials: .jwt(jwt), checkPath: "/services/data/v60.0/limits")
+            #expect(try await check(instance)["ok"] as? Bool == true)
+            #expect(try await h.count("salesforce", "POST /services/oauth2/token") == 1)
+        }
+    }
+
+    @Test func theLimiterFollowsHubSpotsRateLimitHeadersAndNeverGets429() async throws {
+        // A portal allowed 6 calls per 10 s: 9 calls must wait for the next window instead of being refused.
+        let apps: (SandboxWebhookDispatcher) -> [any SandboxApp] = {
+            [HubSpotApp(environment: $0.environment(for: "hubspot"), configuration: .init(burstPerTenSeconds: 6))]
+        }
+        try await HostUnderTest.with(apps: apps) { h in
+            let instance = try await h.probe("hubspot", credentials: .apiKey(.bearer(HubSpotDemoCredentials.privateAppToken)),
+                                             checkPath: "/crm/v3/objects/contacts?limit=1")
+            for _ in 0..<9 {
+                #expect(try await check(instance)["ok"] as? Bool == true)
+            }
+            let statuses = try await h.requests("hubspot").compactMap { $0["status"] as? Int }
+            #expect(statuses.count == 9)
+            #expect(!statuses.contains(429))
+        }
+    }
 }
