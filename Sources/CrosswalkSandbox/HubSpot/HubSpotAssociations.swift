@@ -64,21 +64,52 @@ struct HubSpotEdge: Hashable, Codable, Sendable {
     var reversed: HubSpotEdge { HubSpotEdge(from: to, fromId: toId, to: from, toId: fromId) }
 }
 
-/// Associations between records, stored in both directions.
+/// Associations between records, stored in both directions, with an index from each record to its
+/// neighbours of one type (derived, not saved) so that no operation scans every edge.
 struct HubSpotAssociationStore: Codable, Sendable {
     private(set) var edges: [HubSpotEdge: Set<Int>] = [:]
+    private var neighbours: [Origin: Set<String>] = [:]
+
+    /// A record and the object type of its neighbours.
+    private struct Origin: Hashable, Sendable {
+        var from: HubSpotObjectType
+        var fromId: String
+        var to: HubSpotObjectType
+        init(_ edge: HubSpotEdge) { self.init(from: edge.from, fromId: edge.fromId, to: edge.to) }
+        init(from: HubSpotObjectType, fromId: String, to: HubSpotObjectType) {
+            self.from = from
+            self.fromId = fromId
+            self.to = to
+        }
+    }
+
+    private enum CodingKeys: String, CodingKey { case edges }
+
+    init() {}
+
+    init(from decoder: any Decoder) throws {
+        edges = try decoder.container(keyedBy: CodingKeys.self).decode([HubSpotEdge: Set<Int>].self, forKey: .edges)
+        for edge in edges.keys { neighbours[Origin(edge), default: []].insert(edge.toId) }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(edges, forKey: .edges)
+    }
 
     /// Adds `typeIds` (each must go from `edge.from` to `edge.to`) and their inverses.
     mutating func add(_ edge: HubSpotEdge, typeIds: [Int]) {
         for typeId in typeIds {
             guard let type = HubSpotAssociationType.find(typeId) else { continue }
             if type.exclusive {
-                for other in edges.keys where other.from == edge.from && other.fromId == edge.fromId && other.to == edge.to && other.toId != edge.toId {
-                    remove(other, typeIds: [typeId])
+                for otherId in neighbours[Origin(edge)] ?? [] where otherId != edge.toId {
+                    remove(HubSpotEdge(from: edge.from, fromId: edge.fromId, to: edge.to, toId: otherId), typeIds: [typeId])
                 }
             }
             edges[edge, default: []].insert(typeId)
             edges[edge.reversed, default: []].insert(type.inverse)
+            neighbours[Origin(edge), default: []].insert(edge.toId)
+            neighbours[Origin(edge.reversed), default: []].insert(edge.fromId)
         }
     }
 
@@ -89,8 +120,10 @@ struct HubSpotAssociationStore: Codable, Sendable {
             edges[edge]?.remove(typeId)
             if let inverse = HubSpotAssociationType.find(typeId)?.inverse { edges[edge.reversed]?.remove(inverse) }
         }
-        if edges[edge]?.isEmpty == true { edges[edge] = nil }
-        if edges[edge.reversed]?.isEmpty == true { edges[edge.reversed] = nil }
+        for e in [edge, edge.reversed] where edges[e]?.isEmpty == true {
+            edges[e] = nil
+            neighbours[Origin(e)]?.remove(e.toId)
+        }
     }
 
     /// Types from one record to another, sorted.
@@ -98,10 +131,13 @@ struct HubSpotAssociationStore: Codable, Sendable {
 
     /// The records of type `to` associated with (`from`, `fromId`), oldest id first, with their type ids.
     func targets(from: HubSpotObjectType, fromId: String, to: HubSpotObjectType) -> [(id: String, typeIds: [Int])] {
-        edges.filter { $0.key.from == from && $0.key.fromId == fromId && $0.key.to == to }
-            .map { (id: $0.key.toId, typeIds: $0.value.sorted()) }
+        (neighbours[Origin(from: from, fromId: fromId, to: to)] ?? [])
+            .compactMap { id in edges[HubSpotEdge(from: from, fromId: fromId, to: to, toId: id)].map { (id: id, typeIds: $0.sorted()) } }
             .sorted { (Int($0.id) ?? 0, $0.id) < (Int($1.id) ?? 0, $1.id) }
     }
 
-    mutating func removeAll() { edges = [:] }
+    mutating func removeAll() {
+        edges = [:]
+        neighbours = [:]
+    }
 }
