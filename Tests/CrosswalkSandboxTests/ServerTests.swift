@@ -240,7 +240,7 @@ struct ServerTests {
     func seedResetAndState() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sandbox-state-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let stateFile = folder.appendingPathComponent("state.json")
+        let stateFile = folder.appendingPathComponent("state.db")
         let configure = { (c: inout SandboxConfiguration) in
             c.stateFile = stateFile
             c.seedCount = 3
