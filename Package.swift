@@ -105,7 +105,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "CrosswalkHTTPTests", dependencies: [
-            "CrosswalkHTTP", "CrosswalkCore",
+            "CrosswalkHTTP", "CrosswalkCore", "CrosswalkTestKit",
             .product(name: "Logging", package: "swift-log"), .product(name: "MetricsTestKit", package: "swift-metrics"),
         ], exclude: ["Fixtures"]),
         .testTarget(name: "CrosswalkStoreTests", dependencies: [

@@ -1,5 +1,6 @@
 import CrosswalkCore
 import CrosswalkHTTP
+import CrosswalkTestKit
 import Foundation
 import Logging
 import MetricsTestKit
@@ -8,13 +9,15 @@ import Testing
 /// A ``ResilientClient`` over a real ``CurlTransport``, with a fake clock, captured logs and test metrics.
 struct Harness {
     let clock = FakeClock()
-    let logs = LogCapture()
+    let logs: LogRecorder
     let metrics = TestMetrics()
     let client: ResilientClient
 
     init(_ configuration: ResilienceConfiguration = ResilienceConfiguration()) throws {
+        let (logger, logs) = LogRecorder.logger()
+        self.logs = logs
         client = ResilientClient(wrapping: try CurlTransport(), connection: "test-app", configuration: configuration,
-                                 logger: logs.logger(), metricsFactory: metrics, environment: clock.environment)
+                                 logger: logger, metricsFactory: metrics, environment: clock.environment)
     }
 
     func count(_ label: String, _ statusClass: String) -> Int64 {
@@ -120,7 +123,7 @@ struct ResilientClientTests {
         ])
         #expect(try await harness.client.send(request).status == 200)
         let log = harness.logs.text
-        #expect(harness.logs.count == 3)  // two attempts and one retry
+        #expect(harness.logs.entries.count == 3)  // two attempts and one retry
         #expect(!log.contains("s3cr3t"))
         #expect(log.contains("api_key=[redacted]"))
         #expect(log.contains("Authorization: [redacted]"))

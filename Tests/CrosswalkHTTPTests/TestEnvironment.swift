@@ -38,36 +38,6 @@ extension Duration {
     var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }
 
-/// Collects every log line (message and metadata) so tests can search it.
-final class LogCapture: Sendable {
-    private let lines = Mutex<[String]>([])
-
-    var text: String { lines.withLock { $0.joined(separator: "\n") } }
-    var count: Int { lines.withLock { $0.count } }
-
-    /// A logger at trace level that writes here.
-    func logger(_ label: String = "test") -> Logger {
-        var logger = Logger(label: label) { _ in Handler(capture: self) }
-        logger.logLevel = .trace
-        return logger
-    }
-
-    private struct Handler: LogHandler {
-        let capture: LogCapture
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .trace
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-        func log(event: LogEvent) {
-            let all = metadata.merging(event.metadata ?? [:]) { $1 }
-            let line = "\(event.level) \(event.message) " + all.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-            capture.lines.withLock { $0.append(line) }
-        }
-    }
-}
-
 /// A list tasks append to.
 final class LockedList: Sendable {
     private let items = Mutex<[Int]>([])

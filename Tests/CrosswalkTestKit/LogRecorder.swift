@@ -19,8 +19,15 @@ public final class LogRecorder: Sendable {
     func append(_ entry: Entry) { lines.withLock { $0.append(entry) } }
     public var messages: [String] { lines.withLock { $0.map(\.message) } }
     public var entries: [Entry] { lines.withLock { $0 } }
-    /// Every message with its metadata, one line each: what a log file would hold.
-    public var text: String { lines.withLock { $0.map { "\($0.message) \($0.metadata)" }.joined(separator: "\n") } }
+    /// Every line as a log file would hold it: level, message, then `key=value` metadata sorted by key.
+    public var text: String {
+        lines.withLock {
+            $0.map { entry in
+                ([entry.level.rawValue, entry.message] + entry.metadata.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" })
+                    .joined(separator: " ")
+            }.joined(separator: "\n")
+        }
+    }
 }
 
 struct RecordingHandler: LogHandler {
