@@ -81,6 +81,7 @@ let package = Package(
             "CrosswalkCore", "CrosswalkConfig", "CrosswalkPlugins", "CrosswalkAuth", "CrosswalkHTTP", "CrosswalkStore",
             "CrosswalkConnections", "CrosswalkSandbox",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -116,7 +117,7 @@ let package = Package(
             "CrosswalkSandbox", "CrosswalkCore", .product(name: "Logging", package: "swift-log"),
         ], path: "Tests/CrosswalkTestKit"),
         .testTarget(name: "CrosswalkSandboxTests", dependencies: [
-            "CrosswalkSandbox", "CrosswalkCore", "CrosswalkTestKit", .product(name: "Logging", package: "swift-log"),
+            "CrosswalkSandbox", "CrosswalkCore", "CrosswalkTestKit", "CrosswalkAuth", .product(name: "Logging", package: "swift-log"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"),
         ]),

@@ -66,18 +66,18 @@ public struct ConnectionHost: Sendable {
                                                    requestsPerSecond: limits?.requestsPerSecond, burst: limits?.burst ?? 10,
                                                    maxConcurrentRequests: limits?.maxConcurrency),
             logger: logger)
-        let baseURL = connection.settings["base_url"]?.stringValue
-        let name = connection.name
+        let resolution = URLResolution(connection: connection)
         return HostServices(
             http: { request in
                 var request = request
-                request.url = try URLResolution.resolve(request.url, against: baseURL, connection: name)
-                let retrySafe = request.isIdempotent || request.headers["X-Crosswalk-Idempotent"] != nil
-                request.headers["X-Crosswalk-Idempotent"] = nil
-                return try await resilient.send(request, retrySafe: retrySafe)
+                request.url = try resolution.resolve(request.url)
+                // The plugin's CROSSWALK_HTTP_IDEMPOTENT flag; otherwise the transport's own rule.
+                guard request.headers[ABIHTTP.idempotentMarker] != nil else { return try await resilient.send(request) }
+                request.headers[ABIHTTP.idempotentMarker] = nil
+                return try await resilient.send(request, retrySafe: true)
             },
             state: StorePluginState(store: store, connection: connection.name),
-            idmap: { [store] in try await IDMapLookup(store: store, connection: name)($0) })
+            idmap: { [store, name = connection.name] in try await IDMapLookup(store: store, connection: name)($0) })
     }
 
     /// A live plugin instance for `connection`.
@@ -88,15 +88,45 @@ public struct ConnectionHost: Sendable {
     }
 }
 
-/// Resolving a plugin's URL (absolute, or a path on the connection's `base_url`).
-enum URLResolution {
-    static func resolve(_ url: String, against base: String?, connection: String) throws -> String {
-        if url.hasPrefix("https://") || url.hasPrefix("http://") { return url }
-        guard let base, !base.isEmpty else {
-            throw CrosswalkError(.invalidArgument, "the plugin asked for \(url), a path, but connection \(connection) has no base_url setting",
-                                 context: ["connection": connection])
+/// Where a connection's plugin may send requests, and so the connection's credentials.
+///
+/// A path resolves against the `base_url` setting. An absolute URL must have the origin (scheme,
+/// host, port) of `base_url` or of one of the `allowed_origins` setting: a response body or a stored
+/// cursor must never be able to send the connection's credentials elsewhere.
+struct URLResolution: Sendable {
+    let connection: String
+    let base: String?
+    let origins: Set<String>
+
+    init(connection: ConnectionConfig) {
+        self.connection = connection.name
+        base = connection.settings["base_url"]?.stringValue.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
+        var origins = Set(base.flatMap(Self.origin).map { [$0] } ?? [])
+        if case .array(let extra)? = connection.settings["allowed_origins"] {
+            origins.formUnion(extra.compactMap { $0.stringValue.flatMap(Self.origin) })
         }
-        let trimmed = base.hasSuffix("/") ? String(base.dropLast()) : base
-        return trimmed + (url.hasPrefix("/") ? url : "/" + url)
+        self.origins = origins
+    }
+
+    /// `https://host:port` of a URL (default ports made explicit), or `nil` when it is not http(s).
+    static func origin(_ url: String) -> String? {
+        guard let c = URLComponents(string: url), let scheme = c.scheme?.lowercased(), ["http", "https"].contains(scheme),
+              let host = c.host?.lowercased(), !host.isEmpty else { return nil }
+        return "\(scheme)://\(host):\(c.port ?? (scheme == "https" ? 443 : 80))"
+    }
+
+    func resolve(_ url: String) throws -> String {
+        let context = ["connection": connection]
+        if url.hasPrefix("https://") || url.hasPrefix("http://") {
+            guard let origin = Self.origin(url), origins.contains(origin) else {
+                throw CrosswalkError(.invalidArgument, "the plugin asked for \(Self.origin(url) ?? "an invalid URL"), which is neither this connection's base_url nor in its allowed_origins; credentials are sent only there",
+                                     context: context)
+            }
+            return url
+        }
+        guard let base, !base.isEmpty else {
+            throw CrosswalkError(.invalidArgument, "the plugin asked for a path, but connection \(connection) has no base_url setting", context: context)
+        }
+        return base + (url.hasPrefix("/") ? url : "/" + url)
     }
 }

@@ -21,7 +21,8 @@ enum ABIStatus {
         switch code {
         case .config: return CROSSWALK_E_INVALID_ARGUMENT
         case .vault: return CROSSWALK_E_AUTH
-        case .transport: return CROSSWALK_E_UNAVAILABLE
+        // The transport uses `.transport` for what retrying cannot fix (TLS, oversized answers).
+        case .transport: return CROSSWALK_E_INTERNAL
         default: return CROSSWALK_E_INTERNAL
         }
     }
@@ -29,8 +30,14 @@ enum ABIStatus {
 
 /// Buffers the host hands to plugins: malloc'd copies with a release that frees them.
 enum ABIBuffers {
+    /// Whether `out` is a buffer the host may fill (the caller set a large enough `struct_size`).
+    static func fits(_ out: UnsafeMutablePointer<crosswalk_buffer_v1>?) -> Bool {
+        guard let out else { return false }
+        return Int(out.pointee.struct_size) >= MemoryLayout<crosswalk_buffer_v1>.size
+    }
+
     static func give(_ data: Data, to out: UnsafeMutablePointer<crosswalk_buffer_v1>?) {
-        guard let out, Int(out.pointee.struct_size) >= MemoryLayout<crosswalk_buffer_v1>.size else { return }
+        guard let out, fits(out) else { return }
         let memory = malloc(max(data.count, 1))!
         data.withUnsafeBytes { if let b = $0.baseAddress { memcpy(memory, b, data.count) } }
         out.pointee.data = UnsafePointer(memory.assumingMemoryBound(to: CChar.self))
@@ -64,13 +71,23 @@ enum ABIBuffers {
 }
 
 /// HTTP requests and responses across the boundary.
-enum ABIHTTP {
+public enum ABIHTTP {
+    /// Reads a plugin's request, never past its `struct_size`.
     static func request(from p: UnsafePointer<crosswalk_http_request_v1>) throws -> HTTPRequest {
-        let r = p.pointee
-        guard Int(r.struct_size) >= MemoryLayout<crosswalk_http_request_v1>.offset(of: \.timeout_ms)! else {
-            throw CrosswalkError(.invalidArgument, "http request struct too small (\(r.struct_size) bytes)")
+        let size = Int(UnsafeRawPointer(p).load(as: UInt32.self))
+        func covers(_ field: PartialKeyPath<crosswalk_http_request_v1>, _ width: Int) -> Bool {
+            size >= MemoryLayout<crosswalk_http_request_v1>.offset(of: field)! + width
+        }
+        guard covers(\crosswalk_http_request_v1.body_len, MemoryLayout<Int>.size) else {
+            throw CrosswalkError(.invalidArgument, "http request struct too small (\(size) bytes; set struct_size)")
+        }
+        var r = crosswalk_http_request_v1()
+        withUnsafeMutableBytes(of: &r) { dst in
+            dst.copyMemory(from: UnsafeRawBufferPointer(start: p, count: min(size, MemoryLayout<crosswalk_http_request_v1>.size)))
         }
         guard let m = r.method, let u = r.url else { throw CrosswalkError(.invalidArgument, "http request needs a method and a url") }
+        guard r.header_count == 0 || r.headers != nil else { throw CrosswalkError(.invalidArgument, "http request has header_count \(r.header_count) but no headers") }
+        guard r.body_len == 0 || r.body != nil else { throw CrosswalkError(.invalidArgument, "http request has body_len \(r.body_len) but no body") }
         var headers = HTTPFields()
         for i in 0..<r.header_count {
             if let n = r.headers[i].name, let v = r.headers[i].value { headers.append(String(cString: n), String(cString: v)) }
@@ -78,15 +95,16 @@ enum ABIHTTP {
         // Credentials are the host's business: a plugin cannot choose them.
         headers["Authorization"] = nil
         let body = r.body.map { Data(bytes: $0, count: r.body_len) } ?? Data()
-        let idempotent = CROSSWALK_HAS_FIELD_flags(p) && (r.flags & UInt32(CROSSWALK_HTTP_IDEMPOTENT)) != 0
-        if idempotent { headers["X-Crosswalk-Idempotent"] = "1" }
+        let timeout = covers(\crosswalk_http_request_v1.timeout_ms, 4) ? r.timeout_ms : 0
+        let flags = covers(\crosswalk_http_request_v1.flags, 4) ? r.flags : 0
+        if flags & UInt32(CROSSWALK_HTTP_IDEMPOTENT) != 0 { headers[idempotentMarker] = "1" }
         return HTTPRequest(method: String(cString: m).uppercased(), url: String(cString: u), headers: headers, body: body,
-                           timeoutMilliseconds: r.timeout_ms == 0 ? nil : Int(r.timeout_ms))
+                           timeoutMilliseconds: timeout == 0 ? nil : Int(timeout))
     }
 
-    private static func CROSSWALK_HAS_FIELD_flags(_ p: UnsafePointer<crosswalk_http_request_v1>) -> Bool {
-        Int(p.pointee.struct_size) >= MemoryLayout<crosswalk_http_request_v1>.offset(of: \.flags)! + 4
-    }
+    /// The header by which a plugin's `CROSSWALK_HTTP_IDEMPOTENT` flag reaches the host's HTTP
+    /// service; the service removes it before sending.
+    public static let idempotentMarker = "X-Crosswalk-Idempotent"
 
     /// Storage for one response handed to a plugin: freed by the response's `release`.
     final class ResponseStorage {
@@ -98,6 +116,11 @@ enum ABIHTTP {
             headers?.deallocate()
             free(body)
         }
+    }
+
+    /// Whether the plugin's response struct is large enough for the host to fill.
+    static func fits(_ out: UnsafeMutablePointer<crosswalk_http_response_v1>) -> Bool {
+        Int(out.pointee.struct_size) >= MemoryLayout<crosswalk_http_response_v1>.size
     }
 
     static func fill(_ out: UnsafeMutablePointer<crosswalk_http_response_v1>, from r: HTTPResponse) {

@@ -83,7 +83,7 @@ final class HostTable: @unchecked Sendable {
     static let httpCallback: @convention(c) (UnsafePointer<crosswalk_host_v1>?, UnsafePointer<crosswalk_http_request_v1>?,
                                              UnsafeMutablePointer<crosswalk_http_response_v1>?, UnsafeMutablePointer<crosswalk_buffer_v1>?) -> crosswalk_status = {
         host, request, response, error in
-        guard let ctx = context(host), let request, let response else { return CROSSWALK_E_INVALID_ARGUMENT }
+        guard let ctx = context(host), let request, let response, ABIHTTP.fits(response) else { return CROSSWALK_E_INVALID_ARGUMENT }
         guard let send = ctx.services.http else {
             ABIBuffers.giveError(CrosswalkError(.unsupported, "no connection: HTTP is not available here"), to: error)
             return CROSSWALK_E_UNSUPPORTED
@@ -98,7 +98,7 @@ final class HostTable: @unchecked Sendable {
             ABIHTTP.fill(response, from: r)
             return CROSSWALK_OK
         case .failure(let e):
-            let ce = (e as? CrosswalkError) ?? CrosswalkError(.transport, "\(e)")
+            let ce = (e as? CrosswalkError) ?? CrosswalkError(.internalError, e is CancellationError ? "the run was cancelled" : "\(e)")
             ABIBuffers.giveError(ce, to: error)
             return ABIStatus.status(for: ce.code)
         }
@@ -115,7 +115,7 @@ final class HostTable: @unchecked Sendable {
 
     static let stateGet: @convention(c) (UnsafePointer<crosswalk_host_v1>?, UnsafePointer<CChar>?, UnsafeMutablePointer<crosswalk_buffer_v1>?) -> crosswalk_status = {
         host, key, out in
-        guard let store = context(host)?.services.state, let key else { return CROSSWALK_E_INVALID_ARGUMENT }
+        guard let store = context(host)?.services.state, let key, ABIBuffers.fits(out) else { return CROSSWALK_E_INVALID_ARGUMENT }
         let k = String(cString: key)
         switch blocking({ try await store.get(k) }) {
         case .success(nil): return CROSSWALK_E_NOT_FOUND
@@ -146,7 +146,7 @@ final class HostTable: @unchecked Sendable {
 
     static let idmapLookup: @convention(c) (UnsafePointer<crosswalk_host_v1>?, UnsafePointer<CChar>?, Int, UnsafeMutablePointer<crosswalk_buffer_v1>?) -> crosswalk_status = {
         host, request, len, out in
-        guard let lookup = context(host)?.services.idmap, let request else { return CROSSWALK_E_INVALID_ARGUMENT }
+        guard let lookup = context(host)?.services.idmap, let request, ABIBuffers.fits(out) else { return CROSSWALK_E_INVALID_ARGUMENT }
         let data = Data(bytes: request, count: len)
         switch blocking({ try await lookup(data) }) {
         case .success(let result):

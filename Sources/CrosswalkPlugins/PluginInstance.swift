@@ -29,7 +29,7 @@ public final class PluginInstance: Sendable {
         hostTable.register()
         let table = plugin.table
         let host = UnsafePointer(hostTable.pointer)
-        let outcome: Result<OpaquePointer, CrosswalkError> = await thread.run {
+        let outcome: Result<OpaquePointer, CrosswalkError>? = await thread.run {
             var instance: OpaquePointer?
             var out = ABIBuffers.empty()
             let status = settings.withUnsafeBytes { raw in
@@ -42,7 +42,7 @@ public final class PluginInstance: Sendable {
             }
             return .success(instance)
         }
-        switch outcome {
+        switch outcome ?? .failure(CrosswalkError(.internalError, "the plugin thread stopped")) {
         case .success(let instance):
             return PluginInstance(plugin: plugin, connection: connection, thread: thread, hostTable: hostTable, handle: instance)
         case .failure(let error):
@@ -64,11 +64,13 @@ public final class PluginInstance: Sendable {
 
     private func call(_ operation: String, input: Data?,
                       _ body: @escaping @Sendable (OpaquePointer, UnsafePointer<CChar>?, Int, UnsafeMutablePointer<crosswalk_buffer_v1>) -> crosswalk_status?) async throws -> Data {
-        guard let instance = handle.withLock({ $0 }) else {
-            throw CrosswalkError(.invalidArgument, "instance was destroyed", context: ["plugin": plugin.id, "connection": connection])
-        }
-        let pluginID = plugin.id, connection = connection
-        let result: Result<Data, CrosswalkError> = await thread.run {
+        let pluginID = plugin.id, connection = connection, handle = handle
+        let destroyed = CrosswalkError(.invalidArgument, "\(operation) on an instance that was destroyed",
+                                       context: ["plugin": pluginID, "connection": connection])
+        // The handle is read on the plugin thread, where `destroy` also runs, so a call queued
+        // before `destroy` sees a live instance and one queued after it sees none.
+        let result: Result<Data, CrosswalkError>? = await thread.run {
+            guard let instance = handle.withLock({ $0 }) else { return .failure(destroyed) }
             var out = ABIBuffers.empty()
             let status: crosswalk_status? = (input ?? Data()).withUnsafeBytes { raw in
                 body(instance, raw.baseAddress?.assumingMemoryBound(to: CChar.self), raw.count, &out)
@@ -83,7 +85,7 @@ public final class PluginInstance: Sendable {
             }
             return .success(data)
         }
-        return try result.get()
+        return try (result ?? .failure(destroyed)).get()
     }
 
     /// `check`: result JSON `{"ok":…,"message":…}`.
@@ -118,10 +120,22 @@ public final class PluginInstance: Sendable {
 
     /// Destroys the instance after the calls already queued; later calls throw.
     public func destroy() async {
-        guard let instance = handle.withLock({ h -> OpaquePointer? in defer { h = nil }; return h }) else { return }
-        let f = plugin.table.destroy
-        await thread.run { f?(instance) }
+        let f = plugin.table.destroy, handle = handle
+        _ = await thread.run {
+            guard let instance = handle.withLock({ h -> OpaquePointer? in defer { h = nil }; return h }) else { return }
+            f?(instance)
+        }
         hostTable.unregister()
+        thread.stop()
+    }
+
+    /// An instance dropped without `destroy()` is destroyed on its thread, which then ends.
+    deinit {
+        let f = plugin.table.destroy, handle = handle, hostTable = hostTable
+        thread.enqueue {
+            if let instance = handle.withLock({ h -> OpaquePointer? in defer { h = nil }; return h }) { f?(instance) }
+            hostTable.unregister()
+        }
         thread.stop()
     }
 }

@@ -144,7 +144,7 @@ public struct PluginLoader: Sendable {
         if table.swift_version != 0 && table.swift_version != SwiftVersion.host {
             throw refuse("built with Swift \(SwiftVersion.describe(table.swift_version)), this host with Swift \(SwiftVersion.describe(SwiftVersion.host)); Swift has no stable ABI on Linux: rebuild the plugin with the host's toolchain")
         }
-        let missing = [("create", table.create == nil), ("destroy", table.destroy == nil), ("check", table.check == nil),
+        let missing = [("create", table.create == nil), ("check", table.check == nil),
                        ("discover", table.discover == nil), ("read", table.read == nil), ("write", table.write == nil)]
             .filter(\.1).map(\.0)
         guard missing.isEmpty else { throw refuse("descriptor lacks \(missing.joined(separator: ", "))") }

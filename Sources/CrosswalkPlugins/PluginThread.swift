@@ -11,7 +11,7 @@ final class PluginThread: @unchecked Sendable {
     private var stopping = false
 
     init(name: String) {
-        let thread = Thread { [unowned self] in self.loop() }
+        let thread = Thread { [self] in self.loop() }
         thread.name = name
         thread.stackSize = 4 << 20
         thread.start()
@@ -31,27 +31,32 @@ final class PluginThread: @unchecked Sendable {
         }
     }
 
-    /// Runs `body` on the thread and returns its result.
+    /// Runs `body` on the thread and returns its result, or `nil` when the thread was stopped
+    /// before the job could be queued.
     ///
     /// `body` and its result may hold C pointers, which Swift cannot prove `Sendable`: they are
     /// handed to this one thread and back, never shared, which is what makes this sound.
-    func run<T>(_ body: @escaping () -> T) async -> T {
+    func run<T>(_ body: @escaping () -> T) async -> T? {
         let job = Unchecked(body)
-        let result: Unchecked<T> = await withCheckedContinuation { continuation in
-            enqueue { continuation.resume(returning: Unchecked(job.value())) }
+        let result: Unchecked<T?> = await withCheckedContinuation { continuation in
+            let queued = enqueue { continuation.resume(returning: Unchecked(job.value())) }
+            if !queued { continuation.resume(returning: Unchecked(nil)) }
         }
         return result.value
     }
 
-    /// Queues `body`; the thread runs queued jobs in order.
-    func enqueue(_ body: @escaping () -> Void) {
+    /// Queues `body`; returns `false` (and drops it) once the thread is stopping.
+    @discardableResult
+    func enqueue(_ body: @escaping () -> Void) -> Bool {
         condition.lock()
+        defer { condition.unlock() }
+        guard !stopping else { return false }
         jobs.append(body)
         condition.signal()
-        condition.unlock()
+        return true
     }
 
-    /// Lets the thread finish queued jobs, then exit.
+    /// Lets the thread finish the jobs already queued, then exit; later jobs are refused.
     func stop() {
         condition.lock()
         stopping = true

@@ -5,6 +5,7 @@ import CrosswalkCore
 import Foundation
 import Hummingbird
 import Logging
+import ServiceLifecycle
 
 struct ConnectCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -81,19 +82,27 @@ struct LoopbackRedirect {
         var quiet = logger
         quiet.logLevel = .warning
         let app = Application(router: router, configuration: .init(address: .hostname(host, port: port)), logger: quiet)
-        return try await withThrowingTaskGroup(of: String?.self) { group in
-            group.addTask { try await app.run(); return nil }
-            group.addTask {
+        let server = ServiceGroup(configuration: .init(services: [.init(service: app)], logger: quiet))
+        return try await withThrowingTaskGroup(of: String?.self) { tasks in
+            tasks.addTask { try await server.run(); return nil }
+            tasks.addTask {
                 for await url in stream { return url }
                 return nil
             }
-            group.addTask {
+            tasks.addTask {
                 try await Task.sleep(for: timeout)
                 throw CrosswalkError(.timeout, "no redirect arrived within \(timeout)")
             }
-            defer { group.cancelAll() }
-            while let next = try await group.next() {
-                if let url = next { return url }
+            defer { tasks.cancelAll() }
+            var redirect: String?
+            while let next = try await tasks.next() {
+                if let url = next {
+                    // Stop gracefully, so the browser still gets its page, then return.
+                    redirect = url
+                    await server.triggerGracefulShutdown()
+                } else if let redirect {
+                    return redirect
+                }
             }
             throw CrosswalkError(.internalError, "the redirect listener stopped")
         }

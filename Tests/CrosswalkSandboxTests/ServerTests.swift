@@ -67,11 +67,6 @@ private struct WebhookReceiver {
 }
 
 /// Polls `check` (every 20 ms, 10 s at most) until it holds: a readiness check, not a fixed sleep.
-private func eventually(_ what: String, _ check: @escaping @Sendable () async throws -> Bool) async throws {
-    try await withTimeout(10) {
-        while try await !check() { try await Task.sleep(for: .milliseconds(20)) }
-    }
-}
 
 private func salesforceAndEcho(_ webhooks: SandboxWebhookDispatcher) -> [any SandboxApp] {
     [EchoApp(), SalesforceApp(environment: webhooks.environment(for: "salesforce"))]

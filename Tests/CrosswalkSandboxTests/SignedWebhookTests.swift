@@ -191,11 +191,6 @@ private func deliveries(_ app: String, _ sandbox: RunningSandbox) async throws -
 }
 
 /// Polls (every 20 ms, 10 s at most) until `check` holds: a readiness check, not a fixed sleep.
-private func eventually(_ check: @escaping @Sendable () async throws -> Bool) async throws {
-    try await withTimeout(10) {
-        while try await !check() { try await Task.sleep(for: .milliseconds(20)) }
-    }
-}
 
 @Suite("Signed webhooks over HTTP")
 struct SignedWebhookTests {

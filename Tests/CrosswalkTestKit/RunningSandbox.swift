@@ -13,6 +13,19 @@ public struct TestKitError: Error, CustomStringConvertible {
 }
 
 /// Runs `body`, failing if it takes longer than `seconds`.
+/// Waits until `check` holds, asking every 20 ms, for at most `seconds`: a readiness check for
+/// state that changes in another process or task (a webhook delivered), never a fixed delay.
+public func eventually(_ what: String = "the condition", within seconds: Double = 10,
+                       _ check: @escaping @Sendable () async throws -> Bool) async throws {
+    do {
+        try await withTimeout(seconds) {
+            while try await !check() { try await Task.sleep(for: .milliseconds(20)) }
+        }
+    } catch is TestKitError {
+        throw TestKitError(description: "\(what) did not hold within \(seconds) s")
+    }
+}
+
 public func withTimeout<T: Sendable>(_ seconds: Double, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
     try await withThrowingTaskGroup(of: T.self) { group in
         group.addTask { try await body() }

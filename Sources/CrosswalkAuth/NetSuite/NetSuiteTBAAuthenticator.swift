@@ -35,7 +35,7 @@ public struct NetSuiteTBAAuthenticator: Authenticator {
         guard let base = NetSuiteTBASigner.signatureBaseString(method: request.method, url: request.url,
                                                                oauthParameters: parameters, formParameters: form) else {
             throw CrosswalkError(.invalidArgument, "cannot sign a request whose URL is not an absolute http(s) URL",
-                                 context: ["url": request.url])
+                                 context: ["path": String(request.url.prefix { $0 != "?" })])
         }
         parameters["oauth_signature"] = NetSuiteTBASigner.signature(
             baseString: base, consumerSecret: credentials.consumerSecret, tokenSecret: credentials.tokenSecret,

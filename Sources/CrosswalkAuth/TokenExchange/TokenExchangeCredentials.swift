@@ -36,13 +36,24 @@ public struct TokenExchangeCredentials: Sendable, Hashable, Codable, SecretRedac
     /// The request body: the template with every `{{name}}` replaced.
     /// - Throws: `CrosswalkError` `.config` when a placeholder has no value.
     public func body() throws -> String {
-        var body = bodyTemplate
-        for (name, value) in values { body = body.replacingOccurrences(of: "{{\(name)}}", with: Self.jsonEscaped(value)) }
-        if let start = body.range(of: "{{"), let end = body.range(of: "}}", range: start.upperBound..<body.endIndex) {
-            throw CrosswalkError(.config, "the token exchange body template uses {{\(body[start.upperBound..<end.lowerBound])}} but no value of that name is configured",
-                                 context: ["url": url])
+        // One pass over the template: a value is inserted once and never scanned again, so a secret
+        // that happens to contain "{{x}}" is neither expanded nor echoed in an error.
+        var body = ""
+        var rest = Substring(bodyTemplate)
+        while let open = rest.range(of: "{{") {
+            body += rest[..<open.lowerBound]
+            guard let close = rest.range(of: "}}", range: open.upperBound..<rest.endIndex) else {
+                throw CrosswalkError(.config, "the token exchange body template has an unclosed {{", context: ["url": url])
+            }
+            let name = String(rest[open.upperBound..<close.lowerBound])
+            guard let value = values[name] else {
+                throw CrosswalkError(.config, "the token exchange body template uses {{\(name)}} but no value of that name is configured",
+                                     context: ["url": url])
+            }
+            body += Self.jsonEscaped(value)
+            rest = rest[close.upperBound...]
         }
-        return body
+        return body + rest
     }
 
     /// Posts the body and reads the token from the answer.
