@@ -23,7 +23,7 @@ struct ConfigCommand: AsyncParsableCommand {
                 throw CleanExit.message(error.message, code: 2)
             }
             var problems: [String] = []
-            let folders = options.pluginPaths + config.pluginSearchPaths() + [Deployment.executableFolder()]
+            let folders = Deployment.pluginFolders(options, config: config)
             let scan = PluginLoader(logger: options.makeLogger()).scan(folders: folders)
             for id in config.plugins.enabled where scan.plugin(id) == nil {
                 problems.append("\(file): plugins.enabled: no plugin with id \(id) in \(folders.joined(separator: ", "))")

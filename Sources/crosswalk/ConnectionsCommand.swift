@@ -74,7 +74,8 @@ struct ConnectionsCommand: AsyncParsableCommand {
         func run() async throws {
             try await HostRuntime.with(options) { runtime in
                 let connection = try runtime.connection(name)
-                guard try await runtime.vault.credentials(name: connection.credentials) != nil else {
+                // Check by name: an entry sealed with a lost key must still be removable.
+                guard try await runtime.vault.names().contains(connection.credentials) else {
                     throw CleanExit.message("\(name) has no stored credentials", code: 1)
                 }
                 try await runtime.vault.delete(name: connection.credentials)

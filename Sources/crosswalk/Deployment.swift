@@ -23,10 +23,14 @@ struct Deployment {
         } catch let error as CrosswalkError {
             throw CleanExit.message(error.message, code: 2)
         }
-        var folders = options.pluginPaths.map { URL(fileURLWithPath: $0, relativeTo: URL(fileURLWithPath: cwd)).standardizedFileURL.path }
-        folders += config.pluginSearchPaths()
-        folders.append(executableFolder())
-        return Deployment(config: config, file: file, pluginFolders: folders)
+        return Deployment(config: config, file: file, pluginFolders: pluginFolders(options, config: config))
+    }
+
+    /// `--plugin-path` folders, the config's (with CROSSWALK_PLUGIN_PATH), and the executable's folder.
+    static func pluginFolders(_ options: GlobalOptions, config: DeploymentConfig) -> [String] {
+        let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        return options.pluginPaths.map { URL(fileURLWithPath: $0, relativeTo: cwd).standardizedFileURL.path }
+            + config.pluginSearchPaths() + [executableFolder()]
     }
 
     /// The folder holding the running executable: `swift build` puts the plugins beside it.

@@ -171,4 +171,21 @@ import Testing
             #expect(!statuses.contains(429))
         }
     }
+
+    @Test func credentialsGoOnlyToTheConnectionsOrigin() async throws {
+        try await HostUnderTest.with { h in
+            let basic = Credentials.basic(BasicCredentials(username: aritic.dictionary["username"]!, password: aritic.dictionary["password"]!))
+            // A cursor or a response body pointing elsewhere must not receive the connection's credentials.
+            let elsewhere = h.sandbox.urls["hubspot"]!.absoluteString + "/api/contacts"
+            let instance = try await h.probe("aritic", credentials: basic, checkPath: "/api/contacts?limit=1", objects: ["Contact": elsewhere])
+            let e = try await #require(throws: CrosswalkError.self) {
+                try await instance.read(Data(#"{"version":1,"object":"Contact"}"#.utf8))
+            }
+            #expect(e.message.contains("which is neither this connection's base_url nor in its allowed_origins"))
+            #expect(try await h.requests("hubspot").isEmpty)
+            // The same origin as base_url, absolute, is fine.
+            let same = try await h.probe("aritic", credentials: nil, checkPath: h.sandbox.urls["aritic"]!.absoluteString + "/api/contacts?limit=1")
+            #expect(try await check(same)["ok"] as? Bool == true)
+        }
+    }
 }

@@ -78,3 +78,38 @@ import Testing
         await #expect(throws: CrosswalkError.self) { _ = try await instance.parseWebhook(Data("{}".utf8)) }
     }
 }
+
+/// The host's extensions reached through the C ABI by a C plugin.
+@Suite struct HostExtensionTests {
+    /// State in memory: the plugin-facing protocol is what is under test here; the SQLite-backed
+    /// store is tested in CrosswalkConnectionsTests.
+    final class MemoryState: PluginStateStore {
+        let values = LockedValue<[String: Data]>([:])
+        func get(_ key: String) async throws -> Data? { values.withLock { $0[key] } }
+        func put(_ key: String, _ value: Data) async throws { values.withLock { $0[key] = value } }
+        func remove(_ key: String) async throws { _ = values.withLock { $0.removeValue(forKey: key) } }
+    }
+
+    @Test func stateAndIDMapExtensionsWorkAndUnknownIDsAreNull() async throws {
+        let dir = try PluginTestKit.temporaryFolder("extensions")
+        let source = PluginTestKit.repoRoot.appendingPathComponent("Tests/CrosswalkPluginsTests/Fixtures/extensions_plugin.c")
+        let so = try PluginTestKit.compileC(source, to: dir.appendingPathComponent("libextensions.so"))
+        let plugin = try PluginLoader(logger: PluginTestKit.recordingLogger().0).load(path: so.path)
+        let state = MemoryState()
+        let requests = LockedValue<[String]>([])
+        let services = HostServices(state: state, idmap: { request in
+            requests.withLock { $0.append(String(decoding: request, as: UTF8.self)) }
+            return Data(#"{"version":1,"ids":{"c1":"b-77"}}"#.utf8)
+        })
+        let instance = try await plugin.instantiate(connection: "a", settings: Data(), services: services, logger: PluginTestKit.recordingLogger().0)
+        let result = try PluginTestKit.object(try await instance.check())
+        #expect(result["message"] as? String == "stored=42 missing=2 unknown=null")
+        #expect(((result["idmap"] as? [String: Any])?["ids"] as? [String: String]) == ["c1": "b-77"])
+        #expect(state.values.withLock { $0["cursor"] } == Data("42".utf8))
+        #expect(requests.withLock { $0.first?.contains("\"other_connection\":\"b\"") } == true)
+
+        // Without the services, the extensions are absent (NULL), not a crash.
+        let bare = try await plugin.instantiate(connection: "a", settings: Data(), services: HostServices(), logger: PluginTestKit.recordingLogger().0)
+        #expect(try PluginTestKit.object(try await bare.check())["message"] as? String == "stored=none missing=-1 unknown=null")
+    }
+}

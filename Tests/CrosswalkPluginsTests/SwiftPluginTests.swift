@@ -83,10 +83,9 @@ import Testing
             #expect(e.context["operation"] == "read")
         }
         await #expect(throws: CrosswalkError.self) { _ = try await instance.read(Data("{not json".utf8)) }
-        do { _ = try await instance.read(Data("{\"version\":1}".utf8)) } catch let e as CrosswalkError {
-            #expect(e.code == .invalidArgument)
-            #expect(e.message == "malformed request JSON: missing object")
-        }
+        let malformed = try await #require(throws: CrosswalkError.self) { try await instance.read(Data("{\"version\":1}".utf8)) }
+        #expect(malformed.code == .invalidArgument)
+        #expect(malformed.message == "malformed request JSON: missing object")
     }
 
     @Test func createRefusalIsAnError() async throws {
@@ -158,9 +157,17 @@ import Testing
         let probe = try loader.load(path: PluginTestKit.builtPlugin("CrosswalkHTTPProbe"))
         let p = try await probe.instantiate(connection: "probe", settings: Data("{}".utf8), services: HostServices(),
                                             logger: PluginTestKit.recordingLogger().0)
-        do { _ = try await p.check() } catch let e as CrosswalkError {
-            #expect(e.code == .unsupported)
-            #expect(e.message == "no connection: HTTP is not available here")
-        }
+        let e = try await #require(throws: CrosswalkError.self) { try await p.check() }
+        #expect(e.code == .unsupported)
+        #expect(e.message == "no connection: HTTP is not available here")
+    }
+
+    @Test func callsAfterDestroyAreRefusedNotRun() async throws {
+        let instance = try await memory(seed: 3)
+        #expect(try PluginTestKit.object(try await instance.check())["ok"] as? Bool == true)
+        await instance.destroy()
+        let e = try await #require(throws: CrosswalkError.self) { try await instance.check() }
+        #expect(e.message == "check on an instance that was destroyed")
+        await instance.destroy()  // a second destroy is harmless
     }
 }

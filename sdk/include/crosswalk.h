@@ -312,7 +312,8 @@ typedef struct crosswalk_plugin_v1 {
      *  "auth":{"scheme":"oauth2","authorize_url":"…","token_url":"…","scopes":["api"],
      *          "grants":["authorization_code","refresh_token","jwt_bearer"]}
      *         | {"scheme":"netsuite_tba"} | {"scheme":"api_key","header":"Authorization","prefix":"Bearer "}
-     *         | {"scheme":"basic"} | {"scheme":"none"},
+     *         | {"scheme":"basic"} | {"scheme":"none"}
+     *         | {"scheme":"any"} (a generic connector: whatever the connection's credentials are),
      *  "capabilities":["crosswalk.read/1","crosswalk.write/1","crosswalk.webhooks/1"],
      *  "batch_limits":{"read":2000,"write":200},
      *  "rate_limits":{"requests_per_second":10,"burst":20,"max_concurrency":5},

@@ -151,7 +151,9 @@ static crosswalk_status example_discover(crosswalk_instance *self, crosswalk_buf
 /* The cursor is the index of the next product; null (absent) means "from the start". */
 static crosswalk_status example_read(crosswalk_instance *self, const char *request, size_t len, crosswalk_buffer_v1 *out) {
     (void)self;
-    if (strstr(request, "\"object\":\"Product\"") == NULL)
+    char object[64] = "";
+    /* `request` is `len` bytes and not NUL-terminated: the helpers copy it before searching. */
+    if (!json_string(request, len, "object", object, sizeof object) || strcmp(object, "Product") != 0)
         return fail(out, CROSSWALK_E_NOT_FOUND, "not_found", "this connector only offers Product");
     long start = json_int(request, len, "cursor", 0);
     if (start < 0 || start > PRODUCT_COUNT) return fail(out, CROSSWALK_E_INVALID_ARGUMENT, "invalid_argument", "cursor out of range");
