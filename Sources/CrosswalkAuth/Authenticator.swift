@@ -35,7 +35,12 @@ public struct AuthenticatingClient: HTTPClient {
     }
 
     public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
-        let signed = try await authenticator.authorize(request)
+        let signed: HTTPRequest
+        do { signed = try await authenticator.authorize(request) } catch var error as CrosswalkError {
+            // Nothing reached the app yet (the token endpoint failed), so any request may be retried.
+            error.context[CrosswalkError.notSentKey] = "true"
+            throw error
+        }
         let response = try await inner.send(signed)
         guard response.status == 401, try await authenticator.handleUnauthorized(signed) else { return response }
         return try await inner.send(try await authenticator.authorize(request))

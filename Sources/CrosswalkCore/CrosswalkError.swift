@@ -50,6 +50,10 @@ public struct CrosswalkError: Error, Sendable, Hashable, CustomStringConvertible
         self.retryAfterMilliseconds = retryAfterMilliseconds
     }
 
+    /// Context key marking an error raised before the request left the host: retrying it cannot
+    /// repeat a side effect at the app.
+    public static let notSentKey = "not_sent"
+
     public var description: String {
         if context.isEmpty { return "\(code): \(message)" }
         let where_ = context.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")

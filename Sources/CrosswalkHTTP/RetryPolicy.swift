@@ -81,7 +81,9 @@ public struct RetryPolicy: Sendable, Hashable {
         case .failure(let error as CrosswalkError):
             switch error.code {
             case .rateLimited: return ("rate limited", error.retryAfterMilliseconds.map { .milliseconds($0) })
-            case .timeout where retrySafe, .unavailable where retrySafe: return (error.code.rawValue, nil)
+            case .timeout where retrySafe || error.context[CrosswalkError.notSentKey] != nil,
+                 .unavailable where retrySafe || error.context[CrosswalkError.notSentKey] != nil:
+                return (error.code.rawValue, nil)
             default: return nil
             }
         case .failure:

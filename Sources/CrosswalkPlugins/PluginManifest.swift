@@ -91,7 +91,7 @@ public struct PluginManifest: Sendable, Equatable {
         }
         let body: Body
         do { body = try JSONDecoder().decode(Body.self, from: data) } catch let error as DecodingError {
-            throw CrosswalkError(.pluginRefused, "manifest: \(Self.describe(error))")
+            throw CrosswalkError(.pluginRefused, "manifest: \(error.crosswalkDescription)")
         }
         guard Auth.knownSchemes.contains(body.auth.scheme) else {
             throw CrosswalkError(.pluginRefused, "manifest: unknown auth scheme \"\(body.auth.scheme)\" (known: \(Auth.knownSchemes.sorted().joined(separator: ", ")))")
@@ -101,18 +101,5 @@ public struct PluginManifest: Sendable, Equatable {
         }
         return PluginManifest(version: version, objects: body.objects, auth: body.auth, capabilities: body.capabilities,
                               batchLimits: body.batch_limits, rateLimits: body.rate_limits, functions: body.functions ?? [], json: text)
-    }
-
-    static func describe(_ error: DecodingError) -> String {
-        func path(_ keys: [any CodingKey]) -> String {
-            keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().trimmingCharacters(in: ["."])
-        }
-        switch error {
-        case .keyNotFound(let key, let c): return "\(path(c.codingPath + [key])) is missing"
-        case .typeMismatch(let t, let c): return "\(path(c.codingPath)) should be \(t == String.self ? "a string" : "\(t)")"
-        case .valueNotFound(_, let c): return "\(path(c.codingPath)) is null"
-        case .dataCorrupted(let c): return "\(path(c.codingPath)): \(c.debugDescription)"
-        @unknown default: return "\(error)"
-        }
     }
 }

@@ -38,7 +38,7 @@ struct ConnectionsCommand: AsyncParsableCommand {
                 let credentials: Credentials
                 do { credentials = try JSONDecoder().decode(Credentials.self, from: data) } catch {
                     // Never echo the input: it holds secrets.
-                    throw CleanExit.message("the credentials JSON is not valid: \(CredentialsInput.describe(error)); see `crosswalk connections add --help`", code: 2)
+                    throw CleanExit.message("the credentials JSON is not valid: \((error as? DecodingError)?.crosswalkDescription ?? "not JSON"); see `crosswalk connections add --help`", code: 2)
                 }
                 try await runtime.vault.store(credentials, name: connection.credentials)
                 print("stored \(credentials.scheme) credentials for \(name) (vault entry \"\(connection.credentials)\")")
@@ -110,16 +110,6 @@ struct ConnectionsCommand: AsyncParsableCommand {
 
 /// Reading credentials JSON without ever repeating it.
 enum CredentialsInput {
-    static func describe(_ error: any Error) -> String {
-        guard let e = error as? DecodingError else { return "not JSON" }
-        switch e {
-        case .keyNotFound(let key, let c): return "missing \((c.codingPath + [key]).map(\.stringValue).joined(separator: "."))"
-        case .typeMismatch(_, let c), .valueNotFound(_, let c): return "wrong type at \(c.codingPath.map(\.stringValue).joined(separator: "."))"
-        case .dataCorrupted(let c): return c.codingPath.isEmpty ? "not JSON" : c.debugDescription
-        @unknown default: return "unreadable"
-        }
-    }
-
     /// "valid until …", "expired", or "-" for schemes without tokens.
     static func tokenState(_ credentials: Credentials?) -> String {
         let token: OAuth2Token?

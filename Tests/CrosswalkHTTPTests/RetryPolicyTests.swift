@@ -56,6 +56,12 @@ struct RetryPolicyTests {
         #expect(decide(.failure(CancellationError())) == .stop)
     }
 
+    @Test func failuresBeforeSendingAreRetriedEvenForUnsafeRequests() {
+        // The token endpoint was down: the POST never left the host.
+        let notSent = CrosswalkError(.unavailable, "token endpoint answered 503", context: [CrosswalkError.notSentKey: "true"])
+        #expect(decide(.failure(notSent), retrySafe: false) == .retry(after: .milliseconds(50), reason: "unavailable"))
+    }
+
     @Test func rateLimitedErrorWaitsWhatItAsks() {
         let error = CrosswalkError(.rateLimited, "x", retryAfterMilliseconds: 1500)
         #expect(decide(.failure(error), retrySafe: false) == .retry(after: .milliseconds(1500), reason: "rate limited"))

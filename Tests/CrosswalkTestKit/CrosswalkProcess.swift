@@ -101,9 +101,16 @@ public enum CrosswalkProcess {
 
         /// Stops the process (SIGTERM) and waits for it.
         public func stop() async {
-            if process.isRunning { process.terminate() }
+            terminate()
             _ = try? await wait()
         }
+
+        /// Sends SIGTERM if it still runs; for `defer`, where nothing can be awaited.
+        public func terminate() {
+            if process.isRunning { process.terminate() }
+        }
+
+        deinit { terminate() }
     }
 }
 
