@@ -107,20 +107,7 @@ actor AriticStore {
         state = fresh
     }
 
-    func exportState() -> Data {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .secondsSince1970
-        encoder.outputFormatting = [.sortedKeys]
-        return (try? encoder.encode(state)) ?? Data("{}".utf8)
-    }
+    func exportState() -> Data { SandboxStateCodec.encode(state) }
 
-    func importState(_ data: Data) throws {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .secondsSince1970
-        do {
-            state = try decoder.decode(AriticState.self, from: data)
-        } catch {
-            throw CrosswalkError(.invalidArgument, "The Aritic state file is not valid: \(error)", context: ["app": "aritic"])
-        }
-    }
+    func importState(_ data: Data) throws { state = try SandboxStateCodec.decode(AriticState.self, from: data, app: "aritic") }
 }

@@ -138,18 +138,10 @@ public final class HubSpotApp: SandboxApp {
         }
     }
 
-    public func exportState() async -> Data {
-        let state = runtime.withLock { $0.state }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return (try? encoder.encode(state)) ?? Data("{}".utf8)
-    }
+    public func exportState() async -> Data { SandboxStateCodec.encode(runtime.withLock { $0.state }) }
 
     public func importState(_ data: Data) async throws {
-        let state: HubSpotState
-        do { state = try JSONDecoder().decode(HubSpotState.self, from: data) } catch {
-            throw CrosswalkError(.invalidArgument, "The HubSpot sandbox state could not be read: \(error)", context: ["app": name])
-        }
+        let state = try SandboxStateCodec.decode(HubSpotState.self, from: data, app: name)
         runtime.withLock { $0.state = state }
     }
 }

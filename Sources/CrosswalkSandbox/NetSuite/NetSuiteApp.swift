@@ -146,18 +146,10 @@ public final class NetSuiteApp: SandboxApp {
         runtime.withLock { $0.state.subscriptions.append(NetSuiteSubscription(url: url, secret: secret, events: events)) }
     }
 
-    public func exportState() async -> Data {
-        let state = runtime.withLock { $0.state }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return (try? encoder.encode(state)) ?? Data("{}".utf8)
-    }
+    public func exportState() async -> Data { SandboxStateCodec.encode(runtime.withLock { $0.state }) }
 
     public func importState(_ data: Data) async throws {
-        let state: NetSuiteState
-        do { state = try JSONDecoder().decode(NetSuiteState.self, from: data) } catch {
-            throw CrosswalkError(.invalidArgument, "The NetSuite sandbox state could not be read: \(error)", context: ["app": name])
-        }
+        let state = try SandboxStateCodec.decode(NetSuiteState.self, from: data, app: name)
         runtime.withLock { $0.state = state }
     }
 }

@@ -142,20 +142,7 @@ actor SpotioStore {
         state = fresh
     }
 
-    func exportState() -> Data {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .secondsSince1970
-        encoder.outputFormatting = [.sortedKeys]
-        return (try? encoder.encode(state)) ?? Data("{}".utf8)
-    }
+    func exportState() -> Data { SandboxStateCodec.encode(state) }
 
-    func importState(_ data: Data) throws {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .secondsSince1970
-        do {
-            state = try decoder.decode(SpotioState.self, from: data)
-        } catch {
-            throw CrosswalkError(.invalidArgument, "The SPOTIO state file is not valid: \(error)", context: ["app": "spotio"])
-        }
-    }
+    func importState(_ data: Data) throws { state = try SandboxStateCodec.decode(SpotioState.self, from: data, app: "spotio") }
 }
