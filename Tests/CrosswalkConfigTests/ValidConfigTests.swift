@@ -77,11 +77,11 @@ struct ValidConfigTests {
     func relativePaths() throws {
         let config = try parse("""
             version: 1
-            plugins: { paths: [plugins, ./a/../b, ../shared/plugins, /opt/x] }
+            plugins: { paths: [plugins, ./a/../b, ../common/plugins, /opt/x] }
             store: { sqlite: data/cw.db }
             vault: { key_file: ../keys/vault.key }
             """)
-        #expect(config.plugins.paths == ["/srv/crosswalk/plugins", "/srv/crosswalk/b", "/srv/shared/plugins", "/opt/x"])
+        #expect(config.plugins.paths == ["/srv/crosswalk/plugins", "/srv/crosswalk/b", "/srv/common/plugins", "/opt/x"])
         #expect(config.store == .sqlite(path: "/srv/crosswalk/data/cw.db"))
         #expect(config.vault == .keyFile("/srv/keys/vault.key"))
     }
