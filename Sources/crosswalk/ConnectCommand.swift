@@ -12,10 +12,10 @@ struct ConnectCommand: AsyncParsableCommand {
         commandName: "connect",
         abstract: "Authorise an OAuth 2.0 connection (authorization code with PKCE) and store its tokens.",
         discussion: """
-            Store the client registration first (`crosswalk connections add NAME`, scheme oauth2, flow
-            authorizationCode, with authorizationURL and redirectURI). `connect` prints the URL to open in a
-            browser; it opens nothing itself. When the redirect URI is on this machine
-            (http://127.0.0.1:PORT/… or http://localhost:PORT/…) it listens there for the answer;
+            Store the client registration first (`crosswalk connections add NAME`, scheme oauth2, flow \
+            authorizationCode, with authorizationURL and redirectURI). `connect` prints the URL to open in a \
+            browser; it opens nothing itself. When the redirect URI is on this machine \
+            (http://127.0.0.1:PORT/… or http://localhost:PORT/…) it listens there for the answer; \
             otherwise, or with --paste, paste the address the browser was sent to.
             """)
     @Argument(help: "The connection's name in the config.") var name: String

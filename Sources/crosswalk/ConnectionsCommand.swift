@@ -11,7 +11,7 @@ struct ConnectionsCommand: AsyncParsableCommand {
         commandName: "connections",
         abstract: "Store, list, remove and test the credentials of connections.",
         discussion: """
-            A connection is declared in the deployment config (connector + settings); its secrets live in
+            A connection is declared in the deployment config (connector + settings); its secrets live in \
             the vault, encrypted with the vault key, under the connection's `credentials` name.
             """,
         subcommands: [Add.self, List.self, Remove.self, Test.self])
@@ -20,12 +20,17 @@ struct ConnectionsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Store a connection's credentials in the vault (read as JSON from standard input or a file).",
             discussion: """
-                Secrets never go on the command line (other users can read it). Give JSON such as:
-                  {"scheme":"api_key","parameters":{"headerName":"Authorization","scheme":"Bearer","key":"pat-…"}}
-                  {"scheme":"basic","parameters":{"username":"api","password":"…"}}
-                  {"scheme":"netsuite_tba","parameters":{"accountID":"1234567_SB1","consumerKey":"…","consumerSecret":"…","tokenID":"…","tokenSecret":"…","signatureMethod":"HMAC-SHA256"}}
-                  {"scheme":"oauth2","parameters":{"flow":"authorizationCode","clientID":"…","clientSecret":"…","clientAuthentication":"requestBody","tokenURL":"…","authorizationURL":"…","redirectURI":"http://127.0.0.1:8765/callback","scopes":["api","refresh_token"]}}
-                then run `crosswalk connect NAME` for an OAuth authorization-code connection.
+                Secrets never go on the command line, where other users can read them. Give JSON \
+                {"scheme": S, "parameters": {…}}; for example a HubSpot private-app token:
+
+                {"scheme":"api_key","parameters":{"headerName":"Authorization","scheme":"Bearer","key":"pat-…"}}
+
+                Parameters per scheme — api_key: headerName, scheme, key; basic: username, password; \
+                netsuite_tba: accountID, consumerKey, consumerSecret, tokenID, tokenSecret, signatureMethod \
+                (HMAC-SHA256); oauth2: flow (authorizationCode or clientCredentials), clientID, clientSecret, \
+                clientAuthentication (requestBody or basic), tokenURL, authorizationURL, redirectURI, scopes; \
+                jwt: privateKeyPEM, issuer, subject, audience, tokenURL; token_exchange: url, bodyTemplate, \
+                values, tokenField. For oauth2 with flow authorizationCode, run `crosswalk connect NAME` next.
                 """)
         @Argument(help: "The connection's name in the config.") var name: String
         @Option(name: .customLong("from"), help: "A JSON file with the credentials; '-' (default) reads standard input.") var source = "-"

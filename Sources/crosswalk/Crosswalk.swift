@@ -9,8 +9,8 @@ struct Crosswalk: AsyncParsableCommand {
         commandName: "crosswalk",
         abstract: "Keep CRM, ERP and field-sales apps in step through connector plugins.",
         discussion: """
-            Crosswalk loads one connector plugin (.so) per app and syncs records between them.
-            Start with `crosswalk plugins list` to see the connectors it finds, and
+            Crosswalk loads one connector plugin (.so) per app and syncs records between them. \
+            Start with `crosswalk plugins list` to see the connectors it finds, and \
             `crosswalk config check crosswalk.yaml` to validate a deployment config.
             """,
         version: CrosswalkVersion.current,

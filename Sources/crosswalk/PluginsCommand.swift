@@ -13,7 +13,7 @@ struct PluginsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "List the plugins found in the plugin folders, loaded or refused.",
             discussion: """
-                Folders searched, in order: --plugin-path, the config's plugins.paths,
+                Folders searched, in order: --plugin-path, the config's plugins.paths, \
                 CROSSWALK_PLUGIN_PATH (colon-separated), and the folder of the crosswalk executable.
                 """)
         @OptionGroup var options: GlobalOptions

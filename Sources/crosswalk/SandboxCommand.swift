@@ -9,17 +9,17 @@ struct SandboxCommand: AsyncParsableCommand {
         commandName: "sandbox",
         abstract: "Serve local emulators of the Salesforce, NetSuite, HubSpot, SPOTIO and Aritic PinPoint APIs.",
         discussion: """
-            Each app listens on its own loopback port: with --port P, Salesforce on P (HTTPS, self-signed),
-            NetSuite P+1, HubSpot P+2, SPOTIO P+3, Aritic P+4. --port 0 picks free ports. The first line on
-            standard output is JSON with the base URLs, the CA file to trust and the demo credentials; a
-            readable banner follows on standard error. Test controls live under /__sandbox/ on every port
-            (reset, seed, faults, requests, counters, webhooks). Stop with Ctrl-C; with --state the data is
+            Each app listens on its own loopback port: with --port P, Salesforce on P (HTTPS, self-signed), \
+            NetSuite P+1, HubSpot P+2, SPOTIO P+3, Aritic P+4. --port 0 picks free ports. The first line on \
+            standard output is JSON with the base URLs, the CA file to trust and the demo credentials; a \
+            readable banner follows on standard error. Test controls live under /__sandbox/ on every port \
+            (reset, seed, faults, requests, counters, webhooks). Stop with Ctrl-C; with --state the data is \
             saved and loaded at the next start.
             """)
     @Option(help: "First port (0: any free ports).") var port = 8400
     @Option(help: "Generate this many accounts/companies/customers (with contacts, leads, activities, invoices) when no state is loaded.") var seed = 100
     @Option(help: "Random seed for the generated data (the same seed gives the same data).") var randomSeed: UInt64 = 42
-    @Option(help: "Keep the sandbox's data in this file across restarts.") var state: String?
+    @Option(help: "Keep the sandbox's data in this SQLite file across restarts (saved on Ctrl-C / SIGTERM).") var state: String?
     @Option(help: "Folder for the generated certificate (default: a new temporary folder).") var certificates: String?
     @Flag(help: "Serve Salesforce over plain HTTP too (simple-salesforce needs HTTPS).") var noTLS = false
     @OptionGroup var options: GlobalOptions

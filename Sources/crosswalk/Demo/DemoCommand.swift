@@ -15,9 +15,9 @@ struct DemoCommand: AsyncParsableCommand {
         commandName: "demo",
         abstract: "Sync real records between two sandbox apps through loaded plugins, on the embedded SQLite store.",
         discussion: """
-            Starts the sandbox emulators in this process, stores demo credentials in an encrypted vault, loads
-            the connector plugins, and syncs HubSpot contacts into Aritic PinPoint: contacts without an e-mail
-            are skipped with a reason, each created contact is recorded in the ID map with the sync log, and a
+            Starts the sandbox emulators in this process, stores demo credentials in an encrypted vault, loads \
+            the connector plugins, and syncs HubSpot contacts into Aritic PinPoint: contacts without an e-mail \
+            are skipped with a reason, each created contact is recorded in the ID map with the sync log, and a \
             second run creates nothing (nothing is ever duplicated). Everything it writes stays in --dir.
             """)
     @Option(help: "Folder for the demo's database and vault key.") var dir = "crosswalk-demo"
