@@ -273,7 +273,7 @@ extension AriticStore {
     // MARK: Batches
 
     /// Entities keyed by the input position: a JSON list when no position is missing, else an object (PHP arrays).
-    private func keyed(_ entities: [(Int, AriticObject)]) -> Any {
+    private static func keyed(_ entities: [(Int, AriticObject)]) -> Any {
         let sorted = entities.sorted { $0.0 < $1.0 }
         if sorted.map(\.0) == Array(0..<sorted.count) { return sorted.map(\.1) }
         return AriticObject(sorted.map { (String($0.0), $0.1) })
@@ -288,6 +288,36 @@ extension AriticStore {
         return .success(items)
     }
 
+    /// What a batch create or edit answers: entities by index, a status code per item, errors by index.
+    private struct BatchOutcome {
+        let kind: AriticKind
+        var entities: [(Int, AriticObject)] = []
+        var codes: [Any] = []
+        var errors = AriticObject()
+
+        mutating func fail(_ index: Int, _ error: AriticObject, code: Int) {
+            errors[String(index)] = error
+            codes.append(code)
+        }
+
+        /// Records one save; `render` is taken after it, so related records show as saved.
+        mutating func save(_ index: Int, _ outcome: Result<(record: AriticRecord, created: Bool), AriticFormError>, render: AriticRender) {
+            switch outcome {
+            case let .success((record, created)):
+                entities.append((index, render.record(kind, record)))
+                codes.append(created ? 201 : 200)
+            case let .failure(error):
+                fail(index, AriticWire.errorEntry(400, error.text, details: error.details), code: 400)
+            }
+        }
+
+        func response(_ status: Int) -> SandboxResponse {
+            var body = AriticObject([(kind.multi, AriticStore.keyed(entities)), ("statusCodes", codes)])
+            if !errors.pairs.isEmpty { body["errors"] = errors }
+            return AriticJSON.response(status, body)
+        }
+    }
+
     private func batchError(_ message: String, _ code: Int) -> AriticObject {
         AriticObject([("message", message), ("code", code), ("type", "api")])
     }
@@ -299,25 +329,16 @@ extension AriticStore {
         case let .success(list): items = list
         case let .failure(denied): return denied.response
         }
-        var entities: [(Int, AriticObject)] = [], codes: [Any] = [], errors = AriticObject()
+        var batch = BatchOutcome(kind: kind)
         for (index, item) in items.enumerated() {
             guard let params = item as? [String: Any] else {
-                errors[String(index)] = AriticWire.errorEntry(400, "Bad request.")
-                codes.append(400)
+                batch.fail(index, AriticWire.errorEntry(400, "Bad request."), code: 400)
                 continue
             }
-            switch save(kind, params, existing: nil, replace: false, call: call) {
-            case let .success((record, created)):
-                entities.append((index, render.record(kind, record)))
-                codes.append(created ? 201 : 200)
-            case let .failure(error):
-                errors[String(index)] = AriticWire.errorEntry(400, error.text, details: error.details)
-                codes.append(400)
-            }
+            let outcome = save(kind, params, existing: nil, replace: false, call: call)
+            batch.save(index, outcome, render: render)
         }
-        var body = AriticObject([(kind.multi, keyed(entities)), ("statusCodes", codes)])
-        if !errors.pairs.isEmpty { body["errors"] = errors }
-        return AriticJSON.response(201, body)
+        return batch.response(201)
     }
 
     /// `PATCH|PUT /api/<kind>/batch/edit [ {"id": …, ...}, … ]` → 200 with entities, statusCodes and errors by index.
@@ -328,31 +349,21 @@ extension AriticStore {
         case let .failure(denied): return denied.response
         }
         let replace = call.request.method == "PUT"
-        var entities: [(Int, AriticObject)] = [], codes: [Any] = [], errors = AriticObject()
+        var batch = BatchOutcome(kind: kind)
         for (index, item) in items.enumerated() {
             guard let params = item as? [String: Any], let id = AriticWire.text(params["id"]).flatMap({ Int($0) }) else {
-                errors[String(index)] = batchError("ID is missing from the payload.", 400)
-                codes.append(400)
+                batch.fail(index, batchError("ID is missing from the payload.", 400), code: 400)
                 continue
             }
             let existing = state.record(kind, id)
             if existing == nil && !replace {
-                errors[String(index)] = batchError(AriticWire.notFoundMessage, 404)
-                codes.append(404)
+                batch.fail(index, batchError(AriticWire.notFoundMessage, 404), code: 404)
                 continue
             }
-            switch save(kind, params, existing: existing, replace: replace, call: call) {
-            case let .success((record, created)):
-                entities.append((index, render.record(kind, record)))
-                codes.append(created ? 201 : 200)
-            case let .failure(error):
-                errors[String(index)] = AriticWire.errorEntry(400, error.text, details: error.details)
-                codes.append(400)
-            }
+            let outcome = save(kind, params, existing: existing, replace: replace, call: call)
+            batch.save(index, outcome, render: render)
         }
-        var body = AriticObject([(kind.multi, keyed(entities)), ("statusCodes", codes)])
-        if !errors.pairs.isEmpty { body["errors"] = errors }
-        return AriticJSON.response(200, body)
+        return batch.response(200)
     }
 
     /// `DELETE /api/<kind>/batch/delete?ids=1,2` (or `ids[]=`) → 200 with the entities as they were before deletion.
@@ -370,7 +381,7 @@ extension AriticStore {
             entities.append((index, render.record(kind, record)))
             _ = removeRecord(kind, id)
         }
-        var body = AriticObject([(kind.multi, keyed(entities))])
+        var body = AriticObject([(kind.multi, Self.keyed(entities))])
         if !errors.pairs.isEmpty { body["errors"] = errors }
         return AriticJSON.response(200, body)
     }
