@@ -150,4 +150,15 @@ public protocol SandboxApp: AnyObject, Sendable {
     func exportState() async -> Data
     /// Restores state written by `exportState()`.
     func importState(_ data: Data) async throws
+    /// An app's own test control, `POST /__sandbox/app/<name>` with a JSON body (account states,
+    /// search-index lag, records sharing one timestamp…). `nil` means the app has no control of
+    /// that name; the server then answers 404 listing `controlNames`.
+    func control(_ name: String, _ request: SandboxRequest) async -> SandboxResponse?
+    /// The names `control` answers, for the 404 and the docs.
+    var controlNames: [String] { get }
+}
+
+extension SandboxApp {
+    public func control(_ name: String, _ request: SandboxRequest) async -> SandboxResponse? { nil }
+    public var controlNames: [String] { [] }
 }

@@ -13,6 +13,7 @@ import Foundation
 /// | POST | `counters/reset` | | zeroes this app's counters |
 /// | POST | `webhooks` | `{"url","secret","events"}` | `app.subscribe` |
 /// | GET | `webhooks/deliveries` | | each notification's delivery outcome |
+/// | POST | `app/<name>` | the app's own JSON | an app-specific control (`SandboxApp.control`), listed in each app's README |
 struct SandboxControlAPI: Sendable {
     static let prefix = "/__sandbox"
 
@@ -51,6 +52,11 @@ struct SandboxControlAPI: Sendable {
             return await subscribe(request)
         case ("GET", "webhooks/deliveries"):
             return .json(200, ["app": host.name, "deliveries": webhooks.deliveries(app: host.name).map(\.json)])
+        case ("POST", let route) where route.hasPrefix("app/"):
+            let name = String(route.dropFirst(4))
+            if let response = await host.app.control(name, request) { return response }
+            return .json(404, ["error": "\(host.name) has no control \"\(name)\"",
+                               "controls": host.app.controlNames.map { "\(Self.prefix)/app/\($0)" }])
         case (_, "health"), (_, "reset"), (_, "seed"), (_, "faults"), (_, "requests"), (_, "counters"),
              (_, "counters/reset"), (_, "webhooks"), (_, "webhooks/deliveries"):
             return .json(405, ["error": "method \(request.method) not allowed on \(request.path)"])
