@@ -43,7 +43,9 @@ let package = Package(
         .target(name: "ExampleCConnector", dependencies: ["CrosswalkABI"], path: "sdk/examples/c-connector",
                 publicHeadersPath: "."),
 
-        .target(name: "CrosswalkCore"),
+        .target(name: "CrosswalkCore", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        // The typed client over a connector: the ABI's documents, the protocol, an in-memory connector.
+        .target(name: "CrosswalkConnectors", dependencies: ["CrosswalkCore"]),
         .target(name: "CrosswalkConfig", dependencies: ["CrosswalkCore", .product(name: "Yams", package: "Yams")]),
         .target(name: "CrosswalkAuth", dependencies: [
             "CrosswalkCore",
@@ -53,7 +55,7 @@ let package = Package(
         .systemLibrary(name: "CSQLite"),
         .target(name: "CrosswalkStore", dependencies: ["CrosswalkCore", "CSQLite", .product(name: "Logging", package: "swift-log")]),
         .target(name: "CrosswalkConnections", dependencies: [
-            "CrosswalkCore", "CrosswalkConfig", "CrosswalkAuth", "CrosswalkHTTP", "CrosswalkStore", "CrosswalkPlugins",
+            "CrosswalkCore", "CrosswalkConnectors", "CrosswalkConfig", "CrosswalkAuth", "CrosswalkHTTP", "CrosswalkStore", "CrosswalkPlugins",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "CrosswalkSandbox", dependencies: [
@@ -74,11 +76,11 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"), .product(name: "Metrics", package: "swift-metrics"),
         ]),
         .target(name: "CrosswalkPlugins", dependencies: [
-            "CrosswalkABI", "CrosswalkCore",
+            "CrosswalkABI", "CrosswalkCore", "CrosswalkConnectors",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "crosswalk", dependencies: [
-            "CrosswalkCore", "CrosswalkConfig", "CrosswalkPlugins", "CrosswalkAuth", "CrosswalkHTTP", "CrosswalkStore",
+            "CrosswalkCore", "CrosswalkConnectors", "CrosswalkConfig", "CrosswalkPlugins", "CrosswalkAuth", "CrosswalkHTTP", "CrosswalkStore",
             "CrosswalkConnections", "CrosswalkSandbox",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -125,9 +127,11 @@ let package = Package(
             "CrosswalkConnections", "CrosswalkAuth", "CrosswalkConfig", "CrosswalkCore", "CrosswalkHTTP", "CrosswalkPlugins",
             "CrosswalkSandbox", "CrosswalkStore", "CrosswalkTestKit", .product(name: "Logging", package: "swift-log"),
         ]),
+        .testTarget(name: "CrosswalkCoreTests", dependencies: ["CrosswalkCore"]),
+        .testTarget(name: "CrosswalkConnectorsTests", dependencies: ["CrosswalkConnectors", "CrosswalkCore"]),
         .testTarget(name: "CrosswalkConfigTests", dependencies: ["CrosswalkConfig", "CrosswalkCore"]),
         .testTarget(name: "CrosswalkPluginsTests", dependencies: [
-            "CrosswalkPlugins", "CrosswalkCore", "CrosswalkTestKit", .product(name: "Logging", package: "swift-log"),
+            "CrosswalkPlugins", "CrosswalkCore", "CrosswalkConnectors", "CrosswalkTestKit", .product(name: "Logging", package: "swift-log"),
         ],
                     exclude: ["Fixtures"]),
     ]

@@ -2,6 +2,7 @@ import ArgumentParser
 import CrosswalkAuth
 import CrosswalkConfig
 import CrosswalkConnections
+import CrosswalkConnectors
 import CrosswalkCore
 import CrosswalkHTTP
 import CrosswalkPlugins
