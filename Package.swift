@@ -38,12 +38,14 @@ let package = Package(
         // The C ABI: sdk/include/crosswalk.h is the contract every plugin builds against.
         .target(name: "CrosswalkABI", path: "sdk", sources: ["c"], publicHeadersPath: "include"),
         // The Swift kit for connector authors: implement `Connector`, export with one line.
-        .target(name: "CrosswalkPluginKit", dependencies: ["CrosswalkABI"], path: "sdk/swift/CrosswalkPluginKit"),
+        .target(name: "CrosswalkPluginKit", dependencies: ["CrosswalkABI"], path: "sdk/swift/CrosswalkPluginKit", exclude: ["JSON/README.md"]),
+        // Reads the golden ABI documents with the kit's types (run by CrosswalkConnectorsTests).
+        .executableTarget(name: "kit-golden-check", dependencies: ["CrosswalkPluginKit"], path: "sdk/swift/KitGoldenCheck"),
         // The plain-C example connector, also built by the tests with `cc -shared -fPIC`.
         .target(name: "ExampleCConnector", dependencies: ["CrosswalkABI"], path: "sdk/examples/c-connector",
                 publicHeadersPath: "."),
 
-        .target(name: "CrosswalkCore", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "CrosswalkCore", dependencies: [.product(name: "Crypto", package: "swift-crypto")], exclude: ["JSON/README.md"]),
         // The typed client over a connector: the ABI's documents, the protocol, an in-memory connector.
         .target(name: "CrosswalkConnectors", dependencies: ["CrosswalkCore"]),
         .target(name: "CrosswalkConfig", dependencies: ["CrosswalkCore", .product(name: "Yams", package: "Yams")]),
@@ -128,7 +130,7 @@ let package = Package(
             "CrosswalkSandbox", "CrosswalkStore", "CrosswalkTestKit", .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "CrosswalkCoreTests", dependencies: ["CrosswalkCore"]),
-        .testTarget(name: "CrosswalkConnectorsTests", dependencies: ["CrosswalkConnectors", "CrosswalkCore"]),
+        .testTarget(name: "CrosswalkConnectorsTests", dependencies: ["CrosswalkConnectors", "CrosswalkCore", "CrosswalkTestKit", "kit-golden-check"]),
         .testTarget(name: "CrosswalkConfigTests", dependencies: ["CrosswalkConfig", "CrosswalkCore"]),
         .testTarget(name: "CrosswalkPluginsTests", dependencies: [
             "CrosswalkPlugins", "CrosswalkCore", "CrosswalkConnectors", "CrosswalkTestKit", .product(name: "Logging", package: "swift-log"),

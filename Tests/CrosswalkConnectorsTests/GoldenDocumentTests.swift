@@ -1,5 +1,6 @@
 import CrosswalkConnectors
 import CrosswalkCore
+import CrosswalkTestKit
 import Foundation
 import Testing
 
@@ -156,5 +157,16 @@ struct ManifestRuleTests {
         #expect(try FunctionSignature(parsing: "double()").parameters.isEmpty)
         #expect(throws: CrosswalkError.self) { try FunctionSignature(parsing: "string(string") }
         #expect(throws: CrosswalkError.self) { try FunctionSignature(parsing: "int64(" + Array(repeating: "int64", count: 9).joined(separator: ",") + ")") }
+    }
+}
+
+@Suite("ABI 1.1 golden documents, plugin side")
+struct KitGoldenDocumentTests {
+    @Test("the Swift kit reads and writes every golden document without losing a member")
+    func kitReadsGoldens() throws {
+        let run = try CrosswalkProcess.run([Golden.folder.path], tool: "kit-golden-check")
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        #expect(run.stdout.contains("all golden documents read by the kit"))
+        #expect(!run.stdout.contains("FAIL"))
     }
 }

@@ -10,7 +10,7 @@ public enum JSONParser {
     public static let maxDepth = 256
 
     /// Parses one JSON value from `data`.
-    /// - Throws: `CrosswalkError(.invalidArgument)` naming the problem and its byte offset.
+    /// - Throws: `JSONParseError` naming the problem and its byte offset.
     public static func parse(_ data: Data) throws -> JSONValue {
         try data.withUnsafeBytes { raw in try parse(raw) }
     }
@@ -35,15 +35,11 @@ public enum JSONParser {
 public struct JSONParseError: Error, Sendable, CustomStringConvertible {
     public var message: String
     public var offset: Int
-    public var description: String { "invalid JSON at byte \(offset): \(message)" }
-}
-
-extension CrosswalkError {
-    /// A JSON document that does not parse, as an `invalid_argument` error naming where it came from.
-    public init(invalidJSON error: any Error, in what: String, context: [String: String] = [:]) {
-        let detail = (error as? JSONParseError)?.description ?? "\(error)"
-        self.init(.invalidArgument, "\(what) is not valid JSON (\(detail))", context: context)
+    public init(message: String, offset: Int) {
+        self.message = message
+        self.offset = offset
     }
+    public var description: String { "invalid JSON at byte \(offset): \(message)" }
 }
 
 private struct Parser {

@@ -18,11 +18,11 @@ public struct JSONNumber: Sendable, Hashable, CustomStringConvertible, Comparabl
     public let text: String
 
     /// The number written in `text`, which must be a JSON number (RFC 8259 §6).
-    /// - Throws: `CrosswalkError(.invalidArgument)` when `text` is not a JSON number.
+    /// - Throws: `JSONParseError` when `text` is not a JSON number.
     public init(text: String) throws {
         let utf8 = Array(text.utf8)
         guard let canonical = utf8.withUnsafeBufferPointer({ JSONNumber.canonicalize($0) }) else {
-            throw CrosswalkError(.invalidArgument, "\"\(text.prefix(40))\" is not a JSON number")
+            throw JSONParseError(message: "\"\(text.prefix(40))\" is not a JSON number", offset: 0)
         }
         self.text = canonical
     }
