@@ -77,8 +77,12 @@ let package = Package(
             "CCurl", "CrosswalkCore",
             .product(name: "Logging", package: "swift-log"), .product(name: "Metrics", package: "swift-metrics"),
         ]),
+        // libffi (Debian: libffi-dev), for plugins' mapping functions.
+        .target(name: "CFFI", linkerSettings: [.linkedLibrary("ffi")]),
+        // The parent-death signal and spawn file actions Swift cannot import (plugin workers).
+        .target(name: "CWorkerProcess"),
         .target(name: "CrosswalkPlugins", dependencies: [
-            "CrosswalkABI", "CrosswalkCore", "CrosswalkConnectors",
+            "CrosswalkABI", "CrosswalkCore", "CrosswalkConnectors", "CFFI", "CWorkerProcess",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "crosswalk", dependencies: [
@@ -99,6 +103,11 @@ let package = Package(
         .executableTarget(name: "transport-benchmark", dependencies: [
             "CrosswalkHTTP", "CCurl", "CrosswalkCore", .product(name: "Logging", package: "swift-log"),
         ], path: "Benchmarks/TransportBenchmark"),
+
+        // What process isolation costs (read/write records/s, mapping-function calls/s, worker restart).
+        .executableTarget(name: "isolation-benchmark", dependencies: [
+            "CrosswalkPlugins", "CrosswalkConnectors", "CrosswalkCore", .product(name: "Logging", package: "swift-log"),
+        ], path: "Benchmarks/IsolationBenchmark"),
 
         // Test connectors (the five real connectors are their own issue).
         .target(name: "MemoryConnector", dependencies: ["CrosswalkPluginKit"], path: "Plugins/Memory"),
@@ -139,7 +148,7 @@ let package = Package(
     ]
 )
 
-let cTargets: Set<String> = ["CrosswalkABI", "ExampleCConnector", "CCurl", "CSQLite"]
+let cTargets: Set<String> = ["CrosswalkABI", "ExampleCConnector", "CCurl", "CSQLite", "CFFI", "CWorkerProcess"]
 for target in package.targets where !cTargets.contains(target.name) {
     var settings = target.swiftSettings ?? []
     settings.append(.enableUpcomingFeature("ExistentialAny"))

@@ -24,7 +24,8 @@ struct ConfigCommand: AsyncParsableCommand {
             }
             var problems: [String] = []
             let folders = Deployment.pluginFolders(options, config: config)
-            let scan = PluginLoader(logger: options.makeLogger()).scan(folders: folders)
+            let host = try PluginHostConfiguration.from(config.plugins, isolation: options.isolation)
+            let scan = PluginLoader(logger: options.makeLogger(), configuration: host).scan(folders: folders)
             for id in config.plugins.enabled where scan.plugin(id) == nil {
                 problems.append("\(file): plugins.enabled: no plugin with id \(id) in \(folders.joined(separator: ", "))")
             }

@@ -14,7 +14,7 @@ struct Crosswalk: AsyncParsableCommand {
             `crosswalk config check crosswalk.yaml` to validate a deployment config.
             """,
         version: CrosswalkVersion.current,
-        subcommands: [PluginsCommand.self, ConfigCommand.self, ConnectionsCommand.self, ConnectCommand.self, VaultCommand.self, SandboxCommand.self, DemoCommand.self])
+        subcommands: [PluginsCommand.self, ConfigCommand.self, ConnectionsCommand.self, ConnectCommand.self, VaultCommand.self, SandboxCommand.self, DemoCommand.self, PluginWorkerCommand.self])
 }
 
 /// Options every command that touches plugins shares.
@@ -24,6 +24,9 @@ struct GlobalOptions: ParsableArguments {
 
     @Option(name: .customLong("plugin-path"), help: "A folder with plugin .so files (repeatable); added to the config's and CROSSWALK_PLUGIN_PATH.")
     var pluginPaths: [String] = []
+
+    @Option(name: .customLong("isolation"), help: "Where plugin code runs: process (a worker per plugin, the default) or none (inside crosswalk); overrides plugins.isolation.")
+    var isolation: String?
 
     @Option(name: .customLong("log-level"), help: "trace, debug, info, warning, error (default: warning; env CROSSWALK_LOG_LEVEL).")
     var logLevel: String?

@@ -45,7 +45,7 @@ struct HostRuntime {
         let key = try VaultKeys.load(deployment.config.vault)
         let transport = try CurlTransport(configuration: CurlTransportConfiguration(
             caBundlePath: ProcessInfo.processInfo.environment["CROSSWALK_CA_BUNDLE"], userAgent: "Crosswalk/\(CrosswalkVersion.current)"))
-        let scan = PluginLoader(logger: logger).scan(folders: deployment.pluginFolders)
+        let scan = PluginLoader(logger: logger, configuration: try deployment.pluginHost(options)).scan(folders: deployment.pluginFolders)
         return HostRuntime(deployment: deployment, store: store, vault: Vault(key: key, storage: StoreSealedStorage(store: store)),
                            transport: transport, logger: logger, scan: scan)
     }

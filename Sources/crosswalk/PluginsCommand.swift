@@ -22,7 +22,7 @@ struct PluginsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let deployment = try Deployment.load(options)
-            let scan = PluginLoader(logger: options.makeLogger()).scan(folders: deployment.pluginFolders)
+            let scan = try deployment.pluginLoader(options).scan(folders: deployment.pluginFolders)
             let rows: [[String: String]] = scan.loaded.map { p in
                 ["id": p.id, "version": p.version, "abi": p.abiDescription, "language": p.languageDescription,
                  "enabled": deployment.enabled.contains(p.id) ? "yes" : "no", "status": "loaded", "path": p.path]
@@ -53,7 +53,7 @@ struct PluginsCommand: AsyncParsableCommand {
         @OptionGroup var options: GlobalOptions
 
         func run() async throws {
-            let loader = PluginLoader(logger: options.makeLogger())
+            let loader = PluginLoader(logger: options.makeLogger(), configuration: try Deployment.load(options).pluginHost(options))
             let plugin: LoadedPlugin
             do { plugin = try loader.load(path: path) } catch let refusal as PluginRefusal {
                 throw ValidationError(refusal.description)

@@ -8,15 +8,15 @@ import Testing
 
 /// The plain-C example connector, compiled here with `cc` exactly as sdk/README.md tells authors.
 @Suite struct CPluginTests {
-    func example() throws -> (LoadedPlugin, LogRecorder) {
+    func example(_ isolation: PluginIsolation) throws -> (LoadedPlugin, LogRecorder) {
         let dir = try PluginTestKit.temporaryFolder("cexample")
         let so = try PluginTestKit.compileC(PluginTestKit.exampleSource, to: dir.appendingPathComponent("libexample.so"))
         let (logger, recorder) = PluginTestKit.recordingLogger()
-        return (try PluginLoader(logger: logger).load(path: so.path), recorder)
+        return (try PluginTestKit.loader(isolation, logger: logger).load(path: so.path), recorder)
     }
 
-    @Test func loadsWithItsManifest() throws {
-        let (plugin, recorder) = try example()
+    @Test(arguments: PluginIsolation.allCases) func loadsWithItsManifest(isolation: PluginIsolation) throws {
+        let (plugin, recorder) = try example(isolation)
         #expect(plugin.id == "dev.crosswalk.example.c")
         #expect(plugin.swiftVersion == 0)
         #expect(plugin.languageDescription == "C")
@@ -25,8 +25,8 @@ import Testing
         #expect(recorder.messages.contains("example C connector loaded"))
     }
 
-    @Test func readsAllProductsPageByPage() async throws {
-        let (plugin, _) = try example()
+    @Test(arguments: PluginIsolation.allCases) func readsAllProductsPageByPage(isolation: PluginIsolation) async throws {
+        let (plugin, _) = try example(isolation)
         let (logger, recorder) = PluginTestKit.recordingLogger()
         let instance = try await plugin.instantiate(connection: "catalogue", settings: Data("{}".utf8), services: HostServices(), logger: logger)
         #expect(recorder.entries.contains { $0.message == "example C connector instance created" && $0.metadata["plugin"] == "dev.crosswalk.example.c" && $0.metadata["connection"] == "catalogue" })
@@ -42,8 +42,8 @@ import Testing
         await instance.destroy()
     }
 
-    @Test func writeAndErrors() async throws {
-        let (plugin, _) = try example()
+    @Test(arguments: PluginIsolation.allCases) func writeAndErrors(isolation: PluginIsolation) async throws {
+        let (plugin, _) = try example(isolation)
         let instance = try await plugin.instantiate(connection: "c", settings: Data("{}".utf8), services: HostServices(), logger: PluginTestKit.recordingLogger().0)
         let result = try PluginTestKit.object(try await instance.write(try PluginTestKit.json([
             "version": 1, "object": "Product", "operation": "create",
@@ -61,8 +61,8 @@ import Testing
         }
     }
 
-    @Test func checkUsesHostHTTP() async throws {
-        let (plugin, _) = try example()
+    @Test(arguments: PluginIsolation.allCases) func checkUsesHostHTTP(isolation: PluginIsolation) async throws {
+        let (plugin, _) = try example(isolation)
         let services = HostServices(http: { request in
             HTTPResponse(status: request.url == "https://example.test/health" ? 204 : 404)
         })
@@ -73,8 +73,8 @@ import Testing
         #expect(check["message"] as? String == "check URL answered HTTP 204")
     }
 
-    @Test func webhooksAreUnsupportedWhenNotOffered() async throws {
-        let (plugin, _) = try example()
+    @Test(arguments: PluginIsolation.allCases) func webhooksAreUnsupportedWhenNotOffered(isolation: PluginIsolation) async throws {
+        let (plugin, _) = try example(isolation)
         let instance = try await plugin.instantiate(connection: "c", settings: Data(), services: HostServices(), logger: PluginTestKit.recordingLogger().0)
         await #expect(throws: CrosswalkError.self) { _ = try await instance.parseWebhook(Data("{}".utf8)) }
     }
@@ -91,11 +91,11 @@ import Testing
         func remove(_ key: String) async throws { _ = values.withLock { $0.removeValue(forKey: key) } }
     }
 
-    @Test func stateAndIDMapExtensionsWorkAndUnknownIDsAreNull() async throws {
+    @Test(arguments: PluginIsolation.allCases) func stateAndIDMapExtensionsWorkAndUnknownIDsAreNull(isolation: PluginIsolation) async throws {
         let dir = try PluginTestKit.temporaryFolder("extensions")
         let source = PluginTestKit.repoRoot.appendingPathComponent("Tests/CrosswalkPluginsTests/Fixtures/extensions_plugin.c")
         let so = try PluginTestKit.compileC(source, to: dir.appendingPathComponent("libextensions.so"))
-        let plugin = try PluginLoader(logger: PluginTestKit.recordingLogger().0).load(path: so.path)
+        let plugin = try PluginTestKit.loader(isolation).load(path: so.path)
         let state = MemoryState()
         let requests = LockedValue<[String]>([])
         let services = HostServices(state: state, idmap: { request in

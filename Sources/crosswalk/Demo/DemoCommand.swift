@@ -61,7 +61,7 @@ struct DemoCommand: AsyncParsableCommand {
 
         say("3. Loading connector plugins from \(Deployment.executableFolder())…")
         let deployment = try Deployment.load(options)
-        let scan = PluginLoader(logger: logger).scan(folders: deployment.pluginFolders)
+        let scan = PluginLoader(logger: logger, configuration: try deployment.pluginHost(options)).scan(folders: deployment.pluginFolders)
         for p in scan.loaded { say("   loaded \(p.id) \(p.version) (\(p.languageDescription), ABI \(p.abiDescription))") }
         for r in scan.refused { say("   \(r)") }
         guard let probe = scan.plugin("dev.crosswalk.httpprobe") else {
