@@ -4,9 +4,10 @@
 // through the worker one call per frame, and in batches), and how long a killed worker takes to
 // be back.
 //
-//   swift build -c release && swift run -c release isolation-benchmark [--records 50000]
+// Options: --records 50000, --write-batches 400, --calls 100000.
 //
-// The worker is the `crosswalk` binary beside this one (the same bin folder).
+//   swift build -c release --product isolation-benchmark && swift build -c release --product CrosswalkMemory
+//   $(swift build -c release --show-bin-path)/isolation-benchmark
 import CrosswalkConnectors
 import CrosswalkCore
 import CrosswalkPlugins
@@ -16,6 +17,12 @@ import Logging
 #if canImport(Glibc)
 import Glibc
 #endif
+
+// This program is its own plugin worker (as an embedding host would be), so that a release build
+// of the benchmark needs no release build of the whole `crosswalk` executable.
+if CommandLine.arguments.count > 1, CommandLine.arguments[1] == "plugin-worker" {
+    exit(PluginWorker.main(arguments: Array(CommandLine.arguments.dropFirst(2))))
+}
 
 let arguments = CommandLine.arguments
 func option(_ name: String, _ fallback: Int) -> Int {
@@ -35,7 +42,7 @@ let logger: Logger = {
 }()
 
 func configuration(_ isolation: PluginIsolation) -> PluginHostConfiguration {
-    PluginHostConfiguration(isolation: isolation, worker: WorkerCommand(executable: bin.appendingPathComponent("crosswalk").path))
+    PluginHostConfiguration(isolation: isolation, worker: WorkerCommand(executable: bin.appendingPathComponent("isolation-benchmark").path))
 }
 
 func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }

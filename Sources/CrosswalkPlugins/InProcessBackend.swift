@@ -3,6 +3,9 @@ import CrosswalkCore
 import Foundation
 import Logging
 
+/// Where an in-process call is: queued, running (inside the plugin), or finished (or skipped).
+enum CallStage: Sendable { case queued, running, finished }
+
 /// An instance in the host's own process (`isolation: none`): the plugin's C table called on the
 /// instance's own thread.
 ///
@@ -51,7 +54,7 @@ final class InProcessBackend: InstanceBackend, @unchecked Sendable {
                 on: thread, services: local, operation: "create", plugin: plugin, connection: connection, deadline: deadline,
                 grace: configuration.cancelGrace, register: nil,
                 onAbandon: { reason in quarantine.withLock { $0 = reason } }
-            ) { _ in
+            ) { cancellation in
                 var instance: OpaquePointer?
                 var out = ABIBuffers.empty()
                 let status = settings.withUnsafeBytes { raw in
@@ -61,6 +64,11 @@ final class InProcessBackend: InstanceBackend, @unchecked Sendable {
                 let detail = (try? ABIBuffers.take(&out, max: max).get()) ?? Data()
                 guard status == CROSSWALK_OK, let instance else {
                     return .failure(PluginErrors.fromStatus(status, detail: detail, operation: "create", plugin: plugin, connection: connection))
+                }
+                // Created after the caller gave up: nobody will ever use or destroy it.
+                if cancellation.isCancelled {
+                    table.destroy?(instance)
+                    return .failure(PluginErrors.cancelled(plugin: plugin, connection: connection, operation: "create"))
                 }
                 return .success(Unchecked(instance))
             }
@@ -139,13 +147,14 @@ final class InProcessBackend: InstanceBackend, @unchecked Sendable {
         if Task.isCancelled { throw PluginErrors.cancelled(plugin: plugin, connection: connection, operation: operation) }
         let cancellation = CallCancellation(deadline: deadline)
         let completion = CallCompletion<T>()
-        let finished = LockedValue(false)
+        let stage = LockedValue(CallStage.queued)
         let unchecked = Unchecked(job)
         register? { error in _ = completion.complete(.failure(error)) }
         @Sendable func watch(_ why: String) {
             cancellation.cancel()
             DispatchQueue.global().asyncAfter(deadline: .now() + grace.dispatchInterval) {
-                if !finished.withLock({ $0 }) { onAbandon("\(operation) \(why) and did not return within \(grace.spoken) of being cancelled") }
+                // Only a call stuck inside the plugin is abandoned; one still queued behind another is skipped.
+                if stage.withLock({ $0 }) == .running { onAbandon("\(operation) \(why) and did not return within \(grace.spoken) of being cancelled") }
             }
         }
         return try await withTaskCancellationHandler {
@@ -153,10 +162,11 @@ final class InProcessBackend: InstanceBackend, @unchecked Sendable {
                 completion.attach(continuation)
                 let queued = thread.enqueue {
                     // A call given up on before it started does not run.
-                    if completion.isComplete {
-                        finished.withLock { $0 = true }
-                        return
+                    let run = stage.withLock { st -> Bool in
+                        st = completion.isComplete ? .finished : .running
+                        return st == .running
                     }
+                    guard run else { return }
                     services.setCurrent(cancellation)
                     let result = unchecked.value(cancellation).mapError { error -> any Error in
                         // A plugin that stopped because its deadline passed answered "cancelled": that is a timeout.
@@ -166,7 +176,7 @@ final class InProcessBackend: InstanceBackend, @unchecked Sendable {
                         return error
                     }
                     services.setCurrent(nil)
-                    finished.withLock { $0 = true }
+                    stage.withLock { $0 = .finished }
                     completion.complete(result)
                 }
                 if !queued {

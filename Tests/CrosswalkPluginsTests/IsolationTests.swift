@@ -215,6 +215,28 @@ import Glibc
         await second.close()
     }
 
+    @Test(arguments: PluginIsolation.allCases)
+    func connectionFactsComeFromTheHostEachTimeThePluginAsks(isolation: PluginIsolation) async throws {
+        let plugin = try bad(PluginTestKit.configuration(isolation))
+        let instanceURL = LockedValue("https://na1.example.com")
+        let services = HostServices(facts: {
+            ConnectionFacts(connection: "sf", baseURL: "https://login.example.com", instanceURL: instanceURL.withLock { $0 }, accountID: "00D1")
+        })
+        let client = try await instance(plugin, ["check": "facts"], services: services)
+        let first = try await client.check()
+        #expect(first.message == "facts 0")
+        #expect(first.details?["instance_url"] == "https://na1.example.com")
+        #expect(first.details?["account_id"] == "00D1")
+        #expect(first.details?["version"] == 1)
+        instanceURL.withLock { $0 = "https://na2.example.com" }
+        #expect(try await client.check().details?["instance_url"] == "https://na2.example.com")
+        // Without facts the extension is absent.
+        let bare = try await instance(plugin, ["check": "facts"])
+        #expect(try await bare.check().message == "no connection facts")
+        await client.close()
+        await bare.close()
+    }
+
     // MARK: what a plugin hands back
 
     @Test(arguments: PluginIsolation.allCases)

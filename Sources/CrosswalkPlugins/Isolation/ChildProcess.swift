@@ -31,7 +31,8 @@ enum ChildExit: Sendable, Hashable, CustomStringConvertible {
 
 /// A child process started with `posix_spawn`: the worker executable, its socket on standard
 /// input, its standard output sent to the host's standard error (a plugin's `printf` must not mix
-/// with the host's output), every other descriptor closed.
+/// with the host's output), every other descriptor closed, Swift's backtracer off (it would spend
+/// seconds on a plugin's crash), in a process group of its own.
 final class ChildProcess: @unchecked Sendable {
     let pid: pid_t
     private let exitState = LockedValue<ChildExit?>(nil)
@@ -59,7 +60,10 @@ final class ChildProcess: @unchecked Sendable {
         sigemptyset(&defaults)
         for s in [SIGPIPE, SIGINT, SIGTERM, SIGCHLD] { sigaddset(&defaults, s) }
         posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        // Its own process group: a Ctrl-C at the terminal reaches the host, which shuts its workers
+        // down; a worker still dies with the host (PR_SET_PDEATHSIG).
+        posix_spawnattr_setpgroup(&attributes, 0)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
         let cArgs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
         // Swift's backtracer would spend seconds on a plugin's crash before the worker dies.
         var environment = ProcessInfo.processInfo.environment
@@ -99,9 +103,15 @@ final class ChildProcess: @unchecked Sendable {
     static func resolve(_ executable: String) -> String {
         guard executable == "/proc/self/exe" else { return executable }
         let me = URL(fileURLWithPath: executable).resolvingSymlinksInPath()
-        if me.lastPathComponent != "crosswalk" {
-            let sibling = me.deletingLastPathComponent().appendingPathComponent("crosswalk")
-            if FileManager.default.isExecutableFile(atPath: sibling.path) { return sibling.path }
+        guard me.lastPathComponent != "crosswalk" else { return me.path }
+        // A test runner may sit inside `<bin>/…PackageTests.xctest/…`: look a few folders up.
+        var folder = me.deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = folder.appendingPathComponent("crosswalk")
+            var isFolder: ObjCBool = false
+            if FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isFolder), !isFolder.boolValue,
+               FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate.path }
+            folder.deleteLastPathComponent()
         }
         return me.path
     }

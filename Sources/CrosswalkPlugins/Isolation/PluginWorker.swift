@@ -19,6 +19,7 @@ public enum PluginWorker {
     /// probes the rest again.
     /// - Returns: the exit status (0).
     public static func probe(paths: [String]) -> Int32 {
+        _ = cwp_set_parent_death_signal(SIGKILL)
         let out = dup(1)
         dup2(2, 1)
         let lock = NSLock()
@@ -52,6 +53,33 @@ public enum PluginWorker {
         return 0
     }
 
+    /// Runs the worker for a program that embeds the host without ArgumentParser: call it first
+    /// thing when `CommandLine.arguments[1] == "plugin-worker"`, and pass
+    /// `WorkerCommand(executable: <that program>)` to the host's configuration.
+    /// - Parameter arguments: what follows `plugin-worker` (`--probe PATH…` or `--serve PATH …`).
+    /// - Returns: the exit status (2 for arguments it does not understand).
+    public static func main(arguments: [String]) -> Int32 {
+        var paths: [String] = [], serve: String?, probe = false, max = PluginHostConfiguration.defaultMaxResultBytes
+        var parent: Int32?
+        var i = 0
+        while i < arguments.count {
+            let a = arguments[i]
+            func value() -> String? { i + 1 < arguments.count ? arguments[i + 1] : nil }
+            switch a {
+            case "--probe": probe = true
+            case "--serve": serve = value(); i += 1
+            case "--max-result-bytes": max = value().flatMap { Int($0) } ?? max; i += 1
+            case "--parent": parent = value().flatMap { Int32($0) }; i += 1
+            default: paths.append(a)
+            }
+            i += 1
+        }
+        if let serve, !probe { return self.serve(path: serve, maxResultBytes: max, parent: parent) }
+        if probe, serve == nil { return self.probe(paths: paths) }
+        FileHandle.standardError.write(Data("plugin-worker: give exactly one of --probe PATH… or --serve PATH\n".utf8))
+        return 2
+    }
+
     /// `plugin-worker --serve PATH --max-result-bytes N --parent PID`: serves one plugin to the
     /// host over the socket on standard input (see ``WorkerFrame``) until the host closes it. The
     /// worker dies with its parent (PR_SET_PDEATHSIG).
@@ -73,7 +101,8 @@ public enum PluginWorker {
         }
         writer.send(WorkerFrame(kind: .ready, meta: library.info.json))
         let server = WorkerServer(writer: writer, library: library, maxResultBytes: maxResultBytes)
-        server.run(reader: FrameReader(fd: 0, maxFrame: max(maxResultBytes, 1 << 20) + (1 << 20)))
+        // The host is trusted: its requests (a large write batch, an HTTP response body) are not capped here.
+        server.run(reader: FrameReader(fd: 0, maxFrame: Int(Int32.max)))
         return 0
     }
 }

@@ -17,7 +17,16 @@ final class WorkerServer: @unchecked Sendable {
     private let lock = NSLock()
     private var instances: [UInt32: WorkerInstance] = [:]
     /// Calls queued or running, by request id (for `cancel`).
-    private var calls: [UInt64: CallCancellation] = [:]
+    private var calls: [UInt64: Call] = [:]
+
+    /// A call's cancellation, and whether it started (a call cancelled while still queued is
+    /// answered at once and skipped: only a call stuck inside the plugin may cost the worker).
+    private final class Call {
+        let cancellation: CallCancellation
+        var started = false
+        var skipped = false
+        init(_ cancellation: CallCancellation) { self.cancellation = cancellation }
+    }
     private var hostCalls: [UInt64: @Sendable (WorkerFrame) -> Void] = [:]
     private var nextHostCall: UInt64 = 0
     private let functionThread = DedicatedThread(name: "plugin functions", stackSize: 4 << 20)
@@ -68,12 +77,35 @@ final class WorkerServer: @unchecked Sendable {
             switch frame.kind {
             case .create: create(frame)
             case .call: call(frame)
-            case .cancel: lock.withLock { calls[frame.id] }?.cancel()
+            case .cancel: cancel(frame.id)
             case .destroy: destroy(frame)
             case .hostReply: lock.withLock { hostCalls[frame.id] }?(frame)
             case .functions: functions(frame)
             default: return
             }
+        }
+    }
+
+    private func cancel(_ id: UInt64) {
+        let (call, skip) = lock.withLock { () -> (Call?, Bool) in
+            guard let call = calls[id] else { return (nil, false) }
+            if !call.started {
+                call.skipped = true
+                calls[id] = nil
+                return (call, true)
+            }
+            return (call, false)
+        }
+        call?.cancellation.cancel()
+        if skip { answer(id, status: CROSSWALK_E_CANCELLED, .success(Data())) }
+    }
+
+    /// Marks a queued call as started; `false` when it was cancelled (and answered) meanwhile.
+    private func begin(_ id: UInt64) -> Bool {
+        lock.withLock {
+            guard let call = calls[id], !call.skipped else { return false }
+            call.started = true
+            return true
         }
     }
 
@@ -98,8 +130,15 @@ final class WorkerServer: @unchecked Sendable {
         let instance = WorkerInstance(thread: DedicatedThread(name: "plugin \(library.info.id) \(connection)", stackSize: 4 << 20), services: services)
         lock.withLock { instances[frame.instance] = instance }
         let cancellation = CallCancellation(deadline: .milliseconds(frame.meta["deadline_ms"]?.intValue ?? 0))
+        lock.withLock { calls[frame.id] = Call(cancellation) }
         let table = library.table, max = maxResultBytes
         instance.thread.enqueue { [self] in
+            guard begin(frame.id) else {
+                lock.withLock { _ = instances.removeValue(forKey: frame.instance) }
+                instance.table.unregister()
+                return instance.thread.stop()
+            }
+            defer { _ = lock.withLock { calls.removeValue(forKey: frame.id) } }
             services.setCurrent((frame.id, cancellation))
             var handle: OpaquePointer?
             var out = ABIBuffers.empty()
@@ -126,15 +165,13 @@ final class WorkerServer: @unchecked Sendable {
             return answer(frame.id, status: CROSSWALK_E_INVALID_ARGUMENT, .success(ABIBuffers.errorJSON(CrosswalkError(.invalidArgument, "no such instance or operation"))))
         }
         let cancellation = CallCancellation(deadline: .milliseconds(frame.meta["deadline_ms"]?.intValue ?? 0))
-        lock.withLock { calls[frame.id] = cancellation }
+        lock.withLock { calls[frame.id] = Call(cancellation) }
         let table = library.table, discoverV2 = library.discoverV2, max = maxResultBytes
         instance.thread.enqueue { [self] in
+            guard begin(frame.id) else { return }
             defer { _ = lock.withLock { calls.removeValue(forKey: frame.id) } }
             guard let handle = instance.handle else {
                 return answer(frame.id, status: CROSSWALK_E_INVALID_ARGUMENT, .success(ABIBuffers.errorJSON(CrosswalkError(.invalidArgument, "the instance was destroyed"))))
-            }
-            if cancellation.isCancelled {
-                return answer(frame.id, status: CROSSWALK_E_CANCELLED, .success(Data()))
             }
             instance.services.setCurrent((frame.id, cancellation))
             var out = ABIBuffers.empty()

@@ -2,11 +2,12 @@
  *
  * Build-time (-D) behaviours of the entry: CRASH_IN_ENTRY (SIGSEGV), HANG_IN_ENTRY (never returns).
  * Per instance, the connection settings choose what each operation does:
- *   {"check":"ok"|"crash"|"hang"|"cooperative"|"status42"|"status150"|"cancelled_http",
+ *   {"check":"ok"|"crash"|"hang"|"cooperative"|"status42"|"status150"|"cancelled_http"|"facts"|"stale",
  *    "read":"ok"|"crash"|"exit"|"huge"|"null_data"|"bad_utf8"|"bad_json"|"slow"|"echo_deadline",
  *    "remember_host":true}
  * "cooperative" waits through crosswalk.cancel/1 until the host cancels the call; "cancelled_http"
- * calls host->http until it answers CROSSWALK_E_CANCELLED; "slow" sleeps 300 ms (through cancel/1).
+ * calls host->http until it answers CROSSWALK_E_CANCELLED; "facts" returns crosswalk.connection/1's
+ * document as its details; "slow" sleeps 300 ms (through cancel/1).
  * With "remember_host", destroy keeps the host table; a later instance's check with "stale" calls
  * services with that stale table and with a copy of its own (a table that is not the host's). */
 #include "crosswalk.h"
@@ -100,6 +101,18 @@ static crosswalk_status check(crosswalk_instance *self, crosswalk_buffer_v1 *out
     if (strcmp(self->check, "crash") == 0) crash();
     if (strcmp(self->check, "hang") == 0) for (;;) pause();
     if (strcmp(self->check, "stale") == 0) return stale_check(self, out);
+    if (strcmp(self->check, "facts") == 0) {
+        const crosswalk_host_connection_v1 *c = self->host->get_extension(self->host, CROSSWALK_EXT_CONNECTION_V1);
+        if (c == NULL) return give(out, "{\"version\":1,\"ok\":false,\"message\":\"no connection facts\"}");
+        crosswalk_buffer_v1 facts = {.struct_size = sizeof facts};
+        crosswalk_status s = c->facts(self->host, &facts);
+        char *text = malloc(facts.len + 128);
+        sprintf(text, "{\"version\":1,\"ok\":true,\"message\":\"facts %d\",\"details\":%.*s}", s, (int)facts.len, facts.data ? facts.data : "null");
+        if (facts.release) facts.release(&facts);
+        give(out, text);
+        free(text);
+        return CROSSWALK_OK;
+    }
     if (strcmp(self->check, "status42") == 0) { give(out, "{\"version\":1,\"code\":\"odd\",\"message\":\"odd status\"}"); return 42; }
     if (strcmp(self->check, "status150") == 0) { give(out, "{\"code\":\"busy\",\"message\":\"try later\"}"); return 150; }
     if (strcmp(self->check, "cooperative") == 0) {
