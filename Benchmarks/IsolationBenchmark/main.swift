@@ -37,7 +37,7 @@ let bin = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().delet
 let memoryPath = bin.appendingPathComponent("libCrosswalkMemory.so").path
 let logger: Logger = {
     var logger = Logger(label: "isolation-benchmark") { StreamLogHandler.standardError(label: $0) }
-    logger.logLevel = .warning
+    logger.logLevel = .error
     return logger
 }()
 
@@ -48,6 +48,7 @@ func configuration(_ isolation: PluginIsolation) -> PluginHostConfiguration {
 func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
 
 struct Figures {
+    var checkMicrosPerCall = 0.0
     var readRecordsPerSecond = 0.0, readMicrosPerCall = 0.0
     var writeRecordsPerSecond = 0.0, writeMicrosPerCall = 0.0
 }
@@ -59,6 +60,12 @@ func measure(_ isolation: PluginIsolation) async throws -> Figures {
     var figures = Figures()
     // Warm up: one page.
     _ = try await client.read(ReadRequest(object: "Contact", limit: 100))
+
+    // The round trip alone: `check`'s request and answer are a few bytes.
+    let checks = 2000
+    let checkStart = ContinuousClock.now
+    for _ in 0..<checks { _ = try await client.check() }
+    figures.checkMicrosPerCall = seconds(ContinuousClock.now - checkStart) / Double(checks) * 1e6
 
     var cursor: JSONValue?
     var records = 0, calls = 0
@@ -98,6 +105,8 @@ func line(_ label: String, _ value: Double, _ unit: String) {
 print("isolation-benchmark: Memory connector, \(recordCount) records read in pages of 100, \(writeBatches) writes of 50 records")
 let inProcess = try await measure(.none)
 let isolated = try await measure(.process)
+line("check µs per call, none", inProcess.checkMicrosPerCall, "µs")
+line("check µs per call, process", isolated.checkMicrosPerCall, "µs")
 line("read, isolation: none", inProcess.readRecordsPerSecond, "records/s")
 line("read, isolation: process", isolated.readRecordsPerSecond, "records/s")
 line("read µs per call (100 records), none", inProcess.readMicrosPerCall, "µs")

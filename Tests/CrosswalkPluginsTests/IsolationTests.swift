@@ -213,6 +213,9 @@ import Glibc
         let stale = try await second.check().message
         #expect(stale == "stale http=1 ext=null state=1 foreign http=1")
         await second.close()
+        let good = try await memory(isolation)
+        try await expectGood(good)
+        await good.close()
     }
 
     @Test(arguments: PluginIsolation.allCases)
