@@ -21,7 +21,8 @@ final class WorkerSupervisor: @unchecked Sendable {
         case running(WorkerConnection)
         /// Waiting to restart after a crash.
         case restarting
-        case broken(CrosswalkError)
+        /// Given up on (it kept crashing, or its plugin no longer loads); tried again after `retryBrokenAfter`.
+        case broken(CrosswalkError, since: ContinuousClock.Instant)
     }
 
     /// An instance as the host keeps it, to serve its host calls and re-create it after a crash.
@@ -58,8 +59,10 @@ final class WorkerSupervisor: @unchecked Sendable {
     private var hostTasks: [UInt64: [Int: Task<Void, Never>]] = [:]
     private var nextTask = 0
 
-    /// After this many crashes in a row the worker is not restarted again.
+    /// After this many crashes in a row the worker is not restarted again…
     static let maxCrashesInARow = 6
+    /// …until a call needs it this long afterwards.
+    static let retryBrokenAfter: Duration = .seconds(60)
 
     init(info: PluginInfo, configuration: PluginHostConfiguration, logger: Logger) {
         self.info = info
@@ -80,9 +83,15 @@ final class WorkerSupervisor: @unchecked Sendable {
         case .running(let c):
             lock.unlock()
             waiter(.success(c))
-        case .broken(let error):
+        case .broken(let error, let since) where ContinuousClock.now - since < Self.retryBrokenAfter:
             lock.unlock()
             waiter(.failure(error))
+        case .broken:
+            state = .starting
+            crashesInARow = 0
+            waiters.append(waiter)
+            lock.unlock()
+            launch(after: .zero)
         case .starting, .restarting:
             waiters.append(waiter)
             lock.unlock()
@@ -162,7 +171,7 @@ final class WorkerSupervisor: @unchecked Sendable {
             let final = error.code == .pluginRefused ? error
                 : CrosswalkError(.pluginCrashed, "\(info.id): the worker could not be started \(crashesInARow) times in a row; last: \(error.message)",
                                  context: ["plugin": info.id])
-            state = records.isEmpty && waiters.isEmpty ? .idle : .broken(final)
+            state = records.isEmpty && waiters.isEmpty ? .idle : .broken(final, since: .now)
             let failed = waiters
             waiters = []
             lock.unlock()
@@ -192,7 +201,7 @@ final class WorkerSupervisor: @unchecked Sendable {
         if crashesInARow >= Self.maxCrashesInARow {
             let error = CrosswalkError(.pluginCrashed, "\(info.id): the worker crashed \(crashesInARow) times in a row (last: \(exit)); not restarting it",
                                        context: ["plugin": info.id])
-            state = .broken(error)
+            state = .broken(error, since: .now)
             lock.unlock()
             tasks.forEach { $0.cancel() }
             logger.error("\(error.message)")
