@@ -55,9 +55,11 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .systemLibrary(name: "CSQLite"),
-        .target(name: "CrosswalkStore", dependencies: ["CrosswalkCore", "CSQLite", .product(name: "Logging", package: "swift-log")]),
+        // Store protocols and models (what the engine sees) and the embedded SQLite implementation.
+        .target(name: "CrosswalkStore", dependencies: ["CrosswalkCore", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "CrosswalkStoreSQLite", dependencies: ["CrosswalkStore", "CrosswalkCore", "CSQLite", .product(name: "Logging", package: "swift-log")]),
         .target(name: "CrosswalkConnections", dependencies: [
-            "CrosswalkCore", "CrosswalkConnectors", "CrosswalkConfig", "CrosswalkAuth", "CrosswalkHTTP", "CrosswalkStore", "CrosswalkPlugins",
+            "CrosswalkCore", "CrosswalkConnectors", "CrosswalkConfig", "CrosswalkAuth", "CrosswalkHTTP", "CrosswalkStore", "CrosswalkStoreSQLite", "CrosswalkPlugins",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "CrosswalkSandbox", dependencies: [
@@ -82,7 +84,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "crosswalk", dependencies: [
-            "CrosswalkCore", "CrosswalkConnectors", "CrosswalkConfig", "CrosswalkPlugins", "CrosswalkAuth", "CrosswalkHTTP", "CrosswalkStore",
+            "CrosswalkCore", "CrosswalkConnectors", "CrosswalkConfig", "CrosswalkPlugins", "CrosswalkAuth", "CrosswalkHTTP", "CrosswalkStore", "CrosswalkStoreSQLite",
             "CrosswalkConnections", "CrosswalkSandbox",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -92,10 +94,10 @@ let package = Package(
 
         // Benchmarks print figures; run them with `swift run -c release <name>`.
         .executableTarget(name: "store-benchmark", dependencies: [
-            "CrosswalkStore", .product(name: "Logging", package: "swift-log"),
+            "CrosswalkStore", "CrosswalkStoreSQLite", .product(name: "Logging", package: "swift-log"),
         ], path: "Benchmarks/StoreBenchmark"),
         // Used by the store's kill -9 test.
-        .executableTarget(name: "crosswalk-store-crash-child", dependencies: ["CrosswalkStore", .product(name: "Logging", package: "swift-log")]),
+        .executableTarget(name: "crosswalk-store-crash-child", dependencies: ["CrosswalkStore", "CrosswalkStoreSQLite", .product(name: "Logging", package: "swift-log")]),
         .executableTarget(name: "transport-benchmark", dependencies: [
             "CrosswalkHTTP", "CCurl", "CrosswalkCore", .product(name: "Logging", package: "swift-log"),
         ], path: "Benchmarks/TransportBenchmark"),
@@ -114,7 +116,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"), .product(name: "MetricsTestKit", package: "swift-metrics"),
         ], exclude: ["Fixtures"]),
         .testTarget(name: "CrosswalkStoreTests", dependencies: [
-            "CrosswalkStore", "CrosswalkCore", "crosswalk-store-crash-child", .product(name: "Logging", package: "swift-log"),
+            "CrosswalkStore", "CrosswalkStoreSQLite", "CrosswalkCore", "crosswalk-store-crash-child", .product(name: "Logging", package: "swift-log"),
         ]),
         // Helpers shared by the test targets: a running sandbox, temporary files, captured logs.
         .target(name: "CrosswalkTestKit", dependencies: [
@@ -127,7 +129,7 @@ let package = Package(
         ]),
         .testTarget(name: "CrosswalkConnectionsTests", dependencies: [
             "CrosswalkConnections", "CrosswalkAuth", "CrosswalkConfig", "CrosswalkCore", "CrosswalkHTTP", "CrosswalkPlugins",
-            "CrosswalkSandbox", "CrosswalkStore", "CrosswalkTestKit", .product(name: "Logging", package: "swift-log"),
+            "CrosswalkSandbox", "CrosswalkStore", "CrosswalkStoreSQLite", "CrosswalkTestKit", .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "CrosswalkCoreTests", dependencies: ["CrosswalkCore"]),
         .testTarget(name: "CrosswalkConnectorsTests", dependencies: ["CrosswalkConnectors", "CrosswalkCore", "CrosswalkTestKit", "kit-golden-check"]),

@@ -8,6 +8,7 @@ import CrosswalkHTTP
 import CrosswalkPlugins
 import CrosswalkSandbox
 import CrosswalkStore
+import CrosswalkStoreSQLite
 import Foundation
 import Logging
 
