@@ -101,6 +101,10 @@ let package = Package(
         .executableTarget(name: "transport-benchmark", dependencies: [
             "CrosswalkHTTP", "CCurl", "CrosswalkCore", .product(name: "Logging", package: "swift-log"),
         ], path: "Benchmarks/TransportBenchmark"),
+        // Seeds each emulator and times pages and writes over loopback HTTP; one file per app.
+        .executableTarget(name: "sandbox-benchmark", dependencies: [
+            "CrosswalkSandbox", "CrosswalkHTTP", "CrosswalkCore", .product(name: "Logging", package: "swift-log"),
+        ], path: "Benchmarks/SandboxBenchmark"),
 
         // Test connectors (the five real connectors are their own issue).
         .target(name: "MemoryConnector", dependencies: ["CrosswalkPluginKit"], path: "Plugins/Memory"),
