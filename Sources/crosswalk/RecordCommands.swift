@@ -23,7 +23,7 @@ struct DiscoverCommand: AsyncParsableCommand {
             }
             await client.close()
             if let object, result.object(object) == nil {
-                throw CrosswalkError(.notFound, "\(connection): no object \(object); discovered: \(result.objects.map(\.name).joined(separator: ", "))")
+                throw CrosswalkError(.notFound, "\(connection): no object \(object); the connector offers: \(client.manifest.objects.map(\.name).joined(separator: ", "))")
             }
             if json {
                 print(try JSONValueEncoder().encodeValue(result).text)

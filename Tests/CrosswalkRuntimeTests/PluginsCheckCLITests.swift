@@ -57,7 +57,8 @@ import Testing
         #expect(run.stdout.contains("FAIL  read.modified_at: record 2: modified_at \"yesterday\" is not RFC 3339"))
         #expect(run.stdout.contains("FAIL  read.incremental: record 1 came again from the caught-up cursor of an exclusive boundary"))
         #expect(run.stdout.contains("FAIL  read.start_now: start:\"now\" answered 1 records (none expected)"))
-        #expect(run.stdout.contains("FAIL  write.refs: internal: dev.crosswalk.test.broken: write answered a result for ref \"not-a-ref-of-the-batch\", which was not in the batch"))
+        #expect(run.stdout.contains("FAIL  write.refs: internal: dev.crosswalk.test.broken: "))
+        #expect(run.stdout.contains("answered a result for ref \"not-a-ref-of-the-batch\", which was not in the batch"))
 
         // The wrong connection for the plugin is a FAIL too, not a crash.
         let wrong = try d.run(["plugins", "check", so.path, "--connection", "aritic"])

@@ -87,7 +87,7 @@ struct AuthorDeployment: Sendable {
         #expect(fields.first { $0["name"] as? String == "mobile" }?["type"] as? String == "phone")
         let missing = try d.run(["discover", "aritic", "Invoice"])
         #expect(missing.status == 1)
-        #expect(missing.stderr.contains("no object Invoice; discovered: Contact"))
+        #expect(missing.stderr.contains("aritic: no object Invoice; the connector offers: Contact"))
     }
 
     @Test func readFollowsPagesAndResumesFromItsCursor() async throws {
