@@ -3,7 +3,7 @@ import Foundation
 import Testing
 
 /// `crosswalk plugins check`, `plugins list`, `plugins inspect` and `config check` through the built binary.
-@Suite struct PluginsCheckCLITests {
+@Suite(.serialized) struct PluginsCheckCLITests {
     func verdicts(_ stdout: String) -> [String: String] {
         var out: [String: String] = [:]
         for line in stdout.split(separator: "\n") {

@@ -73,7 +73,7 @@ struct AuthorDeployment: Sendable {
 }
 
 /// `discover`, `read` and `write` through the built binary, the C example and the real host.
-@Suite struct RecordCommandsCLITests {
+@Suite(.serialized) struct RecordCommandsCLITests {
     @Test func discoverListsTheContactFields() async throws {
         let d = try await AuthorDeployment.start()
         defer { d.sandbox.terminate() }

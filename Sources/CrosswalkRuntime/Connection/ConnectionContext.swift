@@ -32,11 +32,14 @@ public final class ConnectionContext: Sendable {
         logger[metadataKey: "connection"] = "\(connection.name)"
         let broker = try await CredentialBroker.make(connection: connection, plugin: pluginID, auth: manifest.auth, vault: vault,
                                                      http: transport, logger: logger)
-        var inner: any HTTPClient = transport
+        var signing: any HTTPClient = transport
         if let authenticator = broker.authenticator {
             // Sign each attempt (NetSuite nonces must not repeat), retry outside the signing.
-            inner = AuthenticatingClient(wrapping: inner, authenticator: authenticator)
+            signing = AuthenticatingClient(wrapping: signing, authenticator: authenticator)
         }
+        let policy = OriginPolicy(connection: connection)
+        // Each attempt resolves its URL too, after the token is had (its instance URL decides where a path goes).
+        let inner = ResolvingClient(inner: signing, broker: broker, policy: policy)
         let limits = manifest.rateLimits
         var rate = limits?.requestsPerSecond
         if rate == nil, let n = limits?.windowRequests, let seconds = limits?.windowSeconds, seconds > 0 { rate = Double(n) / seconds }
@@ -46,7 +49,7 @@ public final class ConnectionContext: Sendable {
                                                    requestsPerSecond: rate, burst: limits?.burst ?? 10,
                                                    maxConcurrentRequests: limits?.maxConcurrency),
             logger: logger)
-        return ConnectionContext(connection: connection, pluginID: pluginID, broker: broker, policy: OriginPolicy(connection: connection),
+        return ConnectionContext(connection: connection, pluginID: pluginID, broker: broker, policy: policy,
                                  client: client, store: store, logger: logger)
     }
 
@@ -68,9 +71,6 @@ public final class ConnectionContext: Sendable {
     /// retry, rate-limit.
     public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
         var request = request
-        // The token is fetched first so that a path resolves against the instance URL it carries.
-        let instanceURL = try await broker.instanceURL()
-        request.url = try policy.resolve(request.url, instanceURL: instanceURL, credentialed: broker.isCredentialed)
         // The plugin's CROSSWALK_HTTP_IDEMPOTENT flag; otherwise the transport's own rule.
         guard request.headers[ABIHTTP.idempotentMarker] != nil else { return try await client.send(request) }
         request.headers[ABIHTTP.idempotentMarker] = nil
@@ -87,5 +87,25 @@ public final class ConnectionContext: Sendable {
             state: StorePluginState(store: store, connection: connection.name),
             idmap: { [store, name = connection.name] in try await IDMapLookup(store: store, connection: name)($0) },
             facts: { [self] in await facts() })
+    }
+}
+
+/// Resolves and checks a plugin's URL (``OriginPolicy``) on each attempt, inside the retries: the
+/// token is fetched first, so a path goes to the instance URL it carries, and a token endpoint
+/// that failed is retried like any request that never left the host.
+struct ResolvingClient: HTTPClient {
+    let inner: any HTTPClient
+    let broker: CredentialBroker
+    let policy: OriginPolicy
+
+    func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+        var request = request
+        let instanceURL: String?
+        do { instanceURL = try await broker.instanceURL() } catch var error as CrosswalkError {
+            error.context[CrosswalkError.notSentKey] = "true"
+            throw error
+        }
+        request.url = try policy.resolve(request.url, instanceURL: instanceURL, credentialed: broker.isCredentialed)
+        return try await inner.send(request)
     }
 }
