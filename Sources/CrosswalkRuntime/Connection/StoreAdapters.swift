@@ -1,4 +1,6 @@
 import CrosswalkAuth
+import CrosswalkConfig
+import CrosswalkConnectors
 import CrosswalkCore
 import CrosswalkPlugins
 import CrosswalkStore
@@ -47,24 +49,29 @@ public struct IDMapLookup: Sendable {
     struct Request: Decodable {
         var object: String
         var ids: [String]
-        var other_connection: String
-        var other_object: String?
+        var otherConnection: String
+        var otherObject: String?
+        enum CodingKeys: String, CodingKey {
+            case object, ids
+            case otherConnection = "other_connection"
+            case otherObject = "other_object"
+        }
     }
 
     /// Answers one request JSON with `{"version":1,"ids":{"<id>":"<other id>"}}`.
     public func callAsFunction(_ request: Data) async throws -> Data {
         let r: Request
-        do { r = try JSONDecoder().decode(Request.self, from: request) } catch {
+        do { r = try JSONValueDecoder().decode(Request.self, from: request) } catch {
             throw CrosswalkError(.invalidArgument, "crosswalk.idmap/1 request needs object, ids and other_connection")
         }
-        let link = LinkName.between(connection, r.other_connection)
-        let side = LinkName.side(of: connection, with: r.other_connection)
+        let link = LinkName.between(connection, r.otherConnection)
+        let side = LinkName.side(of: connection, with: r.otherConnection)
         let found = try await store.mappings(link: link, side: side, connection: connection, object: r.object, ids: r.ids)
-        var ids: [String: String] = [:]
+        var ids: [String: JSONValue] = [:]
         for (id, mapping) in found {
             let other = side == .a ? mapping.b : mapping.a
-            if r.other_object == nil || r.other_object == other.object { ids[id] = other.id }
+            if r.otherObject == nil || r.otherObject == other.object { ids[id] = .string(other.id) }
         }
-        return try JSONSerialization.data(withJSONObject: ["version": 1, "ids": ids], options: [.sortedKeys])
+        return JSONValue.object(["version": 1, "ids": .object(ids)]).data(sortedKeys: true)
     }
 }

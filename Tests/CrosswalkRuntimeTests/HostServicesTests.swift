@@ -1,8 +1,8 @@
 import CrosswalkAuth
 import CrosswalkConfig
-import CrosswalkConnections
 import CrosswalkCore
 import CrosswalkPlugins
+import CrosswalkRuntime
 import CrosswalkSandbox
 import CrosswalkTestKit
 import Foundation
@@ -53,10 +53,9 @@ import Testing
             let good = try await h.probe("aritic", credentials: .basic(BasicCredentials(username: aritic.dictionary["username"]!, password: aritic.dictionary["password"]!)),
                                          checkPath: "/api/contacts?limit=1")
             #expect(try await check(good)["message"] as? String == "GET /api/contacts?limit=1 answered HTTP 200")
-            try await h.vault.store(.basic(BasicCredentials(username: "admin", password: "wrong-password")), name: "aritic-conn")
-            let bad = try await h.host.instantiate(connection: .init(name: "aritic-conn", connector: h.probe.id,
-                                                                     settings: ["base_url": .string(h.sandbox.urls["aritic"]!.absoluteString), "check_path": "/api/contacts"]),
-                                                   plugin: h.probe)
+            try await h.vault.store(.basic(BasicCredentials(username: "admin", password: "wrong-password")), name: "aritic-wrong")
+            let bad = try await h.instantiate(.init(name: "aritic-wrong", connector: h.probe.id,
+                                                    settings: ["base_url": .string(h.sandbox.urls["aritic"]!.absoluteString), "check_path": "/api/contacts"]))
             #expect(try await check(bad)["message"] as? String == "GET /api/contacts answered HTTP 401")
             #expect(!h.logs.text.contains("wrong-password"))
         }
@@ -76,9 +75,21 @@ import Testing
 
     @Test func missingOrMismatchedCredentialsAreClearErrors() async throws {
         try await HostUnderTest.with { h in
-            let plugin = try PluginLoader(logger: LogRecorder.logger().0).load(path: TestFiles.builtPlugin("CrosswalkExampleC"))
+            let plugin = try PluginLoader(logger: LogRecorder.logger().0).load(path: TestFiles.builtPlugin("CrosswalkMemory"))
             // A plugin that needs no auth runs without credentials.
-            _ = try await h.host.instantiate(connection: .init(name: "catalogue", connector: plugin.id), plugin: plugin)
+            _ = try await h.instantiate(.init(name: "catalogue", connector: plugin.id), plugin: plugin)
+            // One that needs basic auth does not, and says how to fix it.
+            let aritic = try PluginLoader(logger: LogRecorder.logger().0).load(path: TestFiles.builtPlugin("CrosswalkExampleC"))
+            let e = try await #require(throws: CrosswalkError.self) {
+                _ = try await h.instantiate(.init(name: "nothing-stored", connector: aritic.id, settings: ["base_url": "http://127.0.0.1:1"]), plugin: aritic)
+            }
+            #expect(e.code == .auth)
+            #expect(e.message.contains("has no credentials in the vault (entry \"nothing-stored\"); add them with `crosswalk connections add nothing-stored`"))
+            try await h.vault.store(.apiKey(.bearer("k")), name: "wrong-scheme")
+            let wrong = try await #require(throws: CrosswalkError.self) {
+                _ = try await h.instantiate(.init(name: "wrong-scheme", connector: aritic.id, settings: ["base_url": "http://127.0.0.1:1"]), plugin: aritic)
+            }
+            #expect(wrong.message == "dev.crosswalk.example.c needs basic credentials, but the vault entry \"wrong-scheme\" holds api_key")
             // A connection whose credentials do not exist yet, for a plugin that accepts any scheme, runs unauthenticated;
             // the app then refuses, which the plugin reports.
             let anon = try await h.probe("aritic", credentials: nil, checkPath: "/api/contacts")
@@ -122,8 +133,7 @@ import Testing
 
             var wrong = tba
             wrong.tokenSecret = String(repeating: "0", count: 64)
-            try await h.vault.store(.netsuiteTBA(wrong), name: "netsuite-conn")
-            let refused = try await h.probe("netsuite", credentials: nil, checkPath: "/services/rest/record/v1/customer")
+            let refused = try await h.probe("netsuite", credentials: .netsuiteTBA(wrong), checkPath: "/services/rest/record/v1/customer", name: "netsuite-wrong")
             #expect(try await check(refused)["message"] as? String == "GET /services/rest/record/v1/customer answered HTTP 401")
         }
     }
@@ -181,10 +191,10 @@ import Testing
             let e = try await #require(throws: CrosswalkError.self) {
                 try await instance.read(Data(#"{"version":1,"object":"Contact"}"#.utf8))
             }
-            #expect(e.message.contains("which is neither this connection's base_url nor in its allowed_origins"))
+            #expect(e.message.contains("which is neither this connection's base_url, its instance URL nor in its allowed_origins"))
             #expect(try await h.requests("hubspot").isEmpty)
             // The same origin as base_url, absolute, is fine.
-            let same = try await h.probe("aritic", credentials: nil, checkPath: h.sandbox.urls["aritic"]!.absoluteString + "/api/contacts?limit=1")
+            let same = try await h.probe("aritic", credentials: basic, checkPath: h.sandbox.urls["aritic"]!.absoluteString + "/api/contacts?limit=1", name: "aritic-same")
             #expect(try await check(same)["ok"] as? Bool == true)
         }
     }
