@@ -105,7 +105,7 @@ let package = Package(
         // libFuzzer target for the mapping language (see Sources/CrosswalkMapping/README.md, "Fuzzing"). Built normally it is
         // a replay tool: `mapping-fuzz FILE…` runs each input once.
         .executableTarget(name: "mapping-fuzz", dependencies: ["CrosswalkMapping", "CrosswalkCore"], path: "Tests/Fuzz/MappingFuzz",
-                          exclude: ["corpus"]),
+                          exclude: ["corpus", "mapping.dict"]),
 
         // Test connectors (the five real connectors are their own issue).
         .target(name: "MemoryConnector", dependencies: ["CrosswalkPluginKit"], path: "Plugins/Memory"),

@@ -25,7 +25,11 @@ extension Compiler {
         }
         if let b = Self.builtins[name] { return try builtin(b, args, node) }
         if let f = try plugin(named: name, node) { return try pluginCall(f, args, node) }
-        let candidates = Self.builtinNames + pluginFunctions.flatMap { [$0.name, $0.qualifiedName] }
+        // Every name a plugin function answers to: bare, and each dotted tail of its plugin id.
+        let candidates = Self.builtinNames + pluginFunctions.flatMap { f in
+            let parts = f.pluginID.split(separator: ".")
+            return [f.name] + parts.indices.map { parts[$0...].joined(separator: ".") + "." + f.name }
+        }
         throw fail(.unknownFunction, "unknown function \"\(name)\"\(Suggestions.hint(for: name, in: candidates))", at: node)
     }
 

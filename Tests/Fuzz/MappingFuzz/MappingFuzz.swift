@@ -44,6 +44,21 @@ enum Fuzz {
         runTime: Date(timeIntervalSince1970: 1_790_000_000),
         lookups: LookupTable([LookupKey(sourceObject: "Account", id: "001B"): "42", LookupKey(id: "001B"): "43"]))
 
+    /// Whether the record's values have the types the schema gives its fields.
+    static func conforms(_ record: [String: JSONValue]) -> Bool {
+        for field in schema.fields {
+            guard let v = record[field.name], !v.isNull else { continue }
+            switch field.type {
+            case .currency: if v.numberValue == nil { return false }
+            case .boolean: if v.boolValue == nil { return false }
+            case .address: if v.objectValue == nil { return false }
+            case .json: break
+            default: if v.stringValue == nil { return false }
+            }
+        }
+        return true
+    }
+
     static func run(_ bytes: [UInt8]) {
         guard let flags = bytes.first else { return }
         let rest = bytes.dropFirst()
@@ -59,7 +74,8 @@ enum Fuzz {
             _ = try? criteria.evaluate(record: record, environment: environment)
             _ = try? criteria.matches(record: record, environment: .empty)
             _ = criteria.pushdown(allowing: ["eq", "ne", "in", "and"])
-            if let filter = criteria.pushdown.filter {
+            // Exactness is promised for records whose values have the schema's types.
+            if let filter = criteria.pushdown.filter, flags & 2 == 0 || conforms(record) {
                 let pushed = filter.matches(record)
                 // An exact pushdown agrees with the criteria wherever the criteria evaluate.
                 if criteria.pushdown.exact, let local = try? criteria.matches(record: record, environment: environment), local != pushed {
