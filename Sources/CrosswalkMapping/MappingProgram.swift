@@ -70,15 +70,7 @@ public struct MappingProgram: Sendable {
             }
             compiler.currentAssignment = index
             let compiled = try compiler.compile(a.value)
-            let e = compiled.eval
-            let eval: Eval = { (f: inout Frame) throws(MappingError) -> JSONValue in
-                do throws(MappingError) { return try e(&f) } catch {
-                    var located = error
-                    located.target = name
-                    throw located
-                }
-            }
-            targets.append(Target(path: a.target, name: name, eval: eval))
+            targets.append(Target(path: a.target, name: name, eval: compiled.eval))
         }
         return MappingProgram(source: text, targets: targets.map(\.name), sourceFields: compiler.readFields.sorted(),
                               readsWholeRecord: compiler.readsWholeRecord,
@@ -96,8 +88,21 @@ public struct MappingProgram: Sendable {
     public func evaluate(record: [String: JSONValue], environment: EvaluationEnvironment = .empty) throws(MappingError) -> MappingOutput {
         var frame = Frame(record: record, environment: environment, slots: slots)
         var out: [String: JSONValue] = Dictionary(minimumCapacity: flat.count + nested.count)
-        for t in flat { out[t.name] = try t.eval(&frame) }
-        for t in nested { Self.insert(try t.eval(&frame), at: t.path[...], into: &out) }
+        var current = ""
+        do throws(MappingError) {
+            for t in flat {
+                current = t.name
+                out[t.name] = try t.eval(&frame)
+            }
+            for t in nested {
+                current = t.name
+                Self.insert(try t.eval(&frame), at: t.path[...], into: &out)
+            }
+        } catch {
+            var located = error
+            located.target = current
+            throw located
+        }
         return MappingOutput(fields: out, unresolvedLookups: frame.unresolved)
     }
 
