@@ -49,6 +49,8 @@ let package = Package(
         .target(name: "CrosswalkCore", dependencies: [.product(name: "Crypto", package: "swift-crypto")], exclude: ["JSON/README.md"]),
         // The typed client over a connector: the ABI's documents, the protocol, an in-memory connector.
         .target(name: "CrosswalkConnectors", dependencies: ["CrosswalkCore"]),
+        // The mapping and criteria language: parse, type-check, compile to closures, evaluate (pure).
+        .target(name: "CrosswalkMapping", dependencies: ["CrosswalkCore", "CrosswalkConnectors"], exclude: ["README.md"]),
         .target(name: "CrosswalkConfig", dependencies: ["CrosswalkCore", .product(name: "Yams", package: "Yams")]),
         .target(name: "CrosswalkAuth", dependencies: [
             "CrosswalkCore",
@@ -109,6 +111,13 @@ let package = Package(
             "CrosswalkSandbox", "CrosswalkHTTP", "CrosswalkCore", .product(name: "Logging", package: "swift-log"),
         ], path: "Benchmarks/SandboxBenchmark"),
 
+        .executableTarget(name: "mapping-benchmark", dependencies: ["CrosswalkMapping", "CrosswalkConnectors", "CrosswalkCore"],
+                          path: "Benchmarks/MappingBenchmark"),
+        // libFuzzer target for the mapping language (see Sources/CrosswalkMapping/README.md, "Fuzzing"). Built normally it is
+        // a replay tool: `mapping-fuzz FILE…` runs each input once.
+        .executableTarget(name: "mapping-fuzz", dependencies: ["CrosswalkMapping", "CrosswalkCore"], path: "Tests/Fuzz/MappingFuzz",
+                          exclude: ["corpus", "mapping.dict"]),
+
         // Test connectors (the five real connectors are their own issue).
         .target(name: "MemoryConnector", dependencies: ["CrosswalkPluginKit"], path: "Plugins/Memory"),
         .target(name: "HTTPProbeConnector", dependencies: ["CrosswalkPluginKit"], path: "Plugins/HTTPProbe"),
@@ -140,6 +149,7 @@ let package = Package(
         ], exclude: ["Fixtures"]),
         .testTarget(name: "CrosswalkCoreTests", dependencies: ["CrosswalkCore"]),
         .testTarget(name: "CrosswalkConnectorsTests", dependencies: ["CrosswalkConnectors", "CrosswalkCore", "CrosswalkTestKit", "kit-golden-check"]),
+        .testTarget(name: "CrosswalkMappingTests", dependencies: ["CrosswalkMapping", "CrosswalkConnectors", "CrosswalkCore", "mapping-fuzz"]),
         .testTarget(name: "CrosswalkConfigTests", dependencies: ["CrosswalkConfig", "CrosswalkCore"]),
         .testTarget(name: "CrosswalkPluginsTests", dependencies: [
             "CrosswalkPlugins", "CrosswalkCore", "CrosswalkConnectors", "CrosswalkTestKit", .product(name: "Logging", package: "swift-log"),
