@@ -42,12 +42,15 @@ let package = Package(
         // Reads the golden ABI documents with the kit's types (run by CrosswalkConnectorsTests).
         .executableTarget(name: "kit-golden-check", dependencies: ["CrosswalkPluginKit"], path: "sdk/swift/KitGoldenCheck"),
         // The plain-C example connector, also built by the tests with `cc -shared -fPIC`.
+        // It parses JSON with cJSON (Debian's libcjson-dev, installed by scripts/setup.sh).
         .target(name: "ExampleCConnector", dependencies: ["CrosswalkABI"], path: "sdk/examples/c-connector",
-                publicHeadersPath: "."),
+                exclude: ["README.md"], publicHeadersPath: ".", linkerSettings: [.linkedLibrary("cjson")]),
 
         .target(name: "CrosswalkCore", dependencies: [.product(name: "Crypto", package: "swift-crypto")], exclude: ["JSON/README.md"]),
         // The typed client over a connector: the ABI's documents, the protocol, an in-memory connector.
         .target(name: "CrosswalkConnectors", dependencies: ["CrosswalkCore"]),
+        // The mapping and criteria language: parse, type-check, compile to closures, evaluate (pure).
+        .target(name: "CrosswalkMapping", dependencies: ["CrosswalkCore", "CrosswalkConnectors"], exclude: ["README.md"]),
         .target(name: "CrosswalkConfig", dependencies: ["CrosswalkCore", .product(name: "Yams", package: "Yams")]),
         .target(name: "CrosswalkAuth", dependencies: [
             "CrosswalkCore",
@@ -55,9 +58,15 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .systemLibrary(name: "CSQLite"),
-        .target(name: "CrosswalkStore", dependencies: ["CrosswalkCore", "CSQLite", .product(name: "Logging", package: "swift-log")]),
-        .target(name: "CrosswalkConnections", dependencies: [
-            "CrosswalkCore", "CrosswalkConnectors", "CrosswalkConfig", "CrosswalkAuth", "CrosswalkHTTP", "CrosswalkStore", "CrosswalkPlugins",
+        // Store protocols and models (what the engine sees) and the embedded SQLite implementation.
+        .target(name: "CrosswalkStore", dependencies: ["CrosswalkCore", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "CrosswalkStoreSQLite", dependencies: ["CrosswalkStore", "CrosswalkCore", "CSQLite", .product(name: "Logging", package: "swift-log")]),
+        // The composition root: config → store → vault → transport → connection contexts → plugin instances.
+        .target(name: "CrosswalkRuntime", dependencies: [
+            "CrosswalkCore", "CrosswalkConnectors", "CrosswalkConfig", "CrosswalkAuth", "CrosswalkHTTP", "CrosswalkStore", "CrosswalkStoreSQLite", "CrosswalkPlugins",
+            "CrosswalkSandbox",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "CrosswalkSandbox", dependencies: [
@@ -85,24 +94,33 @@ let package = Package(
             "CrosswalkABI", "CrosswalkCore", "CrosswalkConnectors", "CFFI", "CWorkerProcess",
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // The CLI: argument parsing and printing; everything else is CrosswalkRuntime's.
         .executableTarget(name: "crosswalk", dependencies: [
-            "CrosswalkCore", "CrosswalkConnectors", "CrosswalkConfig", "CrosswalkPlugins", "CrosswalkAuth", "CrosswalkHTTP", "CrosswalkStore",
-            "CrosswalkConnections", "CrosswalkSandbox",
-            .product(name: "Hummingbird", package: "hummingbird"),
-            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            "CrosswalkCore", "CrosswalkConnectors", "CrosswalkConfig", "CrosswalkPlugins", "CrosswalkRuntime", "CrosswalkSandbox",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
 
         // Benchmarks print figures; run them with `swift run -c release <name>`.
         .executableTarget(name: "store-benchmark", dependencies: [
-            "CrosswalkStore", .product(name: "Logging", package: "swift-log"),
+            "CrosswalkStore", "CrosswalkStoreSQLite", .product(name: "Logging", package: "swift-log"),
         ], path: "Benchmarks/StoreBenchmark"),
         // Used by the store's kill -9 test.
-        .executableTarget(name: "crosswalk-store-crash-child", dependencies: ["CrosswalkStore", .product(name: "Logging", package: "swift-log")]),
+        .executableTarget(name: "crosswalk-store-crash-child", dependencies: ["CrosswalkStore", "CrosswalkStoreSQLite", .product(name: "Logging", package: "swift-log")]),
         .executableTarget(name: "transport-benchmark", dependencies: [
             "CrosswalkHTTP", "CCurl", "CrosswalkCore", .product(name: "Logging", package: "swift-log"),
         ], path: "Benchmarks/TransportBenchmark"),
+        // Seeds each emulator and times pages and writes over loopback HTTP; one file per app.
+        .executableTarget(name: "sandbox-benchmark", dependencies: [
+            "CrosswalkSandbox", "CrosswalkHTTP", "CrosswalkCore", .product(name: "Logging", package: "swift-log"),
+        ], path: "Benchmarks/SandboxBenchmark"),
+
+        .executableTarget(name: "mapping-benchmark", dependencies: ["CrosswalkMapping", "CrosswalkConnectors", "CrosswalkCore"],
+                          path: "Benchmarks/MappingBenchmark"),
+        // libFuzzer target for the mapping language (see Sources/CrosswalkMapping/README.md, "Fuzzing"). Built normally it is
+        // a replay tool: `mapping-fuzz FILE…` runs each input once.
+        .executableTarget(name: "mapping-fuzz", dependencies: ["CrosswalkMapping", "CrosswalkCore"], path: "Tests/Fuzz/MappingFuzz",
+                          exclude: ["corpus", "mapping.dict"]),
 
         // What process isolation costs (read/write records/s, mapping-function calls/s, worker restart).
         .executableTarget(name: "isolation-benchmark", dependencies: [
@@ -123,7 +141,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"), .product(name: "MetricsTestKit", package: "swift-metrics"),
         ], exclude: ["Fixtures"]),
         .testTarget(name: "CrosswalkStoreTests", dependencies: [
-            "CrosswalkStore", "CrosswalkCore", "crosswalk-store-crash-child", .product(name: "Logging", package: "swift-log"),
+            "CrosswalkStore", "CrosswalkStoreSQLite", "CrosswalkCore", "crosswalk-store-crash-child", .product(name: "Logging", package: "swift-log"),
         ]),
         // Helpers shared by the test targets: a running sandbox, temporary files, captured logs.
         .target(name: "CrosswalkTestKit", dependencies: [
@@ -134,12 +152,13 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"),
         ]),
-        .testTarget(name: "CrosswalkConnectionsTests", dependencies: [
-            "CrosswalkConnections", "CrosswalkAuth", "CrosswalkConfig", "CrosswalkCore", "CrosswalkHTTP", "CrosswalkPlugins",
-            "CrosswalkSandbox", "CrosswalkStore", "CrosswalkTestKit", .product(name: "Logging", package: "swift-log"),
-        ]),
+        .testTarget(name: "CrosswalkRuntimeTests", dependencies: [
+            "CrosswalkRuntime", "CrosswalkConnectors", "CrosswalkAuth", "CrosswalkConfig", "CrosswalkCore", "CrosswalkHTTP", "CrosswalkPlugins",
+            "CrosswalkSandbox", "CrosswalkStore", "CrosswalkStoreSQLite", "CrosswalkTestKit", .product(name: "Logging", package: "swift-log"),
+        ], exclude: ["Fixtures"]),
         .testTarget(name: "CrosswalkCoreTests", dependencies: ["CrosswalkCore"]),
         .testTarget(name: "CrosswalkConnectorsTests", dependencies: ["CrosswalkConnectors", "CrosswalkCore", "CrosswalkTestKit", "kit-golden-check"]),
+        .testTarget(name: "CrosswalkMappingTests", dependencies: ["CrosswalkMapping", "CrosswalkConnectors", "CrosswalkCore", "mapping-fuzz"]),
         .testTarget(name: "CrosswalkConfigTests", dependencies: ["CrosswalkConfig", "CrosswalkCore"]),
         .testTarget(name: "CrosswalkPluginsTests", dependencies: [
             "CrosswalkPlugins", "CrosswalkCore", "CrosswalkConnectors", "CrosswalkTestKit", .product(name: "Logging", package: "swift-log"),

@@ -17,12 +17,15 @@ enum PluginTestKit {
 
     /// Compiles C sources into a shared object with `cc -shared -fPIC`, as a plugin author would.
     @discardableResult
-    static func compileC(_ source: URL, to output: URL, defines: [String] = [], include: URL? = nil) throws -> URL {
+    static func compileC(_ source: URL, to output: URL, defines: [String] = [], libraries: [String] = [], include: URL? = nil) throws -> URL {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         let headers = include ?? repoRoot.appendingPathComponent("sdk/include")
-        process.arguments = ["cc", "-shared", "-fPIC", "-fvisibility=hidden", "-I", headers.path]
-            + defines.map { "-D\($0)" } + [source.path, "-o", output.path]
+        var arguments = ["cc", "-shared", "-fPIC", "-fvisibility=hidden", "-I", headers.path]
+        arguments += defines.map { "-D\($0)" }
+        arguments.append(source.path)
+        arguments += libraries.map { "-l\($0)" }
+        process.arguments = arguments + ["-o", output.path]
         let errors = Pipe()
         process.standardError = errors
         try process.run()

@@ -14,7 +14,7 @@ import Testing
                                                   defines: ["CRASH_IN_ENTRY", #"PLUGIN_ID="com.example.crash""#])
         let hanging = try PluginTestKit.compileC(PluginTestKit.misbehavingSource, to: dir.appendingPathComponent("libhang.so"),
                                                  defines: ["HANG_IN_ENTRY", #"PLUGIN_ID="com.example.hang""#])
-        try PluginTestKit.compileC(PluginTestKit.exampleSource, to: dir.appendingPathComponent("libexample.so"))
+        try PluginTestKit.compileC(PluginTestKit.exampleSource, to: dir.appendingPathComponent("libexample.so"), libraries: ["cjson"])
         try PluginTestKit.compileC(PluginTestKit.misbehavingSource, to: dir.appendingPathComponent("libzgood.so"))
         let (logger, recorder) = PluginTestKit.recordingLogger()
         let loader = PluginTestKit.loader(.process, PluginTestKit.configuration(.process, probeTimeout: .seconds(1)), logger: logger)
@@ -28,13 +28,13 @@ import Testing
         ])
         #expect(recorder.messages.contains("refused \(crashing.path): crashed in crosswalk_plugin_entry (SIGSEGV)"))
         // The entry's log line came back from the probe.
-        #expect(recorder.messages.contains("example C connector loaded"))
+        #expect(recorder.messages.contains("Aritic contacts connector (C) loaded"))
 
         // The plugins that loaded work, in this same process.
-        let example = try #require(scan.plugin("dev.crosswalk.example.c"))
-        let client = try await PluginConnectorClient.make(plugin: example, connection: "c", settings: Data("{}".utf8), services: HostServices(),
+        let good = try #require(scan.plugin("com.example.bad"))
+        let client = try await PluginConnectorClient.make(plugin: good, connection: "c", settings: Data("{}".utf8), services: HostServices(),
                                                           logger: logger)
-        #expect(try await client.read(ReadRequest(object: "Product")).records.count == 3)
+        #expect(try await client.read(ReadRequest(object: "Thing")).records.map(\.id) == ["t1"])
         await client.close()
 
         // Probe results are cached by (path, size, mtime): a second scan does not run the entries again.
@@ -47,7 +47,7 @@ import Testing
 
     @Test func theParentNeverOpensAPluginWithProcessIsolation() throws {
         let dir = try PluginTestKit.temporaryFolder("probe-parent")
-        let so = try PluginTestKit.compileC(PluginTestKit.exampleSource, to: dir.appendingPathComponent("libexample.so"))
+        let so = try PluginTestKit.compileC(PluginTestKit.exampleSource, to: dir.appendingPathComponent("libexample.so"), libraries: ["cjson"])
         let plugin = try PluginTestKit.loader(.process).load(path: so.path)
         #expect(plugin.isolation == .process)
         let maps = try String(contentsOfFile: "/proc/self/maps", encoding: .utf8)

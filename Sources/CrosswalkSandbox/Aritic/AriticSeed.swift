@@ -5,7 +5,8 @@ import Foundation
 /// and the segments "Salesforce sync" (about half the contacts) and "Newsletter".
 extension AriticStore {
     func seed(_ options: SandboxSeed) {
-        let now = environment.now()
+        // Whole seconds, as Mautic's DATETIME columns keep them (see AriticStore.handle).
+        let now = Date(timeIntervalSince1970: environment.now().timeIntervalSince1970.rounded(.down))
         var rng = SeededRandom(seed: options.randomSeed &+ state.seedRounds &* 7_919)
         state.seedRounds += 1
         let sync = seedSegment(name: "Salesforce sync", description: "Contacts kept in step with Salesforce", now: now)

@@ -37,7 +37,9 @@ actor AriticStore {
     func handle(_ request: SandboxRequest) -> SandboxResponse {
         pendingEvents = []
         currentBaseURL = request.baseURL
-        let now = environment.now()
+        // Mautic keeps DATETIME columns in whole seconds: so do dateAdded/dateModified here, so a
+        // `where` on date_modified compares what the API shows.
+        let now = Date(timeIntervalSince1970: environment.now().timeIntervalSince1970.rounded(.down))
         switch AriticRouter.match(method: request.method, path: request.path) {
         case .notFound:
             return AriticWire.error(404, "No route found for \"\(request.method) \(request.path)\"", version: nil)
