@@ -64,7 +64,7 @@ let package = Package(
         // The composition root: config → store → vault → transport → connection contexts → plugin instances.
         .target(name: "CrosswalkRuntime", dependencies: [
             "CrosswalkCore", "CrosswalkConnectors", "CrosswalkConfig", "CrosswalkAuth", "CrosswalkHTTP", "CrosswalkStore", "CrosswalkStoreSQLite", "CrosswalkPlugins",
-            "CrosswalkSandbox",
+            "CrosswalkSandbox", "CrosswalkMapping",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
@@ -154,7 +154,7 @@ let package = Package(
         ]),
         .testTarget(name: "CrosswalkRuntimeTests", dependencies: [
             "CrosswalkRuntime", "CrosswalkConnectors", "CrosswalkAuth", "CrosswalkConfig", "CrosswalkCore", "CrosswalkHTTP", "CrosswalkPlugins",
-            "CrosswalkSandbox", "CrosswalkStore", "CrosswalkStoreSQLite", "CrosswalkTestKit", .product(name: "Logging", package: "swift-log"),
+            "CrosswalkSandbox", "CrosswalkStore", "CrosswalkStoreSQLite", "CrosswalkTestKit", "CrosswalkMapping", .product(name: "Logging", package: "swift-log"),
         ], exclude: ["Fixtures"]),
         .testTarget(name: "CrosswalkCoreTests", dependencies: ["CrosswalkCore"]),
         .testTarget(name: "CrosswalkConnectorsTests", dependencies: ["CrosswalkConnectors", "CrosswalkCore", "CrosswalkTestKit", "kit-golden-check"]),

@@ -59,9 +59,9 @@ public final class LoadedPlugin: @unchecked Sendable {
     public var languageDescription: String { swiftVersion == 0 ? "C" : "Swift \(SwiftVersion.describe(swiftVersion))" }
 
     /// The mapping functions the manifest names (resolved when the plugin was loaded).
-    public var functions: [PluginFunction] {
+    public var functions: [LoadedFunction] {
         manifest.functions.compactMap { f in
-            (try? FunctionSignature(parsing: f.signature)).map { PluginFunction(plugin: id, name: f.name, signature: $0, pure: f.pure ?? true) }
+            (try? FunctionSignature(parsing: f.signature)).map { LoadedFunction(plugin: id, name: f.name, signature: $0, pure: f.pure ?? true) }
         }
     }
 
@@ -101,7 +101,7 @@ public final class LoadedPlugin: @unchecked Sendable {
 }
 
 /// A mapping function a plugin exports: `(plugin, name, signature)`.
-public struct PluginFunction: Sendable, Hashable, CustomStringConvertible {
+public struct LoadedFunction: Sendable, Hashable, CustomStringConvertible {
     public var plugin: String
     public var name: String
     public var signature: FunctionSignature

@@ -15,12 +15,12 @@ import Foundation
 /// try functions.call("dev.crosswalk.memory.upper", ["grace"])   // "GRACE"
 /// ```
 public final class PluginFunctionRegistry: Sendable {
-    private let byQualifiedName: [String: (plugin: LoadedPlugin, function: PluginFunction)]
+    private let byQualifiedName: [String: (plugin: LoadedPlugin, function: LoadedFunction)]
     private let byName: [String: [String]]
 
     /// Every function of every plugin in `plugins`.
     public init(plugins: [LoadedPlugin]) {
-        var qualified: [String: (plugin: LoadedPlugin, function: PluginFunction)] = [:]
+        var qualified: [String: (plugin: LoadedPlugin, function: LoadedFunction)] = [:]
         var names: [String: [String]] = [:]
         for plugin in plugins {
             for f in plugin.functions {
@@ -33,13 +33,13 @@ public final class PluginFunctionRegistry: Sendable {
     }
 
     /// Every function: `(plugin, name, signature)`, ordered by qualified name.
-    public var functions: [PluginFunction] { byQualifiedName.values.map(\.function).sorted { $0.qualifiedName < $1.qualifiedName } }
+    public var functions: [LoadedFunction] { byQualifiedName.values.map(\.function).sorted { $0.qualifiedName < $1.qualifiedName } }
 
     /// The function `name` refers to (`<plugin>.<name>`, or a bare name that is unambiguous).
     /// - Throws: `.notFound`, or `.invalidArgument` for an ambiguous bare name.
-    public func function(_ name: String) throws -> PluginFunction { try resolve(name).function }
+    public func function(_ name: String) throws -> LoadedFunction { try resolve(name).function }
 
-    private func resolve(_ name: String) throws -> (plugin: LoadedPlugin, function: PluginFunction) {
+    private func resolve(_ name: String) throws -> (plugin: LoadedPlugin, function: LoadedFunction) {
         if let entry = byQualifiedName[name] { return entry }
         if let candidates = byName[name] {
             guard candidates.count == 1 else {
@@ -64,7 +64,7 @@ public final class PluginFunctionRegistry: Sendable {
         var results = [Result<JSONValue, CrosswalkError>?](repeating: nil, count: batch.count)
         var remote: [ObjectIdentifier: (plugin: LoadedPlugin, indices: [Int])] = [:]
         for (i, call) in batch.enumerated() {
-            let entry: (plugin: LoadedPlugin, function: PluginFunction)
+            let entry: (plugin: LoadedPlugin, function: LoadedFunction)
             do { entry = try resolve(call.name) } catch let e as CrosswalkError {
                 results[i] = .failure(e)
                 continue
