@@ -86,9 +86,11 @@ import Glibc
         kill(pid, SIGKILL)
         let e = try await #require(throws: CrosswalkError.self) { try await read.value }
         #expect(e.message == "com.example.bad: read crashed (SIGKILL); restarting the worker")
-        #expect(try await slow.read(ReadRequest(object: "Thing")).records.count == 1)
+        let fine = try await instance(plugin, [:])
+        #expect(try await fine.read(ReadRequest(object: "Thing")).records.count == 1)
         #expect(plugin.workerProcessID != pid)
         try await expectGood(good)
+        await fine.close()
         await slow.close()
         await good.close()
     }

@@ -7,7 +7,7 @@
  *    "remember_host":true}
  * "cooperative" waits through crosswalk.cancel/1 until the host cancels the call; "cancelled_http"
  * calls host->http until it answers CROSSWALK_E_CANCELLED; "facts" returns crosswalk.connection/1's
- * document as its details; "slow" sleeps 300 ms (through cancel/1).
+ * document as its details; "slow" sleeps 30 s (through cancel/1), long enough to be killed mid-call on a loaded machine.
  * With "remember_host", destroy keeps the host table; a later instance's check with "stale" calls
  * services with that stale table and with a copy of its own (a table that is not the host's). */
 #include "crosswalk.h"
@@ -164,7 +164,7 @@ static crosswalk_status read_op(crosswalk_instance *self, const char *request, s
     if (strcmp(self->read, "slow") == 0) {
         const crosswalk_host_cancel_v1 *cancel = cancel_ext(self->host);
         self->host->log(self->host, CROSSWALK_LOG_INFO, "slow read started", 17);
-        if (cancel) cancel->sleep(self->host, 300); else usleep(300000);
+        if (cancel) cancel->sleep(self->host, 30000); else usleep(30000000);
     }
     if (strcmp(self->read, "echo_deadline") == 0) {
         char *copy = strndup(request, len), *at = strstr(copy, "\"deadline_ms\":");
