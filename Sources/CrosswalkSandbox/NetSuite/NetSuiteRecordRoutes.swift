@@ -14,8 +14,8 @@ enum NetSuiteRecordRoutes {
     /// List prices of the fixed items, used when an invoice line has no rate.
     static let itemRates: [String: Double] = ["10": 150, "11": 1200, "12": 25, "13": 300]
 
-    static func handle(_ state: inout NetSuiteState, _ request: SandboxRequest, now: Date,
-                       changes: inout [NetSuiteChange]) throws(NetSuiteError) -> SandboxResponse {
+    static func handle(_ state: inout NetSuiteState, _ request: SandboxRequest, settings: NetSuiteAccountSettings = NetSuiteAccountSettings(),
+                       now: Date, changes: inout [NetSuiteChange]) throws(NetSuiteError) -> SandboxResponse {
         let segments = request.path.dropFirst(recordPrefix.count).split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         if segments.first == "metadata-catalog" { return try NetSuiteMetadata.handle(request, segments: Array(segments.dropFirst())) }
         guard let type = segments.first, !type.isEmpty else { throw .invalidParameter("Record type is missing from the URL.") }
@@ -23,7 +23,7 @@ enum NetSuiteRecordRoutes {
             throw .invalidParameter("Record type '\(type)' does not exist or is not supported by this account.")
         }
         switch (request.method, segments.count) {
-        case ("GET", 1): return try list(state, request, type: type)
+        case ("GET", 1): return try list(state, request, type: type, settings: settings)
         case ("POST", 1): return try create(&state, request, type: type, now: now, changes: &changes)
         case ("GET", 2): return render(try find(state, request, type: type, key: segments[1]), state: state, request: request)
         case ("PATCH", 2): return try update(&state, request, type: type, key: segments[1], now: now, changes: &changes)
@@ -41,13 +41,15 @@ enum NetSuiteRecordRoutes {
 
     // MARK: operations
 
-    static func list(_ state: NetSuiteState, _ request: SandboxRequest, type: String) throws(NetSuiteError) -> SandboxResponse {
+    static func list(_ state: NetSuiteState, _ request: SandboxRequest, type: String,
+                     settings: NetSuiteAccountSettings) throws(NetSuiteError) -> SandboxResponse {
         let limit = try integer(request, "limit", default: 1000)
         let offset = try integer(request, "offset", default: 0)
         guard (1...1000).contains(limit) else { throw .invalidParameter("The value of the limit query parameter must be between 1 and 1000.", queryParam: "limit") }
+        try NetSuitePaging.check(limit: limit, offset: offset)
         var records = state.all(type)
         if let q = request.queryValue("q"), !q.isEmpty {
-            let filter = try NetSuiteQueryFilter.parse(q, type: type)
+            let filter = try NetSuiteQueryFilter.parse(q, type: type, settings: settings)
             records = records.filter { filter.matches($0, state: state) }
         }
         let page = records.dropFirst(offset).prefix(limit)

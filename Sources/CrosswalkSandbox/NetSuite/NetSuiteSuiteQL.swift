@@ -6,7 +6,8 @@ import Foundation
 enum NetSuiteSuiteQL {
     static let maxLimit = 1000, maxRows = 100_000
 
-    static func run(_ state: NetSuiteState, _ request: SandboxRequest, now: Date) throws(NetSuiteError) -> SandboxResponse {
+    static func run(_ state: NetSuiteState, _ request: SandboxRequest, settings: NetSuiteAccountSettings = NetSuiteAccountSettings(),
+                    now: Date) throws(NetSuiteError) -> SandboxResponse {
         guard (request.headers["Prefer"] ?? "").lowercased().split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == "transient" }) else {
             throw NetSuiteError(status: 400, code: "INVALID_PARAMETER",
                                 detail: "Invalid 'Prefer' header value. SuiteQL requests require the header 'Prefer: transient'.",
@@ -15,16 +16,17 @@ enum NetSuiteSuiteQL {
         let limit = try integer(request, "limit", default: maxLimit)
         let offset = try integer(request, "offset", default: 0)
         guard (1...maxLimit).contains(limit) else { throw .invalidParameter("The value of the limit query parameter must be between 1 and \(maxLimit).", queryParam: "limit") }
-        guard offset <= maxRows - limit else {
-            throw .invalidParameter("A query can return at most \(maxRows) rows through REST paging; use SuiteAnalytics Connect for larger result sets.",
-                                    queryParam: "offset")
-        }
+        try NetSuitePaging.check(limit: limit, offset: offset)
         guard let body = request.jsonBody() as? [String: Any], let sql = body["q"] as? String else {
             throw .badRequest("INVALID_CONTENT", "The request body must be a JSON object with the SuiteQL statement in \"q\".")
         }
         let rows: [[(key: String, value: NetSuiteSQLValue)]]
-        do {
-            rows = try evaluate(try NetSuiteSuiteQLParser.parse(sql), state: state, now: now)
+        do throws(NetSuiteSuiteQLError) {
+            let query = try NetSuiteSuiteQLParser.parse(sql)
+            if let table = NetSuiteSchema.table(query.table), !NetSuiteAccess.canQuery(table.recordType, settings: settings) {
+                throw NetSuiteSuiteQLError(message: "Record '\(query.table)' was not found.")
+            }
+            rows = try evaluate(query, state: state, now: now)
         } catch {
             throw .invalidParameter("Invalid search query. Detailed unprocessed description follows. Search error occurred: \(error.message)")
         }
