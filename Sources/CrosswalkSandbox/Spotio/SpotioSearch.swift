@@ -18,6 +18,10 @@ struct SpotioSearch {
     var descending = false
     var perPage = 50
     var includeOwnerExternalUserId = false
+    /// `simple` search: only these records (`dataObjectIds`).
+    var onlyIds: Set<String>?
+    /// `simple` search: a phone whose digits contain these (`phoneNumber`).
+    var phoneDigits: String?
 
     static let sortKeys = ["createdAt", "updatedAt", "name", "value", "stageUpdatedAt"]
     static let maxPerPage = 1000
@@ -55,6 +59,8 @@ struct SpotioSearch {
 
     func matches(_ r: SpotioDataObject, in state: SpotioState, render: SpotioRender) -> Bool {
         if let typeId, r.typeId != typeId { return false }
+        if let onlyIds, !onlyIds.contains(r.id) { return false }
+        if let phoneDigits, !render.values(of: r, role: "Phone").contains(where: { $0.filter(\.isNumber).contains(phoneDigits) }) { return false }
         if !stageIds.isEmpty, !stageIds.contains(r.stageId) { return false }
         if !stageGroups.isEmpty {
             guard let group = state.type(r.typeId)?.stage(r.stageId)?.group, stageGroups.contains(group) else { return false }
