@@ -70,8 +70,7 @@ public struct SandboxResponse: Sendable {
     public static func json(_ status: Int, _ object: Any, headers: HTTPFields = [:]) -> SandboxResponse {
         var h = headers
         if h["Content-Type"] == nil { h["Content-Type"] = "application/json;charset=UTF-8" }
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.fragmentsAllowed, .sortedKeys, .withoutEscapingSlashes])) ?? Data("null".utf8)
-        return SandboxResponse(status: status, headers: h, body: data)
+        return SandboxResponse(status: status, headers: h, body: SandboxJSON.encode(object))
     }
 
     /// A text response (XML, HTML, plain).
