@@ -55,6 +55,28 @@ struct AriticRow {
     var searchText: [String]
 }
 
+/// What the list engine reads: ids in ascending order, a column of a row, the text plain search matches.
+protocol AriticListSource {
+    var ids: [Int] { get }
+    /// A column by its snake_case name; `nil` for an unknown column.
+    func cell(_ id: Int, _ column: String) -> AriticCell?
+    func searchText(_ id: Int) -> [String]
+}
+
+/// A few rows (segments, hooks) as a list source.
+struct AriticRowSource: AriticListSource {
+    let rows: [Int: AriticRow]
+    let ids: [Int]
+
+    init(_ rows: [AriticRow]) {
+        self.rows = Dictionary(rows.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        ids = self.rows.keys.sorted()
+    }
+
+    func cell(_ id: Int, _ column: String) -> AriticCell? { rows[id]?.column(column) }
+    func searchText(_ id: Int) -> [String] { rows[id]?.searchText ?? [] }
+}
+
 /// The list parameters Mautic's API reads: `search`, `start`, `limit`, `orderBy`, `orderByDir`, `where[]`,
 /// `published` (`publishedOnly`), `minimal`.
 struct AriticListQuery {
@@ -137,36 +159,49 @@ struct AriticListQuery {
         }
     }
 
-    /// Rows that pass the search and `where` filters, ordered, with the total before paging.
+    /// Ids that pass the search and `where` filters, ordered (`orderBy` columns, then id), with the total before
+    /// paging. Without filters and with the default order a page costs the same at any `start`.
     /// `command` answers a search command for a row (`nil` = unknown command, matched as text).
-    func run(_ rows: [AriticRow], command: (String, String, Int) -> Bool?) -> Result<(page: [Int], total: Int), AriticFormError> {
-        for clause in wheres where rows.first.map({ $0.column(clause.column) == nil }) ?? false {
-            return .failure(.init(field: "where", message: "Unknown column '\(clause.column)'."))
-        }
-        for column in orderBy where rows.first.map({ $0.column(column) == nil }) ?? false {
-            return .failure(.init(field: "orderBy", message: "Unknown column '\(column)'."))
-        }
-        let matching = rows.filter { row in
-            searchTokens.allSatisfy { token in
-                let hit: Bool
-                if let name = token.command, let answer = command(name, token.value, row.id) {
-                    hit = answer
-                } else {
-                    let needle = (token.command.map { "\($0):" } ?? "") + token.value
-                    hit = AriticListQuery.like(row.searchText, needle)
-                }
-                return hit != token.negate
-            } && wheres.allSatisfy { passes($0, row) }
-        }
-        let sorted = matching.sorted { a, b in
-            for column in orderBy {
-                let (x, y) = (a.column(column) ?? .null, b.column(column) ?? .null)
-                if x != y { return descending ? x > y : x < y }
+    func run(_ source: some AriticListSource, command: (String, String, Int) -> Bool?) -> Result<(page: [Int], total: Int), AriticFormError> {
+        let ids = source.ids
+        if let first = ids.first {
+            for clause in wheres where source.cell(first, clause.column) == nil {
+                return .failure(.init(field: "where", message: "Unknown column '\(clause.column)'."))
             }
-            return descending && orderBy.isEmpty ? a.id > b.id : a.id < b.id
+            for column in orderBy where source.cell(first, column) == nil {
+                return .failure(.init(field: "orderBy", message: "Unknown column '\(column)'."))
+            }
         }
-        let page = sorted.dropFirst(start).prefix(limit ?? Int.max).map(\.id)
-        return .success((Array(page), matching.count))
+        let matching: [Int]
+        if searchTokens.isEmpty && wheres.isEmpty {
+            matching = ids
+        } else {
+            matching = ids.filter { id in
+                wheres.allSatisfy { passes($0, source.cell(id, $0.column) ?? .null) } && searchTokens.allSatisfy { token in
+                    let hit: Bool
+                    if let name = token.command, let answer = command(name, token.value, id) {
+                        hit = answer
+                    } else {
+                        let needle = (token.command.map { "\($0):" } ?? "") + token.value
+                        hit = AriticListQuery.like(source.searchText(id), needle)
+                    }
+                    return hit != token.negate
+                }
+            }
+        }
+        let total = matching.count
+        let first = min(start, total), count = min(limit ?? Int.max, total - first)
+        if orderBy.isEmpty || orderBy == ["id"] {
+            // Ids are already ascending: slice from the front, or from the back when descending.
+            let page = descending ? Array(matching[(total - first - count)..<(total - first)].reversed()) : Array(matching[first..<(first + count)])
+            return .success((page, total))
+        }
+        let keyed = matching.map { id in (id: id, keys: orderBy.map { source.cell(id, $0) ?? .null }) }
+        let sorted = keyed.sorted { a, b in
+            for (x, y) in zip(a.keys, b.keys) where x != y { return descending ? x > y : x < y }
+            return a.id < b.id
+        }
+        return .success((sorted[first..<(first + count)].map(\.id), total))
     }
 
     /// SQL `LIKE` on any of `values` (case-insensitive, `%` wildcards). A pattern without `%` is a contains match
@@ -193,8 +228,7 @@ struct AriticListQuery {
         }
     }
 
-    private func passes(_ clause: Where, _ row: AriticRow) -> Bool {
-        let cell = row.column(clause.column) ?? .null
+    private func passes(_ clause: Where, _ cell: AriticCell) -> Bool {
         switch clause.expr {
         case "isnull": return cell == .null
         case "isnotnull": return cell != .null
