@@ -38,6 +38,7 @@ public final class NetSuiteApp: SandboxApp {
     private struct Runtime {
         var state = NetSuiteState()
         var settings = NetSuiteAccountSettings()
+        var suiteQLOrders = NetSuiteSuiteQL.OrderCache()
         var verifier: NetSuiteTBAVerifier
         var loginAudit: [NetSuiteLoginFailure] = []
     }
@@ -87,7 +88,7 @@ public final class NetSuiteApp: SandboxApp {
             let response: SandboxResponse
             do throws(NetSuiteError) {
                 try NetSuiteAccess.check(request, settings: runtime.settings)
-                response = try Self.route(&runtime.state, request, settings: runtime.settings, now: now, changes: &changes)
+                response = try Self.route(&runtime.state, request, settings: runtime.settings, cache: &runtime.suiteQLOrders, now: now, changes: &changes)
             } catch {
                 response = error.response
             }
@@ -108,13 +109,14 @@ public final class NetSuiteApp: SandboxApp {
         return runtime.settings.tokenBasedAuthentication ? nil : .featureDisabled
     }
 
-    private static func route(_ state: inout NetSuiteState, _ request: SandboxRequest, settings: NetSuiteAccountSettings, now: Date,
+    private static func route(_ state: inout NetSuiteState, _ request: SandboxRequest, settings: NetSuiteAccountSettings,
+                              cache: inout NetSuiteSuiteQL.OrderCache, now: Date,
                               changes: inout [NetSuiteChange]) throws(NetSuiteError) -> SandboxResponse {
         if request.path == "/services/rest/query/v1/suiteql" {
             guard request.method == "POST" else {
                 throw NetSuiteError(status: 405, code: "INVALID_PARAMETER", detail: "HTTP method \(request.method) is not supported for this resource.")
             }
-            return try NetSuiteSuiteQL.run(state, request, settings: settings, now: now)
+            return try NetSuiteSuiteQL.run(state, request, settings: settings, cache: &cache, now: now)
         }
         if request.path.hasPrefix(NetSuiteRecordRoutes.recordPrefix) {
             return try NetSuiteRecordRoutes.handle(&state, request, settings: settings, now: now, changes: &changes)

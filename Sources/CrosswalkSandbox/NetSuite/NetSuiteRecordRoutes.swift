@@ -47,12 +47,18 @@ enum NetSuiteRecordRoutes {
         let offset = try integer(request, "offset", default: 0)
         guard (1...1000).contains(limit) else { throw .invalidParameter("The value of the limit query parameter must be between 1 and 1000.", queryParam: "limit") }
         try NetSuitePaging.check(limit: limit, offset: offset)
-        var records = state.all(type)
+        // Ids in order; with a filter, only the matching ones (one pass, no record copies).
+        let all = state.ids(type)
+        let matching: [Int]
         if let q = request.queryValue("q"), !q.isEmpty {
             let filter = try NetSuiteQueryFilter.parse(q, type: type, settings: settings)
-            records = records.filter { filter.matches($0, state: state) }
+            let byId = state.records[type] ?? [:]
+            matching = all.filter { byId[$0].map { filter.matches($0, state: state) } ?? false }
+        } else {
+            matching = all
         }
-        let page = records.dropFirst(offset).prefix(limit)
+        let records = matching
+        let page = matching.dropFirst(offset).prefix(limit).compactMap { state.record(type, $0) }
         let base = "\(request.baseURL)\(recordPrefix)\(type)"
         let qPart = request.queryValue("q").map { "&q=\($0.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(CharacterSet(charactersIn: "&=+"))) ?? $0)" } ?? ""
         func link(_ rel: String, _ o: Int) -> [String: String] { ["rel": rel, "href": "\(base)?limit=\(limit)&offset=\(o)\(qPart)"] }
@@ -125,7 +131,7 @@ enum NetSuiteRecordRoutes {
         if type == "customer" {
             for var contact in state.all("contact") where contact.fields["company"] == String(record.id) {
                 contact.fields["company"] = nil
-                state.records["contact"]?[contact.id] = contact
+                state.store(contact)
             }
         }
         changes.append(.deleted(record))
