@@ -186,19 +186,25 @@ extension SpotioStore {
         search.onlyIds = onlyIds
         search.phoneDigits = phoneDigits
         let renderer = render
-        switch page(scrollId: criteria.spotioString("scrollId"), ids: search.matchingIds(in: state, render: renderer),
-                    pageSize: search.perPage, now: call.now) {
+        let scrollId = criteria.spotioString("scrollId")
+        var snapshot: [String] = []
+        var totalValue: Double?
+        if scrollId?.isEmpty ?? true {
+            snapshot = search.matchingIds(in: state, render: renderer, ordered: orderedIds(sortKey: search.sortKey, descending: search.descending))
+            let values = snapshot.compactMap { state.dataObjects[$0] }.compactMap { renderer.value(of: $0) }
+            totalValue = values.isEmpty ? nil : values.reduce(0, +)
+        }
+        switch page(scrollId: scrollId, ids: snapshot, pageSize: search.perPage, now: call.now, totalValue: totalValue) {
         case let .failure(denied): return denied.response
         case let .success(page):
             let records = page.ids.compactMap { state.dataObjects[$0] }
-            let values = page.all.compactMap { state.dataObjects[$0] }.compactMap { renderer.value(of: $0) }
             let items: [[String: Any]] = switch shape {
             case .full: records.map { renderer.searchItem($0, includeOwnerExternalUserId: search.includeOwnerExternalUserId) }
             case .listItem: records.map { renderer.listItem($0) }
             case .simple: records.map { renderer.simpleItem($0) }
             }
             return .json(200, ["scrollId": page.nextScrollId as Any? ?? NSNull(), "totalCount": page.all.count,
-                               "totalValue": values.isEmpty ? NSNull() : values.reduce(0, +) as Any, "items": items])
+                               "totalValue": page.totalValue.map { $0 as Any } ?? NSNull(), "items": items])
         }
     }
 }
