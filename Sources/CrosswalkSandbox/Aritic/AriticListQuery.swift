@@ -86,6 +86,8 @@ struct AriticListQuery {
         var operand: AriticOperand
         /// The values of `in` / `notIn`.
         var options: [AriticOperand]
+        /// The conditions of an `andX` / `orX` group.
+        var children: [Where] = []
     }
 
     var start = 0
@@ -94,12 +96,14 @@ struct AriticListQuery {
     var searchTokens: [(command: String?, value: String, negate: Bool)] = []
     var orderBy: [String] = []
     var descending = false
+    /// `order[n][col|dir]` entries, applied after `orderBy`, each with its own direction.
+    var order: [(column: String, descending: Bool)] = []
     var minimal = false
     var publishedOnly = false
     var wheres: [Where] = []
 
     static let expressions: Set<String> = ["eq", "neq", "lt", "lte", "gt", "gte", "in", "notin", "like", "notlike",
-                                           "isnull", "isnotnull", "isempty", "isnotempty"]
+                                           "isnull", "isnotnull", "isempty", "isnotempty", "andx", "orx"]
 
     static func parse(_ q: [String: Any]) -> Result<AriticListQuery, AriticFormError> {
         var query = AriticListQuery()
@@ -119,20 +123,55 @@ struct AriticListQuery {
         query.descending = (AriticWire.text(q["orderByDir"]) ?? "ASC").uppercased() == "DESC"
         query.minimal = AriticWire.truthy(q["minimal"])
         query.publishedOnly = AriticWire.truthy(q["published"]) || AriticWire.truthy(q["publishedOnly"])
-        for item in AriticWire.list(q["where"]) {
-            guard let clause = item as? [String: Any], let column = AriticWire.text(clause["col"]),
-                  let expr = AriticWire.text(clause["expr"]) else {
+        for item in AriticWire.list(q["order"]) {
+            guard let entry = item as? [String: Any], let column = AriticWire.text(entry["col"]), !column.isEmpty else {
+                return .failure(.init(field: "order", message: "Each order entry needs col (and dir)."))
+            }
+            let bare = column.split(separator: ".").last.map(String.init) ?? column
+            query.order.append((bare, (AriticWire.text(entry["dir"]) ?? "ASC").uppercased() == "DESC"))
+        }
+        switch parseWheres(AriticWire.list(q["where"])) {
+        case let .success(wheres): query.wheres = wheres
+        case let .failure(error): return .failure(error)
+        }
+        return .success(query)
+    }
+
+    /// `where[n][col|expr|val]` conditions; `andX` / `orX` take a list of conditions in `val` (Mautic's
+    /// `CommonRepository::buildWhereClauseFromArray`).
+    static func parseWheres(_ items: [Any]) -> Result<[Where], AriticFormError> {
+        var out: [Where] = []
+        for item in items {
+            guard let clause = item as? [String: Any], let expr = AriticWire.text(clause["expr"]) else {
                 return .failure(.init(field: "where", message: "Each where condition needs col, expr and val."))
             }
             guard expressions.contains(expr.lowercased()) else {
                 return .failure(.init(field: "where", message: "The expression '\(expr)' is not supported."))
             }
+            if ["andx", "orx"].contains(expr.lowercased()) {
+                switch parseWheres(AriticWire.list(clause["val"])) {
+                case let .success(children) where !children.isEmpty:
+                    out.append(Where(column: "", expr: expr.lowercased(), operand: AriticOperand(""), options: [], children: children))
+                    continue
+                case .success:
+                    return .failure(.init(field: "where", message: "\(expr) needs a list of conditions in val."))
+                case let .failure(error):
+                    return .failure(error)
+                }
+            }
+            guard let column = AriticWire.text(clause["col"]) else {
+                return .failure(.init(field: "where", message: "Each where condition needs col, expr and val."))
+            }
             let bare = column.split(separator: ".").last.map(String.init) ?? column
             let options = AriticWire.list(clause["val"]).compactMap { AriticWire.text($0) }.map(AriticOperand.init)
-            query.wheres.append(Where(column: bare, expr: expr.lowercased(), operand: AriticOperand(AriticWire.text(clause["val"]) ?? ""),
-                                      options: options))
+            out.append(Where(column: bare, expr: expr.lowercased(), operand: AriticOperand(AriticWire.text(clause["val"]) ?? ""), options: options))
         }
-        return .success(query)
+        return .success(out)
+    }
+
+    /// Every plain column the conditions name, groups included.
+    private static func columns(_ wheres: [Where]) -> [String] {
+        wheres.flatMap { $0.children.isEmpty ? [$0.column] : columns($0.children) }
     }
 
     /// Splits a search string into `command:value` and text tokens; quotes group words, `!` negates.
@@ -165,10 +204,10 @@ struct AriticListQuery {
     func run(_ source: some AriticListSource, command: (String, String, Int) -> Bool?) -> Result<(page: [Int], total: Int), AriticFormError> {
         let ids = source.ids
         if let first = ids.first {
-            for clause in wheres where source.cell(first, clause.column) == nil {
-                return .failure(.init(field: "where", message: "Unknown column '\(clause.column)'."))
+            for column in Self.columns(wheres) where source.cell(first, column) == nil {
+                return .failure(.init(field: "where", message: "Unknown column '\(column)'."))
             }
-            for column in orderBy where source.cell(first, column) == nil {
+            for column in orderBy + order.map(\.column) where source.cell(first, column) == nil {
                 return .failure(.init(field: "orderBy", message: "Unknown column '\(column)'."))
             }
         }
@@ -177,7 +216,7 @@ struct AriticListQuery {
             matching = ids
         } else {
             matching = ids.filter { id in
-                wheres.allSatisfy { passes($0, source.cell(id, $0.column) ?? .null) } && searchTokens.allSatisfy { token in
+                wheres.allSatisfy { passes($0, id: id, source) } && searchTokens.allSatisfy { token in
                     let hit: Bool
                     if let name = token.command, let answer = command(name, token.value, id) {
                         hit = answer
@@ -191,14 +230,16 @@ struct AriticListQuery {
         }
         let total = matching.count
         let first = min(start, total), count = min(limit ?? Int.max, total - first)
-        if orderBy.isEmpty || orderBy == ["id"] {
+        let sortKeys = orderBy.map { (column: $0, descending: descending) } + order
+        if sortKeys.isEmpty || (sortKeys.count == 1 && sortKeys[0].column == "id") {
+            let backwards = sortKeys.first?.descending ?? descending
             // Ids are already ascending: slice from the front, or from the back when descending.
-            let page = descending ? Array(matching[(total - first - count)..<(total - first)].reversed()) : Array(matching[first..<(first + count)])
+            let page = backwards ? Array(matching[(total - first - count)..<(total - first)].reversed()) : Array(matching[first..<(first + count)])
             return .success((page, total))
         }
-        let keyed = matching.map { id in (id: id, keys: orderBy.map { source.cell(id, $0) ?? .null }) }
+        let keyed = matching.map { id in (id: id, keys: sortKeys.map { source.cell(id, $0.column) ?? .null }) }
         let sorted = keyed.sorted { a, b in
-            for (x, y) in zip(a.keys, b.keys) where x != y { return descending ? x > y : x < y }
+            for (index, (x, y)) in zip(a.keys, b.keys).enumerated() where x != y { return sortKeys[index].descending ? x > y : x < y }
             return a.id < b.id
         }
         return .success((sorted[first..<(first + count)].map(\.id), total))
@@ -225,6 +266,14 @@ struct AriticListQuery {
                 }
             }
             return parts.last?.isEmpty == true || rest.isEmpty
+        }
+    }
+
+    private func passes(_ clause: Where, id: Int, _ source: some AriticListSource) -> Bool {
+        switch clause.expr {
+        case "andx": return clause.children.allSatisfy { passes($0, id: id, source) }
+        case "orx": return clause.children.contains { passes($0, id: id, source) }
+        default: return passes(clause, source.cell(id, clause.column) ?? .null)
         }
     }
 
