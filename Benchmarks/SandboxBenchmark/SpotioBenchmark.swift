@@ -41,7 +41,7 @@ enum SpotioBenchmark: AppBenchmark {
                                  ("search_hasEmail_sort_updated", ["perPage": 1000, "hasEmail": true, "sortBy": "-updatedAt"])] {
             try await h.recordsPerSecond("\(kind)_first_page") { try await search(criteria, check: $0).count }
             // A deep page: scroll to the end once, timing the last full pages.
-            var scroll = try await search(criteria)
+            let scroll = try await search(criteria)
             var deepPages: [(seconds: Double, count: Int)] = []
             var depth = 1
             var cursor = scroll.scrollId
@@ -57,7 +57,6 @@ enum SpotioBenchmark: AppBenchmark {
             }
             // Every page but the last is full.
             deepPages = deepPages.dropLast().map { ($0.seconds, 1000) }
-            _ = scroll
             let tail = deepPages.filter { $0.count == 1000 }.suffix(h.options.requests)
             if !tail.isEmpty {
                 let seconds = tail.map(\.seconds).reduce(0, +)

@@ -226,15 +226,3 @@ struct AriticState: Codable, Sendable {
         memberships[segmentId]?[contactId].map { !$0.manuallyRemoved } ?? false
     }
 }
-
-extension Array where Element == Int {
-    /// The index of `value` in this ascending array.
-    func binarySearch(_ value: Int) -> Int? {
-        var low = 0, high = count
-        while low < high {
-            let mid = (low + high) / 2
-            if self[mid] < value { low = mid + 1 } else { high = mid }
-        }
-        return low < count && self[low] == value ? low : nil
-    }
-}
