@@ -15,7 +15,10 @@ extension HubSpotState {
         let parts = header.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else { throw Self.credentialsNotFound }
         let token = String(parts[1]).trimmingCharacters(in: .whitespaces)
-        if token == HubSpotDemoCredentials.privateAppToken { return .privateApp }
+        if token == HubSpotDemoCredentials.privateAppToken {
+            guard !portal.privateAppRevoked else { throw Self.credentialsNotFound }
+            return .privateApp
+        }
         guard let issued = tokens.access[token] else { throw Self.credentialsNotFound }
         guard issued.expiresAt > now else {
             let ago = max(0, Int(now.timeIntervalSince(issued.expiresAt)))

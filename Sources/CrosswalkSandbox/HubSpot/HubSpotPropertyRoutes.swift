@@ -174,6 +174,7 @@ enum HubSpotPropertyRoutes {
                                          formField: body["formField"] as? Bool ?? false, hubspotDefined: false, createdAt: now, updatedAt: now)
         definition.calculated = false
         state.properties[type]?[name] = definition
+        if definition.hasUniqueValue { state.tables[type]?.indexUnique(name) }
         return definition
     }
 

@@ -1,0 +1,187 @@
+import CrosswalkCore
+import Foundation
+
+/// How one search walks the records: in id order (no sort, or `hs_object_id`), along a sorted index of the sort
+/// property (numbers and dates), both narrowed by range filters on that property when there is one filter group;
+/// or, for text sorts, by sorting every match. A page resumes from the cursor the previous page left, so deep
+/// pages cost what the first costs; `total` is exact from the index range when the range filters are all there is.
+struct HubSpotSearchPlan {
+    private enum Source {
+        case ids([Int], Range<Int>)
+        case index(HubSpotSortedIndex, Range<Int>)
+        case matches([Int])
+    }
+
+    private let type: HubSpotObjectType
+    private let groups: [[HubSpotFilter]]
+    private let query: String
+    private let source: Source
+    private let descending: Bool
+    private let exactTotal: Int?
+
+    init(type: HubSpotObjectType, groups: [[HubSpotFilter]], query: String, sort: (property: String, ascending: Bool)?,
+         state: inout HubSpotState) {
+        self.type = type
+        self.groups = groups
+        self.query = query
+        descending = !(sort?.ascending ?? true)
+        let table = state.tables[type] ?? HubSpotRecordTable()
+        // Range filters narrow the walk only when every match must pass them (one group of ANDed filters).
+        let narrowing: [HubSpotFilter] = groups.count == 1 ? groups[0] : []
+        let sortProperty = sort?.property ?? "hs_object_id"
+        let kind = state.properties[type]?[sortProperty]?.type ?? "string"
+        if sortProperty == "hs_object_id" {
+            var (lower, upper) = Self.bounds(narrowing, property: "hs_object_id", kind: "number")
+            if let low = lower { lower = (low.0.rounded(low.inclusive ? .up : .down) + (low.inclusive ? 0 : 1), true) }
+            let order = table.order
+            let start = lower.map { HubSpotRecordTable.lowerBound(order, Int(Swift.max(Swift.min($0.0, 9e15), -9e15))) } ?? 0
+            var end = order.count
+            if let high = upper {
+                let limit = high.0.rounded(.down) + (high.inclusive || high.0 != high.0.rounded(.down) ? 1 : 0)
+                end = HubSpotRecordTable.lowerBound(order, Int(Swift.max(Swift.min(limit, 9e15), -9e15)))
+            }
+            source = .ids(order, start..<Swift.max(start, end))
+            exactTotal = nil
+        } else if ["number", "date", "datetime"].contains(kind) {
+            let index = state.search.index(type, sortProperty, kind: kind, table: table)
+            let (lower, upper) = Self.bounds(narrowing, property: sortProperty, kind: kind)
+            let range = index.range(lower: lower, upper: upper)
+            source = .index(index, range)
+            let consumed = narrowing.allSatisfy { $0.property == sortProperty && Self.rangeOperators.contains($0.op) }
+            exactTotal = query.isEmpty && (groups.isEmpty || (groups.count == 1 && consumed)) ? range.count : nil
+        } else {
+            let definition = state.properties[type]?[sortProperty]
+            var matched: [(id: Int, value: String?)] = []
+            for id in table.order {
+                guard let record = table[id], !record.archived, let view = record.searchView,
+                      Self.matches(view, groups: groups, query: query, type: type) else { continue }
+                matched.append((id, view[sortProperty]))
+            }
+            let ascending = sort?.ascending ?? true
+            matched.sort { a, b in
+                let order = HubSpotFilter.compare(a.value, b.value, definition: definition)
+                if order == 0 { return a.id < b.id }
+                return ascending ? order < 0 : order > 0
+            }
+            source = .matches(matched.map(\.id))
+            exactTotal = matched.count
+        }
+    }
+
+    private static let rangeOperators: Set<String> = ["EQ", "GT", "GTE", "LT", "LTE", "BETWEEN"]
+
+    /// The tightest bounds the filters on `property` put on its key.
+    private static func bounds(_ filters: [HubSpotFilter], property: String, kind: String)
+        -> (lower: (Double, inclusive: Bool)?, upper: (Double, inclusive: Bool)?) {
+        var lower: (Double, inclusive: Bool)?, upper: (Double, inclusive: Bool)?
+        func raise(_ value: Double, _ inclusive: Bool) {
+            if let l = lower, l.0 > value || (l.0 == value && !l.inclusive) { return }
+            lower = (value, inclusive)
+        }
+        func cap(_ value: Double, _ inclusive: Bool) {
+            if let u = upper, u.0 < value || (u.0 == value && !u.inclusive) { return }
+            upper = (value, inclusive)
+        }
+        for filter in filters where filter.property == property {
+            let key = HubSpotSortedIndex.key(filter.value, kind: kind)
+            guard key.isFinite || !rangeOperators.contains(filter.op) || filter.op == "BETWEEN" else { continue }
+            switch filter.op {
+            case "EQ": raise(key, true); cap(key, true)
+            case "GT": raise(key, false)
+            case "GTE": raise(key, true)
+            case "LT": cap(key, false)
+            case "LTE": cap(key, true)
+            case "BETWEEN":
+                let high = HubSpotSortedIndex.key(filter.highValue, kind: kind)
+                if key.isFinite { raise(key, true) }
+                if high.isFinite { cap(high, true) }
+            default: break
+            }
+        }
+        return (lower, upper)
+    }
+
+    static func matches(_ view: [String: String], groups: [[HubSpotFilter]], query: String, type: HubSpotObjectType) -> Bool {
+        (groups.isEmpty || groups.contains { $0.allSatisfy { $0.matches(view) } }) && HubSpotSearch.matchesQuery(view, query, type)
+    }
+
+    private var count: Int {
+        switch source {
+        case let .ids(_, range), let .index(_, range): range.count
+        case let .matches(ids): ids.count
+        }
+    }
+
+    private func id(at position: Int) -> Int {
+        switch source {
+        case let .ids(ids, range): descending ? ids[range.upperBound - 1 - position] : ids[range.lowerBound + position]
+        case let .index(index, range): descending ? index.ids[range.upperBound - 1 - position] : index.ids[range.lowerBound + position]
+        case let .matches(ids): ids[position]
+        }
+    }
+
+    /// The page at `offset` and the total, resuming from (and leaving) a cursor under `signature`.
+    func page(offset: Int, limit: Int, signature: String, state: inout HubSpotState) -> (records: [HubSpotRecord], total: Int) {
+        guard let table = state.tables[type] else { return ([], 0) }
+        if case let .matches(ids) = source {
+            let page = offset < ids.count ? ids[offset..<Swift.min(ids.count, offset + limit)].compactMap { table[$0].map(Self.searched) } : []
+            return (page, ids.count)
+        }
+        var position = 0, matched = 0
+        var total = exactTotal
+        if let cursor = state.search.cursors[signature], cursor.version == table.searchVersion, cursor.offset <= offset {
+            position = cursor.position
+            matched = cursor.offset
+            total = total ?? cursor.total
+        }
+        var results: [HubSpotRecord] = []
+        results.reserveCapacity(limit)
+        let end = count
+        var resume: (offset: Int, position: Int)?
+        while position < end {
+            let id = id(at: position)
+            position += 1
+            guard let record = table[id], !record.archived, let view = record.searchView,
+                  Self.matches(view, groups: groups, query: query, type: type) else { continue }
+            if matched >= offset { results.append(Self.searched(record)) }
+            matched += 1
+            if results.count == limit {
+                resume = (matched, position)
+                break
+            }
+        }
+        if total == nil {
+            var counted = matched
+            var p = position
+            while p < end {
+                let id = id(at: p)
+                p += 1
+                if let record = table[id], !record.archived, let view = record.searchView,
+                   Self.matches(view, groups: groups, query: query, type: type) { counted += 1 }
+            }
+            total = counted
+        }
+        if let resume {
+            state.search.remember(signature, HubSpotSearchCursor(version: table.searchVersion, offset: resume.offset, position: resume.position,
+                                                                 total: total))
+        }
+        return (results, total ?? matched)
+    }
+
+    /// The record as search returns it: the values the index holds.
+    private static func searched(_ record: HubSpotRecord) -> HubSpotRecord {
+        guard let view = record.searchView else { return record }
+        var copy = record
+        copy.properties = view
+        if let stamp = view["hs_lastmodifieddate"].flatMap(HubSpotTime.parse) { copy.updatedAt = stamp }
+        return copy
+    }
+
+    /// What identifies a search apart from its page: type, filters, sorts and query.
+    static func signature(_ type: HubSpotObjectType, _ body: [String: Any]) -> String {
+        var key = body
+        for name in ["after", "limit", "properties"] { key[name] = nil }
+        let data = (try? JSONSerialization.data(withJSONObject: key, options: [.sortedKeys, .fragmentsAllowed])) ?? Data()
+        return type.rawValue + ":" + String(decoding: data, as: UTF8.self)
+    }
+}
