@@ -115,7 +115,7 @@ public final class HubSpotApp: SandboxApp {
             headers["Retry-After"] = String(retryAfterSeconds)
             return HubSpotRateLimiter.limitResponse(policy: "TEN_SECONDLY_ROLLING", headers: headers)
         case .serverError:
-            return .json(500, ["status": "error", "message": "internal error", "correlationId": UUID().uuidString.lowercased(),
+            return HubSpotJSONWriter.response(500, ["status": "error", "message": "internal error", "correlationId": UUID().uuidString.lowercased(),
                                "category": "INTERNAL_ERROR"])
         }
     }

@@ -7,7 +7,7 @@ enum HubSpotAssociationRoutes {
     static func createDefault(_ state: inout HubSpotState, _ call: inout HubSpotCall) throws(HubSpotError) -> SandboxResponse {
         let edge = try pathEdge(state, call)
         let results = try associateDefault(edge, state: &state, call: &call)
-        return .json(200, HubSpotJSON.batch(results, startedAt: call.now, completedAt: call.now))
+        return HubSpotJSONWriter.response(200, HubSpotJSON.batch(results, startedAt: call.now, completedAt: call.now))
     }
 
     /// `PUT …/associations/{toObjectType}/{toObjectId}` with `[{associationCategory, associationTypeId}]`.
@@ -17,7 +17,7 @@ enum HubSpotAssociationRoutes {
             throw .validation("The body must be an array of {associationCategory, associationTypeId}.")
         }
         let pair = try associate(edge, specs: specs, state: &state, call: &call)
-        return .json(201, pair)
+        return HubSpotJSONWriter.response(201, pair)
     }
 
     /// `DELETE …/associations/{toObjectType}/{toObjectId}`: removes every type between the two records.
@@ -40,7 +40,7 @@ enum HubSpotAssociationRoutes {
         let (page, next) = targets(state, from: from, id: id, to: to, after: after, limit: limit)
         var body: [String: Any] = ["results": page]
         if let next { body["paging"] = ["next": ["after": next, "link": "\(call.request.baseURL)\(call.request.path)?after=\(next)"]] }
-        return .json(200, body)
+        return HubSpotJSONWriter.response(200, body)
     }
 
     /// `batch/read {inputs:[{id, after?}]}`: ids with no associations are reported in a 207.
@@ -62,7 +62,7 @@ enum HubSpotAssociationRoutes {
             results.append(result)
         }
         let body = HubSpotJSON.batch(results, errors: errors, startedAt: call.now, completedAt: call.now)
-        return .json(errors.isEmpty ? 200 : 207, body)
+        return HubSpotJSONWriter.response(errors.isEmpty ? 200 : 207, body)
     }
 
     /// `batch/create {inputs:[{from:{id}, to:{id}, types:[…]}]}`.
@@ -78,7 +78,7 @@ enum HubSpotAssociationRoutes {
         }
         state = draft
         call = draftCall
-        return .json(201, HubSpotJSON.batch(results, startedAt: call.now, completedAt: call.now))
+        return HubSpotJSONWriter.response(201, HubSpotJSON.batch(results, startedAt: call.now, completedAt: call.now))
     }
 
     /// `batch/associate/default {inputs:[{from:{id}, to:{id}}]}`.
@@ -90,7 +90,7 @@ enum HubSpotAssociationRoutes {
         for input in inputs { results += try associateDefault(try inputEdge(input, from: from, to: to, state: draft), state: &draft, call: &draftCall) }
         state = draft
         call = draftCall
-        return .json(200, HubSpotJSON.batch(results, startedAt: call.now, completedAt: call.now))
+        return HubSpotJSONWriter.response(200, HubSpotJSON.batch(results, startedAt: call.now, completedAt: call.now))
     }
 
     /// `batch/archive {inputs:[{from:{id}, to:[{id}]}]}`: removes all types between each pair.

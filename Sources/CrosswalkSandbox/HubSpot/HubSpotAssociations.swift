@@ -138,7 +138,7 @@ struct HubSpotEdge: Hashable, Codable, Sendable {
 /// Associations between records, stored in both directions, with an index from each record to its
 /// neighbours of one type (derived, not saved) so that no operation scans every edge.
 struct HubSpotAssociationStore: Codable, Sendable {
-    private(set) var edges: [HubSpotEdge: Set<Int>] = [:]
+    private(set) var edges: [HubSpotEdge: HubSpotTypeIds] = [:]
     private var neighbours: [Origin: Set<String>] = [:]
 
     /// A record and the object type of its neighbours.
@@ -159,7 +159,7 @@ struct HubSpotAssociationStore: Codable, Sendable {
     init() {}
 
     init(from decoder: any Decoder) throws {
-        edges = try decoder.container(keyedBy: CodingKeys.self).decode([HubSpotEdge: Set<Int>].self, forKey: .edges)
+        edges = try decoder.container(keyedBy: CodingKeys.self).decode([HubSpotEdge: HubSpotTypeIds].self, forKey: .edges)
         for edge in edges.keys { neighbours[Origin(edge), default: []].insert(edge.toId) }
     }
 
@@ -215,5 +215,53 @@ struct HubSpotAssociationStore: Codable, Sendable {
     mutating func removeAll() {
         edges = [:]
         neighbours = [:]
+    }
+}
+
+/// The association type ids between two records: up to two inline (most pairs hold one or two), more in an array,
+/// so the million edges of a large portal cost no allocation each. Saved as a JSON array of ints.
+struct HubSpotTypeIds: Codable, Sendable, Sequence, Equatable, ExpressibleByArrayLiteral {
+    private var first: Int32 = 0, second: Int32 = 0  // 0 is an empty slot: type ids start at 1
+    private var more: [Int32]?
+
+    init() {}
+    init(arrayLiteral elements: Int...) { for e in elements { insert(e) } }
+
+    init(from decoder: any Decoder) throws {
+        for id in try decoder.singleValueContainer().decode([Int].self) { insert(id) }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(Array(self))
+    }
+
+    var isEmpty: Bool { first == 0 && second == 0 && (more?.isEmpty ?? true) }
+
+    func makeIterator() -> IndexingIterator<[Int]> {
+        var all: [Int] = []
+        if first != 0 { all.append(Int(first)) }
+        if second != 0 { all.append(Int(second)) }
+        all += (more ?? []).map(Int.init)
+        return all.makeIterator()
+    }
+
+    func contains(_ id: Int) -> Bool {
+        let v = Int32(truncatingIfNeeded: id)
+        return v != 0 && (first == v || second == v || (more?.contains(v) ?? false))
+    }
+
+    @discardableResult
+    mutating func insert(_ id: Int) -> Bool {
+        guard id > 0, !contains(id) else { return false }
+        let v = Int32(truncatingIfNeeded: id)
+        if first == 0 { first = v } else if second == 0 { second = v } else { more = (more ?? []) + [v] }
+        return true
+    }
+
+    mutating func remove(_ id: Int) {
+        let v = Int32(truncatingIfNeeded: id)
+        if first == v { first = 0 } else if second == v { second = 0 } else { more?.removeAll { $0 == v } }
+        if more?.isEmpty == true { more = nil }
     }
 }

@@ -37,7 +37,7 @@ enum HubSpotBatchRoutes {
             let record = HubSpotObjectRoutes.applyCreate(item, state: &state, call: &call)
             return HubSpotJSON.record(record, properties: Array(record.properties.keys))
         }
-        return .json(201, HubSpotJSON.batch(results, startedAt: call.now, completedAt: call.now))
+        return HubSpotJSONWriter.response(201, HubSpotJSON.batch(results, startedAt: call.now, completedAt: call.now))
     }
 
     static func update(_ state: inout HubSpotState, _ call: inout HubSpotCall) throws(HubSpotError) -> SandboxResponse {
@@ -105,7 +105,7 @@ enum HubSpotBatchRoutes {
             }
             return object
         }
-        return .json(200, HubSpotJSON.batch(results, startedAt: call.now, completedAt: call.now))
+        return HubSpotJSONWriter.response(200, HubSpotJSON.batch(results, startedAt: call.now, completedAt: call.now))
     }
 
     /// HubSpot's 400 for an id given twice in one batch.
@@ -129,10 +129,10 @@ enum HubSpotBatchRoutes {
     /// 200/201 with results, or 207 with one OBJECT_NOT_FOUND error naming the missing ids.
     private static func respond(_ results: [[String: Any]], missing: [String], type: HubSpotObjectType, verb: String,
                                 call: HubSpotCall, status: Int) -> SandboxResponse {
-        guard !missing.isEmpty else { return .json(status, HubSpotJSON.batch(results, startedAt: call.now, completedAt: call.now)) }
+        guard !missing.isEmpty else { return HubSpotJSONWriter.response(status, HubSpotJSON.batch(results, startedAt: call.now, completedAt: call.now)) }
         let error = HubSpotError(httpStatus: 404, category: "OBJECT_NOT_FOUND",
                                  message: "Could not \(verb) some \(type.singular.uppercased()) objects, they may be deleted or not exist. Check that ids are valid.",
                                  context: ["ids": missing])
-        return .json(207, HubSpotJSON.batch(results, errors: [error], startedAt: call.now, completedAt: call.now))
+        return HubSpotJSONWriter.response(207, HubSpotJSON.batch(results, errors: [error], startedAt: call.now, completedAt: call.now))
     }
 }

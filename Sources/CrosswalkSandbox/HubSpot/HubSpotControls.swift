@@ -14,12 +14,12 @@ enum HubSpotControls {
     static func handle(_ name: String, _ request: SandboxRequest, state: inout HubSpotState, now: Date) -> SandboxResponse? {
         guard names.contains(name) else { return nil }
         guard let body = request.body.isEmpty ? [:] : request.jsonBody() as? [String: Any] else {
-            return .json(400, ["error": "\(name) takes a JSON object"])
+            return HubSpotJSONWriter.response(400, ["error": "\(name) takes a JSON object"])
         }
         switch name {
         case "search_lag":
             if let raw = body["ms"] {
-                guard let ms = raw as? Int, ms >= 0, ms <= 3_600_000 else { return .json(400, ["error": "ms is a whole number of milliseconds, 0…3600000"]) }
+                guard let ms = raw as? Int, ms >= 0, ms <= 3_600_000 else { return HubSpotJSONWriter.response(400, ["error": "ms is a whole number of milliseconds, 0…3600000"]) }
                 let lag = Double(ms) / 1000
                 if lag != state.searchLag {
                     for index in state.pendingIndex.indices {
@@ -29,15 +29,15 @@ enum HubSpotControls {
                 }
             }
             state.catchUpSearchIndex(now: now, all: body["flush"] as? Bool == true)
-            return .json(200, ["app": "hubspot", "search_lag_ms": Int(state.searchLag * 1000), "pending": state.pendingIndex.count])
+            return HubSpotJSONWriter.response(200, ["app": "hubspot", "search_lag_ms": Int(state.searchLag * 1000), "pending": state.pendingIndex.count])
         case "scopes":
-            guard let missing = body["missing"] as? [String] else { return .json(400, ["error": "scopes takes {\"missing\": [\"scope\", …]}"]) }
+            guard let missing = body["missing"] as? [String] else { return HubSpotJSONWriter.response(400, ["error": "scopes takes {\"missing\": [\"scope\", …]}"]) }
             state.portal.missingScopes = Set(missing)
-            return .json(200, ["app": "hubspot", "missing_scopes": missing.sorted()])
+            return HubSpotJSONWriter.response(200, ["app": "hubspot", "missing_scopes": missing.sorted()])
         default:
-            guard let revoked = body["revoked"] as? Bool else { return .json(400, ["error": "token takes {\"revoked\": true|false}"]) }
+            guard let revoked = body["revoked"] as? Bool else { return HubSpotJSONWriter.response(400, ["error": "token takes {\"revoked\": true|false}"]) }
             state.portal.privateAppRevoked = revoked
-            return .json(200, ["app": "hubspot", "private_app_token_revoked": revoked])
+            return HubSpotJSONWriter.response(200, ["app": "hubspot", "private_app_token_revoked": revoked])
         }
     }
 }

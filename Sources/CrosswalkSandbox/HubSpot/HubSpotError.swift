@@ -75,5 +75,5 @@ struct HubSpotError: Error, Sendable {
         return o
     }
 
-    var response: SandboxResponse { .json(httpStatus, json) }
+    var response: SandboxResponse { HubSpotJSONWriter.response(httpStatus, json) }
 }

@@ -7,7 +7,7 @@ import Foundation
 enum HubSpotLabelRoutes {
     static func list(_ state: inout HubSpotState, _ call: inout HubSpotCall) throws(HubSpotError) -> SandboxResponse {
         let (from, to) = try pair(call)
-        return .json(200, ["results": state.labels.types(from: from, to: to).map(\.json)])
+        return HubSpotJSONWriter.response(200, ["results": state.labels.types(from: from, to: to).map(\.json)])
     }
 
     static func create(_ state: inout HubSpotState, _ call: inout HubSpotCall) throws(HubSpotError) -> SandboxResponse {
@@ -21,7 +21,7 @@ enum HubSpotLabelRoutes {
             throw .conflict("An association label \"\(label)\" already exists between \(from.rawValue) and \(to.rawValue).")
         }
         let made = state.labels.create(from: from, to: to, name: name, label: label, inverseLabel: inverse)
-        return .json(200, ["results": made.map(\.json)])
+        return HubSpotJSONWriter.response(200, ["results": made.map(\.json)])
     }
 
     static func update(_ state: inout HubSpotState, _ call: inout HubSpotCall) throws(HubSpotError) -> SandboxResponse {

@@ -14,11 +14,18 @@ enum HubSpotObjectRoutes {
         let associated = try associationTypes(call.request)
         let page: (records: [HubSpotRecord], next: Int?) = state.tables[type]?.page(
             after: after, limit: limit, archived: call.request.queryValue("archived") == "true") ?? ([], nil)
-        var body: [String: Any] = ["results": page.records.map { render($0, state: state, call: call, associations: associated) }]
+        let results: [Any]
+        if associated.isEmpty, HubSpotJSON.names(call.request, "propertiesWithHistory") == nil {
+            let names = HubSpotRecordJSON.names(type, requested: state.known(type, HubSpotJSON.names(call.request, "properties")))
+            results = page.records.map { HubSpotRecordJSON(record: $0, names: names) }
+        } else {
+            results = page.records.map { render($0, state: state, call: call, associations: associated) }
+        }
+        var body: [String: Any] = ["results": results]
         if let next = page.next {
             body["paging"] = ["next": ["after": String(next), "link": nextLink(call.request, after: String(next))]]
         }
-        return .json(200, body)
+        return HubSpotJSONWriter.response(200, body)
     }
 
     /// `paging.next.link`: the request's own URL with `after` replaced, every other parameter (`properties`,
@@ -40,14 +47,14 @@ enum HubSpotObjectRoutes {
         } else {
             record = try state.resolve(type, id: id, idProperty: idProperty)
         }
-        return .json(200, render(record, state: state, call: call, associations: try associationTypes(call.request)))
+        return HubSpotJSONWriter.response(200, render(record, state: state, call: call, associations: try associationTypes(call.request)))
     }
 
     static func create(_ state: inout HubSpotState, _ call: inout HubSpotCall) throws(HubSpotError) -> SandboxResponse {
         let type = try call.objectType()
         let prepared = try prepareCreate(type, from: try HubSpotJSON.object(call.request), state: state)
         let record = applyCreate(prepared, state: &state, call: &call)
-        return .json(201, HubSpotJSON.record(record, properties: Array(record.properties.keys)))
+        return HubSpotJSONWriter.response(201, HubSpotJSON.record(record, properties: Array(record.properties.keys)))
     }
 
     static func update(_ state: inout HubSpotState, _ call: inout HubSpotCall) throws(HubSpotError) -> SandboxResponse {
@@ -56,7 +63,7 @@ enum HubSpotObjectRoutes {
         let record = try state.resolve(type, id: call.parameters["objectId"] ?? "", idProperty: call.request.queryValue("idProperty"))
         let values = try prepareUpdate(record, properties: body["properties"], state: state)
         let updated = applyUpdate(record, values: values, state: &state, call: &call)
-        return .json(200, HubSpotJSON.record(updated, properties: Array(updated.properties.keys)))
+        return HubSpotJSONWriter.response(200, HubSpotJSON.record(updated, properties: Array(updated.properties.keys)))
     }
 
     static func archive(_ state: inout HubSpotState, _ call: inout HubSpotCall) throws(HubSpotError) -> SandboxResponse {

@@ -92,7 +92,7 @@ enum HubSpotPortalRoutes {
             let next = String(owners[start + limit].id)
             body["paging"] = ["next": ["after": next, "link": HubSpotObjectRoutes.nextLink(call.request, after: next)]]
         }
-        return .json(200, body)
+        return HubSpotJSONWriter.response(200, body)
     }
 
     static func owner(_ state: inout HubSpotState, _ call: inout HubSpotCall) throws(HubSpotError) -> SandboxResponse {
@@ -102,12 +102,12 @@ enum HubSpotPortalRoutes {
         guard let owner = state.portal.owners.first(where: { String(byUser ? $0.userId : $0.id) == id && $0.archived == archived }) else {
             throw .notFound("Owner \(id) not found.", id: id)
         }
-        return .json(200, owner.json)
+        return HubSpotJSONWriter.response(200, owner.json)
     }
 
     /// Custom object schemas: this portal has none, so the list is empty (standard objects are not listed, as in HubSpot).
     static func schemas(_ state: inout HubSpotState, _ call: inout HubSpotCall) throws(HubSpotError) -> SandboxResponse {
-        .json(200, ["results": [[String: Any]]()])
+        HubSpotJSONWriter.response(200, ["results": [[String: Any]]()])
     }
 
     /// One object type's schema; standard types answer too.
@@ -121,7 +121,7 @@ enum HubSpotPortalRoutes {
                  "name": definition.v3Name.uppercased(), "createdAt": created, "updatedAt": created]
             }
         }
-        return .json(200, [
+        return HubSpotJSONWriter.response(200, [
             "id": type.typeId, "objectTypeId": type.typeId, "name": type.rawValue, "fullyQualifiedName": type.rawValue,
             "labels": ["singular": type.labels.singular, "plural": type.labels.plural],
             "primaryDisplayProperty": type.queryProperties.first ?? "hs_object_id", "requiredProperties": [String](),
@@ -135,7 +135,7 @@ enum HubSpotPortalRoutes {
     static func legacyProperties(_ state: inout HubSpotState, _ call: inout HubSpotCall) throws(HubSpotError) -> SandboxResponse {
         let type = try call.objectType("legacyType")
         let list = (state.properties[type] ?? [:]).values.filter { !$0.archived }.sorted { ($0.displayOrder, $0.name) < ($1.displayOrder, $1.name) }
-        return .json(200, list.map { definition -> [String: Any] in
+        return HubSpotJSONWriter.response(200, list.map { definition -> [String: Any] in
             [
                 "name": definition.name, "label": definition.label, "description": definition.description, "groupName": definition.groupName,
                 "type": definition.type, "fieldType": definition.fieldType,

@@ -39,6 +39,55 @@ struct HubSpotRecord: Codable, Sendable {
 
     private enum CodingKeys: String, CodingKey {
         case id, type, properties, initial, initialSource, changes, createdAt, updatedAt, archived, archivedAt, searchView, firstWrite
+        case unindexed
+    }
+
+    /// Saved compactly: `initial` and `searchView` only when they differ from `properties`. Reads the older format
+    /// too (string ids, no history split, no search view).
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        if let number = try? c.decode(Int.self, forKey: .id) { id = number } else {
+            let text = try c.decode(String.self, forKey: .id)
+            guard let number = Int(text) else {
+                throw DecodingError.dataCorruptedError(forKey: .id, in: c, debugDescription: "record id \(text) is not numeric")
+            }
+            id = number
+        }
+        type = try c.decode(HubSpotObjectType.self, forKey: .type)
+        properties = try c.decode([String: String].self, forKey: .properties)
+        initial = try c.decodeIfPresent([String: String].self, forKey: .initial) ?? properties
+        initialSource = try c.decodeIfPresent(String.self, forKey: .initialSource) ?? "API"
+        changes = try c.decodeIfPresent([HubSpotValueChange].self, forKey: .changes) ?? []
+        createdAt = try c.decode(Date.self, forKey: .createdAt)
+        updatedAt = try c.decode(Date.self, forKey: .updatedAt)
+        archived = try c.decodeIfPresent(Bool.self, forKey: .archived) ?? false
+        archivedAt = try c.decodeIfPresent(Date.self, forKey: .archivedAt)
+        firstWrite = try c.decodeIfPresent(Date.self, forKey: .firstWrite) ?? createdAt
+        if try c.decodeIfPresent(Bool.self, forKey: .unindexed) == true {
+            searchView = nil
+        } else {
+            searchView = try c.decodeIfPresent([String: String].self, forKey: .searchView) ?? properties
+        }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(type, forKey: .type)
+        try c.encode(properties, forKey: .properties)
+        if initial != properties { try c.encode(initial, forKey: .initial) }
+        try c.encode(initialSource, forKey: .initialSource)
+        if !changes.isEmpty { try c.encode(changes, forKey: .changes) }
+        try c.encode(createdAt, forKey: .createdAt)
+        try c.encode(updatedAt, forKey: .updatedAt)
+        if archived { try c.encode(true, forKey: .archived) }
+        try c.encodeIfPresent(archivedAt, forKey: .archivedAt)
+        try c.encode(firstWrite, forKey: .firstWrite)
+        if let searchView {
+            if searchView != properties { try c.encode(searchView, forKey: .searchView) }
+        } else {
+            try c.encode(true, forKey: .unindexed)
+        }
     }
 
     init(id: Int, type: HubSpotObjectType, properties: [String: String], source: String, createdAt: Date, at now: Date) {

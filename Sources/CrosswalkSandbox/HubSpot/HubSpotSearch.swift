@@ -30,9 +30,10 @@ enum HubSpotSearch {
         let signature = HubSpotSearchPlan.signature(type, body)
         let (page, total) = plan.page(offset: offset, limit: limit, signature: signature, state: &state)
         let reachable = min(total, resultCap)
-        var response: [String: Any] = ["total": total, "results": page.map { HubSpotJSON.record($0, properties: properties) }]
+        let names = HubSpotRecordJSON.names(type, requested: properties)
+        var response: [String: Any] = ["total": total, "results": page.map { HubSpotRecordJSON(record: $0, names: names) }]
         if offset + limit < reachable { response["paging"] = ["next": ["after": String(offset + limit)]] }
-        return .json(200, response)
+        return HubSpotJSONWriter.response(200, response)
     }
 
     /// Parses and checks `filterGroups` against the limits (5 groups, 6 per group, 18 in all).

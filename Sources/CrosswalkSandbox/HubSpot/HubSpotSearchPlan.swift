@@ -22,7 +22,6 @@ struct HubSpotSearchPlan {
     init(type: HubSpotObjectType, groups: [[HubSpotFilter]], query: String, sort: (property: String, ascending: Bool)?,
          state: inout HubSpotState) {
         self.type = type
-        self.groups = groups
         self.query = query
         descending = !(sort?.ascending ?? true)
         let table = state.tables[type] ?? HubSpotRecordTable()
@@ -41,14 +40,15 @@ struct HubSpotSearchPlan {
                 end = HubSpotRecordTable.lowerBound(order, Int(Swift.max(Swift.min(limit, 9e15), -9e15)))
             }
             source = .ids(order, start..<Swift.max(start, end))
+            self.groups = Self.residual(groups, consumedBy: "hs_object_id", kind: "number")
             exactTotal = nil
         } else if ["number", "date", "datetime"].contains(kind) {
             let index = state.search.index(type, sortProperty, kind: kind, table: table)
             let (lower, upper) = Self.bounds(narrowing, property: sortProperty, kind: kind)
             let range = index.range(lower: lower, upper: upper)
             source = .index(index, range)
-            let consumed = narrowing.allSatisfy { $0.property == sortProperty && Self.rangeOperators.contains($0.op) }
-            exactTotal = query.isEmpty && (groups.isEmpty || (groups.count == 1 && consumed)) ? range.count : nil
+            self.groups = Self.residual(groups, consumedBy: sortProperty, kind: kind)
+            exactTotal = query.isEmpty && self.groups.isEmpty ? range.count : nil
         } else {
             let definition = state.properties[type]?[sortProperty]
             var matched: [(id: Int, value: String?)] = []
@@ -64,11 +64,25 @@ struct HubSpotSearchPlan {
                 return ascending ? order < 0 : order > 0
             }
             source = .matches(matched.map(\.id))
+            self.groups = groups
             exactTotal = matched.count
         }
     }
 
     private static let rangeOperators: Set<String> = ["EQ", "GT", "GTE", "LT", "LTE", "BETWEEN"]
+
+    /// With one group, the filters the walk's range already enforces need no check per record; the rest remain.
+    /// An empty result means every record in the range matches.
+    private static func residual(_ groups: [[HubSpotFilter]], consumedBy property: String, kind: String) -> [[HubSpotFilter]] {
+        guard groups.count == 1 else { return groups }
+        let rest = groups[0].filter { filter in
+            guard filter.property == property, rangeOperators.contains(filter.op) else { return true }
+            let low = HubSpotSortedIndex.key(filter.value, kind: kind)
+            let high = filter.op == "BETWEEN" ? HubSpotSortedIndex.key(filter.highValue, kind: kind) : low
+            return !(low.isFinite && high.isFinite)
+        }
+        return rest.isEmpty ? [] : [rest]
+    }
 
     /// The tightest bounds the filters on `property` put on its key.
     private static func bounds(_ filters: [HubSpotFilter], property: String, kind: String)
@@ -98,6 +112,8 @@ struct HubSpotSearchPlan {
             default: break
             }
         }
+        // A range filter never matches a record without a value (those carry -infinity in the index).
+        if lower == nil, upper != nil { lower = (-.infinity, false) }
         return (lower, upper)
     }
 

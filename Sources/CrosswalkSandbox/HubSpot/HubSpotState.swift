@@ -39,6 +39,7 @@ struct HubSpotState: Codable, Sendable {
     private enum CodingKeys: String, CodingKey {
         case tables, properties, groups, associations, labels, tokens, portal, subscriptions, nextObjectId, nextEventId,
              nextSubscriptionId, searchLag, pendingIndex
+        case records  // the format before record tables
     }
 
     /// A fresh portal with HubSpot's built-in properties.
@@ -53,7 +54,15 @@ struct HubSpotState: Codable, Sendable {
 
     init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        tables = try c.decode([HubSpotObjectType: HubSpotRecordTable].self, forKey: .tables)
+        if let saved = try c.decodeIfPresent([HubSpotObjectType: HubSpotRecordTable].self, forKey: .tables) {
+            tables = saved
+        } else if let legacy = try c.decodeIfPresent([HubSpotObjectType: [String: HubSpotRecord]].self, forKey: .records) {
+            for (type, records) in legacy {
+                var table = HubSpotRecordTable()
+                for record in records.values.sorted(by: { $0.id < $1.id }) { table.insert(record) }
+                tables[type] = table
+            }
+        }
         properties = try c.decode([HubSpotObjectType: [String: HubSpotProperty]].self, forKey: .properties)
         groups = try c.decode([HubSpotObjectType: [String: HubSpotPropertyGroup]].self, forKey: .groups)
         associations = try c.decode(HubSpotAssociationStore.self, forKey: .associations)
@@ -72,6 +81,23 @@ struct HubSpotState: Codable, Sendable {
             groups[type] = Dictionary(uniqueKeysWithValues: HubSpotPropertyCatalog.groups(for: type).map { ($0.name, $0) })
         }
         indexUniqueProperties()
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(tables, forKey: .tables)
+        try c.encode(properties, forKey: .properties)
+        try c.encode(groups, forKey: .groups)
+        try c.encode(associations, forKey: .associations)
+        try c.encode(labels, forKey: .labels)
+        try c.encode(tokens, forKey: .tokens)
+        try c.encode(portal, forKey: .portal)
+        try c.encode(subscriptions, forKey: .subscriptions)
+        try c.encode(nextObjectId, forKey: .nextObjectId)
+        try c.encode(nextEventId, forKey: .nextEventId)
+        try c.encode(nextSubscriptionId, forKey: .nextSubscriptionId)
+        try c.encode(searchLag, forKey: .searchLag)
+        try c.encode(pendingIndex, forKey: .pendingIndex)
     }
 
     private mutating func indexUniqueProperties() {

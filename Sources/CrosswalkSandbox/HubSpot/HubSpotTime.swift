@@ -37,9 +37,13 @@ enum HubSpotTime {
 
     /// Reads epoch milliseconds, `YYYY-MM-DD`, or ISO 8601 date-time (fraction and offset optional).
     static func parse(_ text: String) -> Date? {
-        let s = text.trimmingCharacters(in: .whitespaces)
-        if let ms = Int64(s) { return Date(timeIntervalSince1970: Double(ms) / 1000) }
-        let chars = Array(s.utf8)
+        var utf8 = Array(text.utf8)
+        while utf8.last == 32 { utf8.removeLast() }
+        if let firstNonSpace = utf8.firstIndex(where: { $0 != 32 }), firstNonSpace > 0 { utf8.removeFirst(firstNonSpace) }
+        if !utf8.isEmpty, utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) || (utf8[0] == 45 && utf8.count > 1 && utf8.dropFirst().allSatisfy({ $0 >= 48 && $0 <= 57 })) {
+            return Int64(String(decoding: utf8, as: UTF8.self)).map { Date(timeIntervalSince1970: Double($0) / 1000) }
+        }
+        let chars = utf8
         func number(_ from: Int, _ count: Int) -> Int? {
             guard from + count <= chars.count else { return nil }
             var n = 0
