@@ -4,9 +4,12 @@ import Foundation
 /// The records of one object type, stored so that no request scans them all: by id, in id order (ids only grow, so
 /// creating appends), and by the value of each unique property (contacts' `email`, `hasUniqueValue` properties).
 struct HubSpotRecordTable: Codable, Sendable {
-    private(set) var byId: [Int: HubSpotRecord] = [:]
-    /// Every id ever created, ascending (archived ones included: list skips them).
+    /// Every record ever created, in id order (archived ones included: list skips them). A record's index here is its
+    /// position; search indexes hold positions.
+    private(set) var records: [HubSpotRecord] = []
+    /// The ids of `records`, position for position (for binary search by id).
     private(set) var order: [Int] = []
+    private var positions: [Int: Int] = [:]
     /// Unique property → value → record id, for live records.
     private var unique: [String: [String: Int]] = [:]
     private(set) var liveCount = 0
@@ -18,21 +21,25 @@ struct HubSpotRecordTable: Codable, Sendable {
     init() {}
 
     init(from decoder: any Decoder) throws {
-        let records = try decoder.container(keyedBy: CodingKeys.self).decode([HubSpotRecord].self, forKey: .records)
-        for record in records.sorted(by: { $0.id < $1.id }) { insert(record) }
+        let saved = try decoder.container(keyedBy: CodingKeys.self).decode([HubSpotRecord].self, forKey: .records)
+        for record in saved.sorted(by: { $0.id < $1.id }) { insert(record) }
     }
 
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(order.compactMap { byId[$0] }, forKey: .records)
+        try container.encode(records, forKey: .records)
     }
 
-    subscript(id: Int) -> HubSpotRecord? { byId[id] }
+    subscript(id: Int) -> HubSpotRecord? { positions[id].map { records[$0] } }
+
+    /// The position of record `id`.
+    func position(of id: Int) -> Int? { positions[id] }
 
     /// Adds a record whose id is larger than every id so far.
     mutating func insert(_ record: HubSpotRecord) {
         precondition(order.last.map { $0 < record.id } ?? true, "HubSpot record ids must grow")
-        byId[record.id] = record
+        positions[record.id] = records.count
+        records.append(record)
         order.append(record.id)
         if !record.archived {
             liveCount += 1
@@ -41,25 +48,22 @@ struct HubSpotRecordTable: Codable, Sendable {
         searchVersion += 1
     }
 
-    /// Replaces a record (same id), keeping the unique index in step.
-    mutating func replace(_ record: HubSpotRecord) {
-        guard let old = byId[record.id] else { return }
-        for name in Array(unique.keys) {
-            let before = old.archived ? nil : old.properties[name], after = record.archived ? nil : record.properties[name]
-            guard before != after else { continue }
-            if let before, unique[name]?[Self.uniqueKey(name, before)] == record.id { unique[name]?[Self.uniqueKey(name, before)] = nil }
-            if let after { unique[name]?[Self.uniqueKey(name, after)] = record.id }
-        }
-        if old.archived != record.archived { liveCount += record.archived ? -1 : 1 }
-        searchVersion += 1
-        byId[record.id] = record
-    }
-
-    /// Updates a record in place with `body`; returns what `body` returns.
+    /// Updates a record in place with `body` (keeping the unique index in step); returns what `body` returns.
     mutating func modify<T>(_ id: Int, _ body: (inout HubSpotRecord) -> T) -> T? {
-        guard var record = byId[id] else { return nil }
-        let result = body(&record)
-        replace(record)
+        guard let position = positions[id] else { return nil }
+        let names = Array(unique.keys)
+        let before = names.map { records[position].archived ? nil : records[position].properties[$0] }
+        let wasArchived = records[position].archived
+        let result = body(&records[position])
+        let record = records[position]
+        for (name, old) in zip(names, before) {
+            let new = record.archived ? nil : record.properties[name]
+            guard old != new else { continue }
+            if let old, unique[name]?[Self.uniqueKey(name, old)] == id { unique[name]?[Self.uniqueKey(name, old)] = nil }
+            if let new { unique[name]?[Self.uniqueKey(name, new)] = id }
+        }
+        if wasArchived != record.archived { liveCount += record.archived ? -1 : 1 }
+        searchVersion += 1
         return result
     }
 
@@ -67,7 +71,7 @@ struct HubSpotRecordTable: Codable, Sendable {
     mutating func indexUnique(_ name: String) {
         guard unique[name] == nil else { return }
         var index: [String: Int] = [:]
-        for id in order { if let record = byId[id], !record.archived, let value = record.properties[name] { index[Self.uniqueKey(name, value)] = id } }
+        for record in records where !record.archived { if let value = record.properties[name] { index[Self.uniqueKey(name, value)] = record.id } }
         unique[name] = index
     }
 
@@ -82,16 +86,16 @@ struct HubSpotRecordTable: Codable, Sendable {
     /// One list page: records (live, or archived with `archived`) with id ≥ `after`, and the next id if more follow.
     func page(after: Int?, limit: Int, archived: Bool) -> (records: [HubSpotRecord], next: Int?) {
         var index = after.map { start in Self.lowerBound(order, start) } ?? 0
-        var records: [HubSpotRecord] = []
-        records.reserveCapacity(limit)
-        while index < order.count {
-            if let record = byId[order[index]], record.archived == archived {
-                if records.count == limit { return (records, record.id) }
-                records.append(record)
+        var page: [HubSpotRecord] = []
+        page.reserveCapacity(limit)
+        while index < records.count {
+            if records[index].archived == archived {
+                if page.count == limit { return (page, records[index].id) }
+                page.append(records[index])
             }
             index += 1
         }
-        return (records, nil)
+        return (page, nil)
     }
 
     /// The first position in the sorted `list` whose value is ≥ `value`.

@@ -1,11 +1,12 @@
 import CrosswalkCore
 import Foundation
 
-/// Sorted (key, id) pairs of what search sees for one numeric or date property: records without a value carry
-/// `-infinity`. Writes only mark ids dirty; `refresh` folds them in before the next search that needs the index.
+/// Sorted (key, position) pairs of what search sees for one numeric or date property (positions index the table's
+/// `records`); records without a value carry `-infinity`. Writes only mark ids dirty; `refresh` folds them in before
+/// the next search that needs the index. Every entry is a live record search can see.
 struct HubSpotSortedIndex: Sendable {
     var keys: [Double] = []
-    var ids: [Int] = []
+    var positions: [Int] = []
     var dirty: Set<Int> = []
     var built = false
 
@@ -18,33 +19,35 @@ struct HubSpotSortedIndex: Sendable {
 
     /// Brings the index up to date with `table`.
     mutating func refresh(_ table: HubSpotRecordTable, property: String, kind: String) {
-        func entry(_ id: Int) -> (Double, Int)? {
-            guard let record = table[id], !record.archived, let view = record.searchView else { return nil }
-            return (Self.key(view[property], kind: kind), id)
+        let records = table.records
+        func entry(_ position: Int) -> (Double, Int)? {
+            guard !records[position].archived, let view = records[position].searchView else { return nil }
+            return (Self.key(view[property], kind: kind), position)
         }
-        if !built || dirty.count > max(1024, ids.count / 8) {
-            let entries = table.order.compactMap(entry).sorted { $0 < $1 }
+        if !built || dirty.count > max(1024, positions.count / 8) {
+            let entries = records.indices.compactMap(entry).sorted { $0 < $1 }
             keys = entries.map(\.0)
-            ids = entries.map(\.1)
+            positions = entries.map(\.1)
             built = true
             dirty = []
             return
         }
         guard !dirty.isEmpty else { return }
-        let fresh = dirty.compactMap(entry).sorted { $0 < $1 }
-        var mergedKeys: [Double] = [], mergedIds: [Int] = []
-        mergedKeys.reserveCapacity(ids.count + fresh.count)
-        mergedIds.reserveCapacity(ids.count + fresh.count)
+        let stale = Set(dirty.compactMap { table.position(of: $0) })
+        let fresh = stale.compactMap(entry).sorted { $0 < $1 }
+        var mergedKeys: [Double] = [], mergedPositions: [Int] = []
+        mergedKeys.reserveCapacity(positions.count + fresh.count)
+        mergedPositions.reserveCapacity(positions.count + fresh.count)
         var f = 0
-        for i in 0..<ids.count where !dirty.contains(ids[i]) {
-            while f < fresh.count, fresh[f] < (keys[i], ids[i]) {
-                mergedKeys.append(fresh[f].0); mergedIds.append(fresh[f].1); f += 1
+        for i in 0..<positions.count where !stale.contains(positions[i]) {
+            while f < fresh.count, fresh[f] < (keys[i], positions[i]) {
+                mergedKeys.append(fresh[f].0); mergedPositions.append(fresh[f].1); f += 1
             }
-            mergedKeys.append(keys[i]); mergedIds.append(ids[i])
+            mergedKeys.append(keys[i]); mergedPositions.append(positions[i])
         }
-        while f < fresh.count { mergedKeys.append(fresh[f].0); mergedIds.append(fresh[f].1); f += 1 }
+        while f < fresh.count { mergedKeys.append(fresh[f].0); mergedPositions.append(fresh[f].1); f += 1 }
         keys = mergedKeys
-        ids = mergedIds
+        positions = mergedPositions
         dirty = []
     }
 

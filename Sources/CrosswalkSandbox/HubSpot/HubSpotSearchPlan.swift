@@ -7,7 +7,8 @@ import Foundation
 /// pages cost what the first costs; `total` is exact from the index range when the range filters are all there is.
 struct HubSpotSearchPlan {
     private enum Source {
-        case ids([Int], Range<Int>)
+        /// Table positions in id order.
+        case ids(Range<Int>)
         case index(HubSpotSortedIndex, Range<Int>)
         case matches([Int])
     }
@@ -39,7 +40,7 @@ struct HubSpotSearchPlan {
                 let limit = high.0.rounded(.down) + (high.inclusive || high.0 != high.0.rounded(.down) ? 1 : 0)
                 end = HubSpotRecordTable.lowerBound(order, Int(Swift.max(Swift.min(limit, 9e15), -9e15)))
             }
-            source = .ids(order, start..<Swift.max(start, end))
+            source = .ids(start..<Swift.max(start, end))
             self.groups = Self.residual(groups, consumedBy: "hs_object_id", kind: "number")
             exactTotal = nil
         } else if ["number", "date", "datetime"].contains(kind) {
@@ -52,10 +53,9 @@ struct HubSpotSearchPlan {
         } else {
             let definition = state.properties[type]?[sortProperty]
             var matched: [(id: Int, value: String?)] = []
-            for id in table.order {
-                guard let record = table[id], !record.archived, let view = record.searchView,
-                      Self.matches(view, groups: groups, query: query, type: type) else { continue }
-                matched.append((id, view[sortProperty]))
+            for (position, record) in table.records.enumerated() {
+                guard !record.archived, let view = record.searchView, Self.matches(view, groups: groups, query: query, type: type) else { continue }
+                matched.append((position, view[sortProperty]))
             }
             let ascending = sort?.ascending ?? true
             matched.sort { a, b in
@@ -123,61 +123,70 @@ struct HubSpotSearchPlan {
 
     private var count: Int {
         switch source {
-        case let .ids(_, range), let .index(_, range): range.count
+        case let .ids(range), let .index(_, range): range.count
         case let .matches(ids): ids.count
         }
     }
 
-    private func id(at position: Int) -> Int {
+    /// The table position of the `step`-th record of the walk.
+    private func position(at step: Int) -> Int {
         switch source {
-        case let .ids(ids, range): descending ? ids[range.upperBound - 1 - position] : ids[range.lowerBound + position]
-        case let .index(index, range): descending ? index.ids[range.upperBound - 1 - position] : index.ids[range.lowerBound + position]
-        case let .matches(ids): ids[position]
+        case let .ids(range): descending ? range.upperBound - 1 - step : range.lowerBound + step
+        case let .index(index, range): descending ? index.positions[range.upperBound - 1 - step] : index.positions[range.lowerBound + step]
+        case let .matches(positions): positions[step]
         }
     }
 
     /// The page at `offset` and the total, resuming from (and leaving) a cursor under `signature`.
     func page(offset: Int, limit: Int, signature: String, state: inout HubSpotState) -> (records: [HubSpotRecord], total: Int) {
         guard let table = state.tables[type] else { return ([], 0) }
-        if case let .matches(ids) = source {
-            let page = offset < ids.count ? ids[offset..<Swift.min(ids.count, offset + limit)].compactMap { table[$0].map(Self.searched) } : []
-            return (page, ids.count)
+        if case let .matches(positions) = source {
+            let page = offset < positions.count ? positions[offset..<Swift.min(positions.count, offset + limit)].map { Self.searched(table.records[$0]) } : []
+            return (page, positions.count)
         }
-        var position = 0, matched = 0
+        var step = 0, matched = 0
         var total = exactTotal
-        if let cursor = state.search.cursors[signature], cursor.version == table.searchVersion, cursor.offset <= offset {
-            position = cursor.position
+        if case .index = source, exactTotal != nil {
+            // Every entry of the range matches: the offset is the step.
+            step = offset
+            matched = offset
+        } else if let cursor = state.search.cursors[signature], cursor.version == table.searchVersion, cursor.offset <= offset {
+            step = cursor.position
             matched = cursor.offset
             total = total ?? cursor.total
         }
+        let end = count
+        let groups = groups, query = query, type = type
         var results: [HubSpotRecord] = []
         results.reserveCapacity(limit)
-        let end = count
         var resume: (offset: Int, position: Int)?
-        while position < end {
-            let id = id(at: position)
-            position += 1
-            guard let record = table[id], !record.archived, let view = record.searchView,
-                  Self.matches(view, groups: groups, query: query, type: type) else { continue }
-            if matched >= offset { results.append(Self.searched(record)) }
-            matched += 1
-            if results.count == limit {
-                resume = (matched, position)
-                break
+        table.records.withUnsafeBufferPointer { records in
+            func visible(_ position: Int) -> Bool {
+                guard !records[position].archived, let view = records[position].searchView else { return false }
+                return groups.isEmpty && query.isEmpty ? true : Self.matches(view, groups: groups, query: query, type: type)
+            }
+            while step < end {
+                let position = position(at: step)
+                step += 1
+                guard visible(position) else { continue }
+                if matched >= offset { results.append(Self.searched(records[position])) }
+                matched += 1
+                if results.count == limit {
+                    resume = (matched, step)
+                    break
+                }
+            }
+            if total == nil {
+                var counted = matched
+                var s = step
+                while s < end {
+                    if visible(position(at: s)) { counted += 1 }
+                    s += 1
+                }
+                total = counted
             }
         }
-        if total == nil {
-            var counted = matched
-            var p = position
-            while p < end {
-                let id = id(at: p)
-                p += 1
-                if let record = table[id], !record.archived, let view = record.searchView,
-                   Self.matches(view, groups: groups, query: query, type: type) { counted += 1 }
-            }
-            total = counted
-        }
-        if let resume {
+        if let resume, exactTotal == nil {
             state.search.remember(signature, HubSpotSearchCursor(version: table.searchVersion, offset: resume.offset, position: resume.position,
                                                                  total: total))
         }
