@@ -168,6 +168,12 @@ struct HubSpotAssociationStore: Codable, Sendable {
         try container.encode(edges, forKey: .edges)
     }
 
+    /// Makes room for `edges` more directed edges (seeding knows how many it adds).
+    mutating func reserveCapacity(edges count: Int) {
+        edges.reserveCapacity(edges.count + count)
+        neighbours.reserveCapacity(neighbours.count + count)
+    }
+
     /// Adds `typeIds` (each must go from `edge.from` to `edge.to`) and their inverses.
     mutating func add(_ edge: HubSpotEdge, typeIds: [Int], labels: HubSpotAssociationLabels) {
         for typeId in typeIds {

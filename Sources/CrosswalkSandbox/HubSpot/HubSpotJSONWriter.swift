@@ -40,20 +40,20 @@ struct HubSpotJSONWriter {
                 write(item)
             }
             bytes.append(UInt8(ascii: "]"))
-        case _ where type(of: value) == Bool.self: bytes += (value as! Bool) ? Array("true".utf8) : Array("false".utf8)
-        case _ where type(of: value) == Int.self: bytes += Array(String(value as! Int).utf8)
-        case _ where type(of: value) == Int64.self: bytes += Array(String(value as! Int64).utf8)
+        case _ where type(of: value) == Bool.self: bytes += (value as! Bool) ? "true".utf8 : "false".utf8
+        case _ where type(of: value) == Int.self: bytes += String(value as! Int).utf8
+        case _ where type(of: value) == Int64.self: bytes += String(value as! Int64).utf8
         case _ where type(of: value) == Double.self:
             let d = value as! Double
             if d.isFinite, d == d.rounded(), abs(d) < 1e15 { bytes += Array(String(Int64(d)).utf8) } else if d.isFinite {
-                bytes += Array("\(d)".utf8)
-            } else { bytes += Array("null".utf8) }
-        case is NSNull: bytes += Array("null".utf8)
+                bytes += "\(d)".utf8
+            } else { bytes += "null".utf8 }
+        case is NSNull: bytes += "null".utf8
         case let n as NSNumber:
             if String(cString: n.objCType) == "c" { bytes += Array((n.boolValue ? "true" : "false").utf8) } else { bytes += Array(n.stringValue.utf8) }
         case let optional as String?:
-            if let s = optional { write(string: s) } else { bytes += Array("null".utf8) }
-        default: bytes += Array("null".utf8)
+            if let s = optional { write(string: s) } else { bytes += "null".utf8 }
+        default: bytes += "null".utf8
         }
     }
 
@@ -61,7 +61,7 @@ struct HubSpotJSONWriter {
     mutating func write(_ item: HubSpotRecordJSON) {
         let record = item.record
         bytes += Array(#"{"archived":"#.utf8)
-        bytes += record.archived ? Array("true".utf8) : Array("false".utf8)
+        bytes.append(contentsOf: record.archived ? "true".utf8 : "false".utf8)
         if let archivedAt = record.archivedAt {
             bytes += Array(#","archivedAt":"#.utf8)
             write(string: HubSpotTime.iso(archivedAt))
@@ -75,7 +75,7 @@ struct HubSpotJSONWriter {
             if index > 0 { bytes.append(UInt8(ascii: ",")) }
             write(string: name)
             bytes.append(UInt8(ascii: ":"))
-            if let value = record.properties[name] { write(string: value) } else { bytes += Array("null".utf8) }
+            if let value = record.properties[name] { write(string: value) } else { bytes += "null".utf8 }
         }
         bytes += Array(#"},"updatedAt":"#.utf8)
         write(string: HubSpotTime.iso(record.updatedAt))
@@ -85,15 +85,8 @@ struct HubSpotJSONWriter {
     /// A JSON string: quotes, backslashes and control characters escaped; `/` and non-ASCII kept as they are.
     mutating func write(string: String) {
         bytes.append(UInt8(ascii: "\""))
-        var utf8 = string.utf8
-        let done: Void? = utf8.withContiguousStorageIfAvailable { buffer in
-            for byte in buffer { escape(byte) }
-        }
-        if done == nil {
-            var copy = string
-            copy.makeContiguousUTF8()
-            utf8 = copy.utf8
-            for byte in utf8 { escape(byte) }
+        for byte in string.utf8 {
+            if byte < 32 || byte == 34 || byte == 92 { escape(byte) } else { bytes.append(byte) }
         }
         bytes.append(UInt8(ascii: "\""))
     }

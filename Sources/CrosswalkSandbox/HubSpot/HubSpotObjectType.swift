@@ -127,12 +127,14 @@ enum HubSpotObjectType: String, CaseIterable, Codable, Sendable, Comparable {
     }
 
     /// Properties the emulator maintains itself: set on write, never accepted from a client.
-    var systemProperties: Set<String> {
+    var systemProperties: Set<String> { Self.system[self] ?? [] }
+
+    private static let system: [HubSpotObjectType: Set<String>] = Dictionary(uniqueKeysWithValues: allCases.map { type in
         var names: Set<String> = ["hs_object_id", "hs_lastmodifieddate"]
-        if self == .contacts { names.insert("lastmodifieddate") }
-        if createdProperty == "hs_createdate" { names.insert("hs_createdate") }
-        return names
-    }
+        if type == .contacts { names.insert("lastmodifieddate") }
+        if type.createdProperty == "hs_createdate" { names.insert("hs_createdate") }
+        return (type, names)
+    })
 
     static func < (l: Self, r: Self) -> Bool { l.rawValue < r.rawValue }
 }

@@ -155,8 +155,28 @@ struct HubSpotFilter {
             if let x = HubSpotTime.parse(a), let y = HubSpotTime.parse(b) { return x < y ? -1 : (x > y ? 1 : 0) }
         default: break
         }
-        let x = a.lowercased(), y = b.lowercased()
-        return x < y ? -1 : (x > y ? 1 : 0)
+        if a == b { return 0 }
+        return caseInsensitive(a, b)
+    }
+
+    /// Compares without case: byte by byte for ASCII (no allocation: search compares every candidate), by
+    /// `lowercased()` otherwise.
+    static func caseInsensitive(_ a: String, _ b: String) -> Int {
+        var i = a.utf8.makeIterator(), j = b.utf8.makeIterator()
+        while true {
+            switch (i.next(), j.next()) {
+            case (nil, nil): return 0
+            case (nil, _): return -1
+            case (_, nil): return 1
+            case let (x?, y?):
+                if x >= 128 || y >= 128 {
+                    let l = a.lowercased(), r = b.lowercased()
+                    return l < r ? -1 : (l > r ? 1 : 0)
+                }
+                let lx = x >= 65 && x <= 90 ? x + 32 : x, ly = y >= 65 && y <= 90 ? y + 32 : y
+                if lx != ly { return lx < ly ? -1 : 1 }
+            }
+        }
     }
 
     /// Words of a value: split on anything but letters and digits.

@@ -12,6 +12,7 @@ enum HubSpotSeed {
         let owners = state.portal.owners.filter { !$0.archived }.map { String($0.id) }
         let base = state.nextObjectId
         let links = state.labels
+        state.associations.reserveCapacity(edges: max(0, options.count) * 16)
         for index in 0..<max(0, options.count) {
             let number = base + index
             let created = now.addingTimeInterval(-Double(rng.next() % (365 * 86_400_000)) / 1000 - 3_600)
