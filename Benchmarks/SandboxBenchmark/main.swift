@@ -9,6 +9,7 @@ import Foundation
 /// `AppBenchmark`) and add one line here.
 let benchmarks: [any AppBenchmark.Type] = [
     NetSuiteBenchmark.self,
+    HubSpotBenchmark.self,
     SpotioBenchmark.self,
     AriticBenchmark.self,
 ]
