@@ -141,8 +141,14 @@ extension SOQLQuery {
         case (.number(let x), .number(let y)): result = x < y ? .orderedAscending : x > y ? .orderedDescending : .orderedSame
         case (.bool(let x), .bool(let y)): result = x == y ? .orderedSame : (!x ? .orderedAscending : .orderedDescending)
         default:
-            let x = a.text?.lowercased() ?? "", y = b.text?.lowercased() ?? ""
-            result = compareRaw(x, y)
+            // Ids sort by their characters as they are (byte order), as `WHERE Id > '…'` compares them;
+            // other text sorts ignoring case.
+            let type = item.path.field.type
+            if type == .id || type == .reference {
+                result = compareRaw(a.text ?? "", b.text ?? "")
+            } else {
+                result = compareRaw(a.text?.lowercased() ?? "", b.text?.lowercased() ?? "")
+            }
         }
         guard item.descending else { return result }
         return result == .orderedAscending ? .orderedDescending : result == .orderedDescending ? .orderedAscending : .orderedSame
