@@ -191,6 +191,82 @@ def test_keyset_paging_by_id_sees_every_row_once(sandbox, sf):
     assert ordered == sorted(ordered)
 
 
+def test_timestamps_are_whole_seconds(sf):
+    created = sf.Contact.create({"LastName": "Precision"})
+    record = sf.Contact.get(created["id"])
+    for field in ("CreatedDate", "LastModifiedDate", "SystemModstamp"):
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000\+0000", record[field]), record[field]
+    stamp = record["SystemModstamp"]
+    same = sf.query(f"SELECT Id FROM Contact WHERE SystemModstamp = {stamp[:19]}Z AND Id = '{created['id']}'")
+    assert same["totalSize"] == 1
+
+
+def test_rows_sharing_one_systemmodstamp_page_by_modstamp_then_id(sandbox, sf):
+    stamp = "2024-03-01T12:00:00.000+0000"
+    made = sandbox.control("salesforce", "POST", "app/bulk_create", {"object": "Contact", "count": 500, "systemModstamp": stamp})
+    assert made["count"] == 500 and made["systemModstamp"] == stamp
+    result = sf.query_all("SELECT Id, SystemModstamp, LastModifiedDate, CreatedDate FROM Contact WHERE SystemModstamp = 2024-03-01T12:00:00Z")
+    assert result["totalSize"] == 500
+    assert {r["SystemModstamp"] for r in result["records"]} == {stamp}
+    assert {r["CreatedDate"] for r in result["records"]} == {stamp}
+    # A connector that pages with `SystemModstamp > :last` alone would lose 499 of them; (SystemModstamp, Id) keysets see all.
+    seen, last = [], None
+    while True:
+        after = f" AND Id > '{last}'" if last else ""
+        page = sf.query(f"SELECT Id FROM Contact WHERE SystemModstamp = 2024-03-01T12:00:00Z{after} "
+                        f"ORDER BY SystemModstamp, Id LIMIT 200")["records"]
+        if not page:
+            break
+        seen += [r["Id"] for r in page]
+        last = page[-1]["Id"]
+    assert sorted(seen) == sorted(made["ids"]) and len(set(seen)) == 500
+
+
+# Standard field counts of a current Enterprise Edition org (plus the flows' custom fields).
+REALISTIC_FIELD_COUNTS = {"Account": (55, 75), "Contact": (55, 75), "Lead": (50, 70), "Opportunity": (30, 50), "Task": (35, 55)}
+
+
+def test_describe_lists_compound_fields_and_realistic_standard_fields(sf):
+    described = {name: {f["name"]: f for f in getattr(sf, name).describe()["fields"]} for name in REALISTIC_FIELD_COUNTS}
+    for name, (low, high) in REALISTIC_FIELD_COUNTS.items():
+        assert low <= len(described[name]) <= high, (name, len(described[name]))
+    account, contact, lead = described["Account"], described["Contact"], described["Lead"]
+    for fields, compound, prefix in [(account, "BillingAddress", "Billing"), (account, "ShippingAddress", "Shipping"),
+                                     (contact, "MailingAddress", "Mailing"), (contact, "OtherAddress", "Other"), (lead, "Address", "")]:
+        assert fields[compound]["type"] == "address" and fields[compound]["soapType"] == "urn:address"
+        assert not fields[compound]["createable"] and not fields[compound]["updateable"] and not fields[compound]["filterable"]
+        for part in ("Street", "City", "State", "PostalCode", "Country", "Latitude", "Longitude", "GeocodeAccuracy"):
+            assert fields[prefix + part]["compoundFieldName"] == compound
+    assert contact["FirstName"]["compoundFieldName"] == "Name" and contact["Name"]["compoundFieldName"] is None
+    assert account["Name"]["nillable"] is False and account["Name"]["createable"] is True
+    assert account["NumberOfEmployees"]["type"] == "int" and account["AnnualRevenue"]["type"] == "currency"
+    assert account["Description"]["type"] == "textarea" and account["Description"]["length"] == 32000
+    assert account["BillingLatitude"]["scale"] == 15 and account["Phone"]["length"] == 40
+    assert "Technology" in [v["value"] for v in account["Industry"]["picklistValues"]]
+    assert account["OwnerId"]["referenceTo"] == ["User"] and account["OwnerId"]["relationshipName"] == "Owner"
+    assert described["Task"]["WhoId"]["referenceTo"] == ["Contact", "Lead"] and described["Task"]["WhoId"]["polymorphicForeignKey"]
+    assert account["IsDeleted"]["createable"] is False and account["SystemModstamp"]["updateable"] is False
+
+
+def test_queries_return_compound_addresses_and_realistic_payloads(sf):
+    record = sf.query("SELECT Id, BillingAddress, BillingCity, BillingCountry FROM Account WHERE BillingCity != null LIMIT 1")["records"][0]
+    address = record["BillingAddress"]
+    assert set(address) == {"city", "country", "geocodeAccuracy", "latitude", "longitude", "postalCode", "state", "street"}
+    assert address["city"] == record["BillingCity"] and address["country"] == record["BillingCountry"]
+    fields = [f["name"] for f in sf.Account.describe()["fields"]]
+    full = sf.query("SELECT FIELDS(ALL) FROM Account LIMIT 20")["records"]
+    assert all(set(r) - {"attributes"} == set(fields) for r in full)
+    assert min(sum(v is not None for k, v in r.items() if k != "attributes") for r in full) >= 20
+    by_id = sf.Account.get(full[0]["Id"])
+    assert set(by_id) - {"attributes"} == set(fields) and isinstance(by_id["BillingAddress"], (dict, type(None)))
+    with pytest.raises(SalesforceMalformedRequest) as refused:
+        sf.query("SELECT Id FROM Account WHERE BillingAddress != null")
+    assert refused.value.content[0]["errorCode"] == "INVALID_FIELD"
+    with pytest.raises(SalesforceMalformedRequest) as read_only:
+        sf.Account.create({"Name": "Compound", "BillingAddress": {"city": "Paris"}})
+    assert read_only.value.content[0]["errorCode"] == "INVALID_FIELD_FOR_INSERT_UPDATE"
+
+
 # Routes the sandbox serves that the third-party path inventories in specs/salesforce lack, each with the
 # Salesforce document that defines it.
 DOCUMENTED_ELSEWHERE = [

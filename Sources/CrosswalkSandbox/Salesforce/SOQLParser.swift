@@ -99,6 +99,9 @@ struct SOQLParser {
             try expect(keyword: "BY")
             repeat {
                 let path = try Self.path(try word(), object)
+                guard path.field.sortable else {
+                    throw SalesforceError(status: 400, code: "INVALID_FIELD", message: "field '\(path.field.name)' can not be sorted in a query call")
+                }
                 let descending = accept(keyword: "DESC")
                 if !descending { _ = accept(keyword: "ASC") }
                 var nullsLast = descending
@@ -217,6 +220,9 @@ struct SOQLParser {
             return inner
         }
         let path = try Self.path(try word(), object)
+        guard path.field.filterable else {
+            throw SalesforceError(status: 400, code: "INVALID_FIELD", message: "field '\(path.field.name)' can not be filtered in a query call")
+        }
         if accept(keyword: "NOT") {
             try expect(keyword: "IN")
             return .within(path, try list(path.field), negated: true)

@@ -29,7 +29,7 @@ extension SalesforceApp {
         }
         segments.removeFirst()
         guard let token = Self.bearerToken(request) else { return SalesforceError.sessionInvalid.response }
-        let now = environment.now()
+        let now = SalesforceDates.wholeSeconds(environment.now())
         let admitted: (userID: String, usage: Int)? = state.withLock { state in
             guard let session = state.sessions.session(token, now: now) else { return nil }
             state.apiUsage += 1

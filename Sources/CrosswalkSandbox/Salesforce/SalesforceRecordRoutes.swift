@@ -91,7 +91,7 @@ extension SalesforceApp {
     }
 
     private func byExternalID(_ object: SalesforceObject, fieldName: String, value: String, _ call: SalesforceCall) throws(SalesforceError) -> SandboxResponse {
-        guard let field = object.field(fieldName), field.idLookup else {
+        guard let field = object.field(fieldName), field.isRecordKey else {
             throw SalesforceError(status: 404, code: "NOT_FOUND", message: "Provided external ID field does not exist or is not accessible: \(fieldName)")
         }
         switch call.method {

@@ -11,7 +11,7 @@ struct SalesforceRecord: Sendable {
 
     subscript(name: String) -> SalesforceValue { fields[name] ?? .null }
 
-    /// Recomputes the fields the org derives: compound names, closed/won flags.
+    /// Recomputes the fields the org derives: compound names, closed/won flags, forecast and fiscal fields.
     mutating func recalculate() {
         switch type {
         case "Contact", "Lead", "User":
@@ -21,8 +21,25 @@ struct SalesforceRecord: Sendable {
             let stage = self["StageName"].text ?? ""
             fields["IsClosed"] = .bool(stage.hasPrefix("Closed"))
             fields["IsWon"] = .bool(stage == "Closed Won")
+            if let defaults = SalesforceCatalog.stageDefaults[stage] {
+                fields["ForecastCategory"] = .text(defaults.forecast)
+                fields["ForecastCategoryName"] = .text(defaults.forecastName)
+            }
+            if case .number(let amount) = self["Amount"], case .number(let probability) = self["Probability"] {
+                fields["ExpectedRevenue"] = .number((amount * probability / 100 * 100).rounded() / 100)
+            } else {
+                fields["ExpectedRevenue"] = nil
+            }
+            if let close = self["CloseDate"].text, close.count == 10, let year = Int(close.prefix(4)), let month = Int(close.dropFirst(5).prefix(2)) {
+                let quarter = (month - 1) / 3 + 1
+                fields["FiscalYear"] = .number(Double(year))
+                fields["FiscalQuarter"] = .number(Double(quarter))
+                fields["Fiscal"] = .text("\(year) \(quarter)")
+            }
         case "Task":
             fields["IsClosed"] = .bool(self["Status"].text == "Completed")
+            fields["IsHighPriority"] = .bool(self["Priority"].text == "High")
+            if fields["TaskSubtype"] == nil { fields["TaskSubtype"] = .text("Task") }
         default:
             break
         }
