@@ -152,7 +152,7 @@ struct SOQLParser {
                 case "CUSTOM": fields = object.fields.filter(\.custom); needsLimit = true
                 default: throw malformed("unexpected token: '\(item[2].text)'")
                 }
-                paths += fields.map { SOQLFieldPath(lookup: nil, field: $0) }
+                paths += fields.map { SOQLFieldPath(lookup: nil, field: $0, on: object) }
             default:
                 if item.first == .symbol("(") {
                     throw malformed("relationship subqueries are not supported by the Crosswalk sandbox")
@@ -181,7 +181,7 @@ struct SOQLParser {
         switch parts.count {
         case 1:
             guard let field = object.field(parts[0]) else { throw noSuchColumn(parts[0], object) }
-            return SOQLFieldPath(lookup: nil, field: field)
+            return SOQLFieldPath(lookup: nil, field: field, on: object)
         case 2:
             guard let lookup = object.relationshipField(parts[0]) else {
                 throw SalesforceError(status: 400, code: "INVALID_FIELD",
@@ -191,7 +191,7 @@ struct SOQLParser {
             guard let field = targets.lazy.compactMap({ $0.field(parts[1]) }).first else {
                 throw noSuchColumn(parts[1], targets.first ?? object)
             }
-            return SOQLFieldPath(lookup: lookup, field: field)
+            return SOQLFieldPath(lookup: lookup, field: field, on: object)
         default:
             throw malformed("relationship paths deeper than one level are not supported by the Crosswalk sandbox: \(name)")
         }

@@ -6,6 +6,14 @@ struct SOQLFieldPath: Sendable {
     var lookup: SalesforceField?
     /// The field read (on the queried object, or the parent's object when `lookup` is set).
     var field: SalesforceField
+    /// The position of `field` (or of `lookup`, for a parent field) in the queried object's fields.
+    var ordinal: Int
+
+    init(lookup: SalesforceField?, field: SalesforceField, on object: SalesforceObject) {
+        self.lookup = lookup
+        self.field = field
+        ordinal = object.ordinal((lookup ?? field).name) ?? -1
+    }
 }
 
 /// A literal on the right of a comparison.

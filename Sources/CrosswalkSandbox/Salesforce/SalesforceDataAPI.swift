@@ -92,7 +92,7 @@ extension SalesforceApp {
     /// `GET limits/`
     private func limits() -> SandboxResponse {
         let (usage, records) = state.withLock { state in
-            (state.apiUsage, state.store.tables.values.reduce(0) { $0 + $1.rows.count })
+            (state.apiUsage, state.store.totalCount)
         }
         func limit(_ max: Int, used: Int = 0) -> [String: Int] { ["Max": max, "Remaining": Swift.max(0, max - used)] }
         return .json(200, [

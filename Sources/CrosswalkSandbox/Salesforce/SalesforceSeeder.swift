@@ -35,9 +35,10 @@ enum SalesforceSeeder {
     static let userIDs = [SalesforceApp.apiUserID] + (1...4).map { SalesforceID.to18("005Hs000000Cwl\($0)") }
 
     static func seed(_ store: inout SalesforceStore, options: SandboxSeed, now: Date) {
-        let first = store.records("Account", includeDeleted: true).count
+        let first = store.count("Account", includeDeleted: true)
         var fake = SalesforceFakeRecords(rng: SeededRandom(seed: options.randomSeed &+ UInt64(first)), now: now)
         var builder = Builder(store: store, now: now)
+        store = SalesforceStore() // the builder's copy is then the only one: no copy-on-write of the tables
         for i in first..<(first + options.count) {
             let company = FakeData.company(&fake.rng, index: i + 1)
             let domain = FakeData.domain(for: company)
@@ -69,11 +70,13 @@ enum SalesforceSeeder {
     static func addSharingTimestamp(_ store: inout SalesforceStore, object: SalesforceObject, count: Int, stamp: Date,
                                     randomSeed: UInt64, now: Date) -> [String] {
         var fake = SalesforceFakeRecords(rng: SeededRandom(seed: randomSeed &+ UInt64(store.sequence)), now: now)
+        let base = store.sequence
         var builder = Builder(store: store, now: now, fixedStamp: stamp)
+        store = SalesforceStore() // the builder's copy is then the only one: no copy-on-write of the tables
         var ids: [String] = []
         ids.reserveCapacity(count)
         for n in 0..<count {
-            let index = store.sequence + n
+            let index = base + n
             let company = FakeData.company(&fake.rng, index: index)
             let domain = FakeData.domain(for: company)
             let values: [String: SalesforceValue]

@@ -264,7 +264,7 @@ extension SalesforceStore {
         }
     }
 
-    private func checkUnique(_ object: SalesforceObject, _ values: [String: SalesforceValue], except id: String) throws(SalesforceError) {
+    private mutating func checkUnique(_ object: SalesforceObject, _ values: [String: SalesforceValue], except id: String) throws(SalesforceError) {
         for field in object.fields where field.unique {
             guard let value = values[field.name]?.text else { continue }
             if let other = records(object.name, where: field.name, equals: value).first(where: { $0.id != id }) {
