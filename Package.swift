@@ -38,12 +38,16 @@ let package = Package(
         // The C ABI: sdk/include/crosswalk.h is the contract every plugin builds against.
         .target(name: "CrosswalkABI", path: "sdk", sources: ["c"], publicHeadersPath: "include"),
         // The Swift kit for connector authors: implement `Connector`, export with one line.
-        .target(name: "CrosswalkPluginKit", dependencies: ["CrosswalkABI"], path: "sdk/swift/CrosswalkPluginKit"),
+        .target(name: "CrosswalkPluginKit", dependencies: ["CrosswalkABI"], path: "sdk/swift/CrosswalkPluginKit", exclude: ["JSON/README.md"]),
+        // Reads the golden ABI documents with the kit's types (run by CrosswalkConnectorsTests).
+        .executableTarget(name: "kit-golden-check", dependencies: ["CrosswalkPluginKit"], path: "sdk/swift/KitGoldenCheck"),
         // The plain-C example connector, also built by the tests with `cc -shared -fPIC`.
         .target(name: "ExampleCConnector", dependencies: ["CrosswalkABI"], path: "sdk/examples/c-connector",
                 publicHeadersPath: "."),
 
-        .target(name: "CrosswalkCore"),
+        .target(name: "CrosswalkCore", dependencies: [.product(name: "Crypto", package: "swift-crypto")], exclude: ["JSON/README.md"]),
+        // The typed client over a connector: the ABI's documents, the protocol, an in-memory connector.
+        .target(name: "CrosswalkConnectors", dependencies: ["CrosswalkCore"]),
         .target(name: "CrosswalkConfig", dependencies: ["CrosswalkCore", .product(name: "Yams", package: "Yams")]),
         .target(name: "CrosswalkAuth", dependencies: [
             "CrosswalkCore",
@@ -51,9 +55,11 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .systemLibrary(name: "CSQLite"),
-        .target(name: "CrosswalkStore", dependencies: ["CrosswalkCore", "CSQLite", .product(name: "Logging", package: "swift-log")]),
+        // Store protocols and models (what the engine sees) and the embedded SQLite implementation.
+        .target(name: "CrosswalkStore", dependencies: ["CrosswalkCore", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "CrosswalkStoreSQLite", dependencies: ["CrosswalkStore", "CrosswalkCore", "CSQLite", .product(name: "Logging", package: "swift-log")]),
         .target(name: "CrosswalkConnections", dependencies: [
-            "CrosswalkCore", "CrosswalkConfig", "CrosswalkAuth", "CrosswalkHTTP", "CrosswalkStore", "CrosswalkPlugins",
+            "CrosswalkCore", "CrosswalkConnectors", "CrosswalkConfig", "CrosswalkAuth", "CrosswalkHTTP", "CrosswalkStore", "CrosswalkStoreSQLite", "CrosswalkPlugins",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "CrosswalkSandbox", dependencies: [
@@ -74,11 +80,11 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"), .product(name: "Metrics", package: "swift-metrics"),
         ]),
         .target(name: "CrosswalkPlugins", dependencies: [
-            "CrosswalkABI", "CrosswalkCore",
+            "CrosswalkABI", "CrosswalkCore", "CrosswalkConnectors",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "crosswalk", dependencies: [
-            "CrosswalkCore", "CrosswalkConfig", "CrosswalkPlugins", "CrosswalkAuth", "CrosswalkHTTP", "CrosswalkStore",
+            "CrosswalkCore", "CrosswalkConnectors", "CrosswalkConfig", "CrosswalkPlugins", "CrosswalkAuth", "CrosswalkHTTP", "CrosswalkStore", "CrosswalkStoreSQLite",
             "CrosswalkConnections", "CrosswalkSandbox",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -88,13 +94,17 @@ let package = Package(
 
         // Benchmarks print figures; run them with `swift run -c release <name>`.
         .executableTarget(name: "store-benchmark", dependencies: [
-            "CrosswalkStore", .product(name: "Logging", package: "swift-log"),
+            "CrosswalkStore", "CrosswalkStoreSQLite", .product(name: "Logging", package: "swift-log"),
         ], path: "Benchmarks/StoreBenchmark"),
         // Used by the store's kill -9 test.
-        .executableTarget(name: "crosswalk-store-crash-child", dependencies: ["CrosswalkStore", .product(name: "Logging", package: "swift-log")]),
+        .executableTarget(name: "crosswalk-store-crash-child", dependencies: ["CrosswalkStore", "CrosswalkStoreSQLite", .product(name: "Logging", package: "swift-log")]),
         .executableTarget(name: "transport-benchmark", dependencies: [
             "CrosswalkHTTP", "CCurl", "CrosswalkCore", .product(name: "Logging", package: "swift-log"),
         ], path: "Benchmarks/TransportBenchmark"),
+        // Seeds each emulator and times pages and writes over loopback HTTP; one file per app.
+        .executableTarget(name: "sandbox-benchmark", dependencies: [
+            "CrosswalkSandbox", "CrosswalkHTTP", "CrosswalkCore", .product(name: "Logging", package: "swift-log"),
+        ], path: "Benchmarks/SandboxBenchmark"),
 
         // Test connectors (the five real connectors are their own issue).
         .target(name: "MemoryConnector", dependencies: ["CrosswalkPluginKit"], path: "Plugins/Memory"),
@@ -110,7 +120,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"), .product(name: "MetricsTestKit", package: "swift-metrics"),
         ], exclude: ["Fixtures"]),
         .testTarget(name: "CrosswalkStoreTests", dependencies: [
-            "CrosswalkStore", "CrosswalkCore", "crosswalk-store-crash-child", .product(name: "Logging", package: "swift-log"),
+            "CrosswalkStore", "CrosswalkStoreSQLite", "CrosswalkCore", "crosswalk-store-crash-child", .product(name: "Logging", package: "swift-log"),
         ]),
         // Helpers shared by the test targets: a running sandbox, temporary files, captured logs.
         .target(name: "CrosswalkTestKit", dependencies: [
@@ -123,11 +133,13 @@ let package = Package(
         ]),
         .testTarget(name: "CrosswalkConnectionsTests", dependencies: [
             "CrosswalkConnections", "CrosswalkAuth", "CrosswalkConfig", "CrosswalkCore", "CrosswalkHTTP", "CrosswalkPlugins",
-            "CrosswalkSandbox", "CrosswalkStore", "CrosswalkTestKit", .product(name: "Logging", package: "swift-log"),
+            "CrosswalkSandbox", "CrosswalkStore", "CrosswalkStoreSQLite", "CrosswalkTestKit", .product(name: "Logging", package: "swift-log"),
         ]),
+        .testTarget(name: "CrosswalkCoreTests", dependencies: ["CrosswalkCore"]),
+        .testTarget(name: "CrosswalkConnectorsTests", dependencies: ["CrosswalkConnectors", "CrosswalkCore", "CrosswalkTestKit", "kit-golden-check"]),
         .testTarget(name: "CrosswalkConfigTests", dependencies: ["CrosswalkConfig", "CrosswalkCore"]),
         .testTarget(name: "CrosswalkPluginsTests", dependencies: [
-            "CrosswalkPlugins", "CrosswalkCore", "CrosswalkTestKit", .product(name: "Logging", package: "swift-log"),
+            "CrosswalkPlugins", "CrosswalkCore", "CrosswalkConnectors", "CrosswalkTestKit", .product(name: "Logging", package: "swift-log"),
         ],
                     exclude: ["Fixtures"]),
     ]

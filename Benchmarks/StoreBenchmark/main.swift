@@ -3,6 +3,7 @@
 //
 //     swift run -c release store-benchmark [mappings]     (default 1,000,000)
 import CrosswalkStore
+import CrosswalkStoreSQLite
 import Foundation
 import Logging
 

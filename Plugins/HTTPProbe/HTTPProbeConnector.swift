@@ -107,7 +107,7 @@ public final class HTTPProbeConnector: Connector {
     public func write(_ request: WriteRequest) throws -> WriteResult {
         let route = try route(request.object)
         return WriteResult(results: try request.records.map { item in
-            let body = try JSONEncoder().encode(JSONValue.object(item.fields))
+            let body = JSONValue.object(item.fields).data()
             let r = try host.http("POST", route.write, headers: headers.merging(["Content-Type": "application/json"]) { $1 }, body: body)
             guard (200..<300).contains(r.status) else { return .failure(item.ref, failure(r, "POST \(route.write)")) }
             let id = r.jsonValue.flatMap { Self.idString(Self.value(at: route.id, in: $0)) } ?? ""

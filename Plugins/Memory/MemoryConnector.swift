@@ -55,7 +55,7 @@ public final class MemoryConnector: Connector {
         let limit = min(max(request.limit ?? 100, 1), 100)
         let page = changes.filter { $0.seq > after }.prefix(limit)
         let last = page.last?.seq ?? after
-        return ReadResult(records: page.compactMap { records[$0.id] }, nextCursor: .number(Double(last)),
+        return ReadResult(records: page.compactMap { records[$0.id] }, nextCursor: .number(JSONNumber(last)),
                           hasMore: changes.last.map { $0.seq > last } ?? false)
     }
 

@@ -1,5 +1,6 @@
 import CrosswalkAuth
 import CrosswalkConfig
+import CrosswalkConnectors
 import CrosswalkCore
 import CrosswalkHTTP
 import CrosswalkPlugins

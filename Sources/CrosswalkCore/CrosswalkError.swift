@@ -29,6 +29,8 @@ public struct CrosswalkError: Error, Sendable, Hashable, CustomStringConvertible
         public static let store = Code("store")
         public static let vault = Code("vault")
         public static let transport = Code("transport")
+        /// The caller cancelled the operation (`CROSSWALK_E_CANCELLED`); not retryable.
+        public static let cancelled = Code("cancelled")
 
         /// Whether a caller may retry the same operation later and expect a different outcome.
         public var isRetryable: Bool {

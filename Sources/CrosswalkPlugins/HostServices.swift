@@ -1,3 +1,4 @@
+import CrosswalkConnectors
 import CrosswalkCore
 import Foundation
 import Logging
@@ -14,13 +15,18 @@ public struct HostServices: Sendable {
     public var state: (any PluginStateStore)?
     /// Id lookups through the host's ID map (`crosswalk.idmap/1`): request JSON to result JSON.
     public var idmap: (@Sendable (Data) async throws -> Data)?
+    /// Non-secret connection facts (`crosswalk.connection/1`), read each time the plugin asks
+    /// (they change after a token refresh).
+    public var facts: (@Sendable () async throws -> ConnectionFacts)?
 
     public init(http: (@Sendable (HTTPRequest) async throws -> HTTPResponse)? = nil,
                 state: (any PluginStateStore)? = nil,
-                idmap: (@Sendable (Data) async throws -> Data)? = nil) {
+                idmap: (@Sendable (Data) async throws -> Data)? = nil,
+                facts: (@Sendable () async throws -> ConnectionFacts)? = nil) {
         self.http = http
         self.state = state
         self.idmap = idmap
+        self.facts = facts
     }
 }
 

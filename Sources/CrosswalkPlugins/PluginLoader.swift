@@ -1,4 +1,5 @@
 @preconcurrency import CrosswalkABI
+import CrosswalkConnectors
 import CrosswalkCore
 import Foundation
 import Logging

@@ -3,7 +3,7 @@ import Foundation
 /// Where Crosswalk keeps what it must not forget: the ID map, flow cursors, runs and the sync log,
 /// the failed-record queue, sealed vault secrets and plugin-instance state.
 ///
-/// `SQLiteStore` is the embedded implementation; a PostgreSQL one can follow behind the same
+/// `SQLiteStore` (module `CrosswalkStoreSQLite`) is the embedded implementation; a PostgreSQL one can follow behind the same
 /// protocol. Every method may throw a `CrosswalkError`: `.conflict` when a unique rule would be
 /// broken (a record mapped twice), `.unavailable` when the database stayed busy past its timeout,
 /// `.store` for anything else.

@@ -9,6 +9,7 @@
 // line, so the kill lands while the batch is being written, and checks that only whole batches
 // survived.
 import CrosswalkStore
+import CrosswalkStoreSQLite
 import Foundation
 import Logging
 

@@ -5,6 +5,7 @@ import CrosswalkCore
 import CrosswalkHTTP
 import CrosswalkPlugins
 import CrosswalkStore
+import CrosswalkStoreSQLite
 import Foundation
 import Logging
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CrosswalkConnectors
 import CrosswalkCore
 import CrosswalkPlugins
 import Foundation

@@ -6,6 +6,7 @@ import CrosswalkHTTP
 import CrosswalkPlugins
 import CrosswalkSandbox
 import CrosswalkStore
+import CrosswalkStoreSQLite
 import CrosswalkTestKit
 import Foundation
 import Logging

@@ -18,7 +18,7 @@ import Testing
         let ids = Set(rows.map { $0["id"] ?? "" })
         #expect(ids.isSuperset(of: ["dev.crosswalk.memory", "dev.crosswalk.httpprobe", "dev.crosswalk.example.c"]))
         let refused = try #require(rows.first { $0["path"] == dir.appendingPathComponent("libold.so").path })
-        #expect(refused["status"] == "refused: built for Crosswalk ABI 0.0, this host speaks ABI 1.0; rebuild it against this host's sdk/include/crosswalk.h")
+        #expect(refused["status"] == "refused: built for Crosswalk ABI 0.0, this host speaks ABI 1.1; rebuild it against this host's sdk/include/crosswalk.h")
         #expect(run.stderr.contains("refused \(dir.path)/libold.so: built for Crosswalk ABI 0.0"))
     }
 

@@ -1,3 +1,4 @@
+import CrosswalkConnectors
 import CrosswalkCore
 import CrosswalkPlugins
 import CrosswalkTestKit

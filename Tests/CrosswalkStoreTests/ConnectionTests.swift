@@ -1,5 +1,6 @@
 import CrosswalkCore
 @testable import CrosswalkStore
+@testable import CrosswalkStoreSQLite
 import Foundation
 import Testing
 

@@ -1,4 +1,5 @@
 @testable import CrosswalkStore
+@testable import CrosswalkStoreSQLite
 import Foundation
 import Testing
 

@@ -11,10 +11,10 @@ public enum CrosswalkProcess {
 
     static var executable: URL { TestFiles.binFolder.appendingPathComponent("crosswalk") }
 
-    /// Runs `crosswalk arguments…` to completion, feeding `stdin`.
-    public static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) throws -> Run {
+    /// Runs `crosswalk arguments…` (or another built `tool` of the bin folder) to completion, feeding `stdin`.
+    public static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:], tool: String = "crosswalk") throws -> Run {
         let process = Process()
-        process.executableURL = executable
+        process.executableURL = TestFiles.binFolder.appendingPathComponent(tool)
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let out = Pipe(), err = Pipe(), input = Pipe()

@@ -2,11 +2,13 @@ import ArgumentParser
 import CrosswalkAuth
 import CrosswalkConfig
 import CrosswalkConnections
+import CrosswalkConnectors
 import CrosswalkCore
 import CrosswalkHTTP
 import CrosswalkPlugins
 import CrosswalkSandbox
 import CrosswalkStore
+import CrosswalkStoreSQLite
 import Foundation
 import Logging
 

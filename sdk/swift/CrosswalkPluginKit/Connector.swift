@@ -40,6 +40,9 @@ public protocol Connector: AnyObject {
     func check() throws -> CheckResult
     /// Objects and their fields.
     func discover() throws -> DiscoverResult
+    /// Chosen objects and their fields (`crosswalk.discover/2`); by default `discover()` narrowed
+    /// to `request.objects`. Override it when describing one object is cheaper than describing all.
+    func discover(_ request: DiscoverRequest) throws -> DiscoverResult
     /// One page of changes since `request.cursor`.
     func read(_ request: ReadRequest) throws -> ReadResult
     /// A batch of writes; one result per input record.
@@ -49,6 +52,16 @@ public protocol Connector: AnyObject {
 }
 
 extension Connector {
+    public func discover(_ request: DiscoverRequest) throws -> DiscoverResult {
+        let all = try discover()
+        guard let wanted = request.objects else { return all }
+        let found = all.objects.filter { wanted.contains($0.name) }
+        if let missing = wanted.first(where: { name in !found.contains { $0.name == name } }) {
+            throw ConnectorError(.notFound, "\(Self.descriptor.id) has no object \(missing)")
+        }
+        return DiscoverResult(objects: found)
+    }
+
     public func parseWebhook(_ request: WebhookRequest) throws -> WebhookResult {
         throw ConnectorError(.unsupported, "\(Self.descriptor.id) does not parse webhooks")
     }

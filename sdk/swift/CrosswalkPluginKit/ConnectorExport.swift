@@ -21,7 +21,7 @@ public enum ConnectorExport {
         if let descriptor { return UnsafePointer(descriptor) }
         connectorType = type
         let d = type.descriptor
-        let manifest = (try? jsonEncoder.encode(d.manifest)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
+        let manifest = String(decoding: JSONWriter.bytes(d.manifest, sortedKeys: true), as: UTF8.self)
         let p = UnsafeMutablePointer<crosswalk_plugin_v1>.allocate(capacity: 1)
         p.initialize(to: crosswalk_plugin_v1(
             struct_size: UInt32(MemoryLayout<crosswalk_plugin_v1>.size),
@@ -31,16 +31,13 @@ public enum ConnectorExport {
             manifest_json: UnsafePointer(strdup(manifest)),
             swift_version: crosswalk_swift_version(),
             create: createShim, destroy: destroyShim, check: checkShim, discover: discoverShim,
-            read: readShim, write: writeShim, parse_webhook: parseWebhookShim, get_extension: nil))
+            read: readShim, write: writeShim, parse_webhook: parseWebhookShim, get_extension: extensionShim))
         descriptor = p
         return UnsafePointer(p)
     }
 
-    static let jsonEncoder: JSONEncoder = {
-        let e = JSONEncoder()
-        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return e
-    }()
+    /// Encodes results: exact numbers, compact.
+    static func encode(_ value: any Encodable) throws -> Data { try JSONValueEncoder().encode(value) }
 
     /// The live connector behind a `crosswalk_instance *`.
     final class Box {
@@ -57,25 +54,30 @@ public enum ConnectorExport {
     static func guarded(_ out: UnsafeMutablePointer<crosswalk_buffer_v1>?, _ body: () throws -> any Encodable) -> crosswalk_status {
         do {
             let value = try body()
-            Buffers.give(try jsonEncoder.encode(value), to: out)
+            Buffers.give(try encode(value), to: out)
             return CROSSWALK_OK
         } catch let error as ConnectorError {
-            Buffers.give((try? jsonEncoder.encode(error.json)) ?? Data(), to: out)
+            Buffers.give(error.json.data(), to: out)
             return error.code.status
         } catch let error as DecodingError {
             let e = ConnectorError(.invalidArgument, "malformed request JSON: \(describe(error))")
-            Buffers.give((try? jsonEncoder.encode(e.json)) ?? Data(), to: out)
+            Buffers.give(e.json.data(), to: out)
             return e.code.status
         } catch {
             let e = ConnectorError(.internalError, String(describing: error))
-            Buffers.give((try? jsonEncoder.encode(e.json)) ?? Data(), to: out)
+            Buffers.give(e.json.data(), to: out)
             return e.code.status
         }
     }
 
     static func decode<T: Decodable>(_ type: T.Type, _ p: UnsafePointer<CChar>?, _ len: Int) throws -> T {
         guard let p else { throw ConnectorError(.invalidArgument, "missing request JSON") }
-        return try JSONDecoder().decode(T.self, from: Data(bytes: p, count: len))
+        let bytes = UnsafeRawBufferPointer(start: p, count: len)
+        let value: JSONValue
+        do { value = try JSONParser.parse(bytes) } catch {
+            throw ConnectorError(.invalidArgument, "malformed request JSON: \(error)")
+        }
+        return try JSONValueDecoder().decode(T.self, from: value)
     }
 
     static func describe(_ error: DecodingError) -> String {
@@ -113,6 +115,25 @@ public enum ConnectorExport {
     static let checkShim: @convention(c) (OpaquePointer?, UnsafeMutablePointer<crosswalk_buffer_v1>?) -> crosswalk_status = { instance, out in
         guard let b = box(instance) else { return CROSSWALK_E_INVALID_ARGUMENT }
         return guarded(out) { try b.connector.check() }
+    }
+
+    /// Plugin extensions: "crosswalk.discover/2".
+    static let extensionShim: @convention(c) (UnsafePointer<CChar>?) -> UnsafeRawPointer? = { id in
+        guard let id, String(cString: id) == CROSSWALK_PLUGIN_EXT_DISCOVER_V2 else { return nil }
+        return UnsafeRawPointer(discoverV2)
+    }
+
+    nonisolated(unsafe) static let discoverV2: UnsafeMutablePointer<crosswalk_plugin_discover_v2> = {
+        let p = UnsafeMutablePointer<crosswalk_plugin_discover_v2>.allocate(capacity: 1)
+        p.initialize(to: crosswalk_plugin_discover_v2(struct_size: UInt32(MemoryLayout<crosswalk_plugin_discover_v2>.size),
+                                                      discover: discoverV2Shim))
+        return p
+    }()
+
+    static let discoverV2Shim: @convention(c) (OpaquePointer?, UnsafePointer<CChar>?, Int, UnsafeMutablePointer<crosswalk_buffer_v1>?) -> crosswalk_status = {
+        instance, request, len, out in
+        guard let b = box(instance) else { return CROSSWALK_E_INVALID_ARGUMENT }
+        return guarded(out) { try b.connector.discover(try decode(DiscoverRequest.self, request, len)) }
     }
 
     static let discoverShim: @convention(c) (OpaquePointer?, UnsafeMutablePointer<crosswalk_buffer_v1>?) -> crosswalk_status = { instance, out in

@@ -31,12 +31,12 @@ public struct ConnectorHost: @unchecked Sendable {
         public var body: Data
         /// The body decoded as JSON.
         public func json<T: Decodable>(_ type: T.Type) throws -> T {
-            do { return try JSONDecoder().decode(T.self, from: body) } catch {
+            do { return try JSONValueDecoder().decode(T.self, from: body) } catch {
                 throw ConnectorError(.internalError, "unexpected response body (HTTP \(status)): \(error)")
             }
         }
         /// The body as a JSON value.
-        public var jsonValue: JSONValue? { try? JSONDecoder().decode(JSONValue.self, from: body) }
+        public var jsonValue: JSONValue? { try? JSONParser.parse(body) }
     }
 
     /// Sends a request through the host, which authenticates, retries and rate-limits it.
@@ -79,7 +79,7 @@ public struct ConnectorHost: @unchecked Sendable {
         }
         guard status == CROSSWALK_OK else {
             let detail = Buffers.take(&error)
-            let message = (try? JSONDecoder().decode(JSONValue.self, from: detail))?["message"]?.stringValue
+            let message = (try? JSONParser.parse(detail))?["message"]?.stringValue
             throw ConnectorError(ConnectorError.Code.from(status), message ?? "HTTP request failed (status \(status))")
         }
         defer { response.release?(&response) }
@@ -90,6 +90,43 @@ public struct ConnectorHost: @unchecked Sendable {
         }
         let bytes = response.body.map { Data(bytes: $0, count: response.body_len) } ?? Data()
         return Response(status: Int(response.status), headers: headerMap, body: bytes)
+    }
+
+    /// Whether the host cancelled the current call (`crosswalk.cancel/1`); `false` with a 1.0 host.
+    /// A connector that sees `true` throws `ConnectorError(.cancelled, …)`.
+    public var isCancelled: Bool {
+        guard let ext = cancelExtension, let f = ext.pointee.is_cancelled else { return false }
+        return f(table) != 0
+    }
+
+    /// Waits `milliseconds` (the app's own backoff); throws `.cancelled` at once if the host cancels
+    /// the call meanwhile. With a 1.0 host it sleeps the thread.
+    public func sleep(milliseconds: UInt32) throws {
+        guard let ext = cancelExtension, let f = ext.pointee.sleep else {
+            usleep(milliseconds * 1000)
+            return
+        }
+        let status = f(table, milliseconds)
+        guard status == CROSSWALK_OK else { throw ConnectorError(.from(status), "cancelled while waiting") }
+    }
+
+    private var cancelExtension: UnsafePointer<crosswalk_host_cancel_v1>? {
+        guard let get = table.pointee.get_extension, let raw = get(table, CROSSWALK_EXT_CANCEL_V1) else { return nil }
+        return raw.assumingMemoryBound(to: crosswalk_host_cancel_v1.self)
+    }
+
+    /// Non-secret facts about the connection (`crosswalk.connection/1`): base URL, the instance URL a
+    /// token carries, account and user ids. `nil` with a 1.0 host. Read them when needed: they can
+    /// change after a token refresh.
+    public func connectionFacts() throws -> ConnectionFacts? {
+        guard let get = table.pointee.get_extension, let raw = get(table, CROSSWALK_EXT_CONNECTION_V1) else { return nil }
+        let ext = raw.assumingMemoryBound(to: crosswalk_host_connection_v1.self)
+        var out = crosswalk_buffer_v1()
+        out.struct_size = UInt32(MemoryLayout<crosswalk_buffer_v1>.size)
+        let status = ext.pointee.facts?(table, &out) ?? CROSSWALK_E_UNSUPPORTED
+        let data = Buffers.take(&out)
+        guard status == CROSSWALK_OK else { throw ConnectorError(.from(status), "connection facts are not available") }
+        return try JSONValueDecoder().decode(ConnectionFacts.self, from: data)
     }
 
     /// The instance's private key-value state (`crosswalk.state/1`), or `nil` if the host has none.
@@ -128,7 +165,9 @@ public struct ConnectorHost: @unchecked Sendable {
 extension ConnectorError.Code {
     /// The code for an ABI status; unknown statuses are internal errors.
     static func from(_ status: crosswalk_status) -> ConnectorError.Code {
-        [.invalidArgument, .notFound, .auth, .unsupported, .conflict, .internalError, .rateLimited, .timeout, .unavailable]
-            .first { $0.status == status } ?? .internalError
+        if let known = [ConnectorError.Code.invalidArgument, .notFound, .auth, .unsupported, .conflict, .internalError, .cancelled,
+                        .rateLimited, .timeout, .unavailable].first(where: { $0.status == status }) { return known }
+        // Unknown statuses in 100..199 are retryable (1.1).
+        return (100..<200).contains(status) ? .unavailable : .internalError
     }
 }

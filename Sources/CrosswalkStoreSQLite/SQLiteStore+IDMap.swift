@@ -1,3 +1,4 @@
+import CrosswalkStore
 import Foundation
 
 extension SQLiteStore {

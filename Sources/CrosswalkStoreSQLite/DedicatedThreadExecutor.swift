@@ -1,3 +1,4 @@
+import CrosswalkStore
 import CrosswalkCore
 import Foundation
 

@@ -1,3 +1,4 @@
+import CrosswalkStore
 import CSQLite
 import CrosswalkCore
 import Foundation
