@@ -222,6 +222,52 @@ def test_rows_sharing_one_systemmodstamp_page_by_modstamp_then_id(sandbox, sf):
     assert sorted(seen) == sorted(made["ids"]) and len(set(seen)) == 500
 
 
+def test_order_by_several_fields_breaks_ties_by_later_fields(sf):
+    rows = [("Banking", "Hot", "a"), ("Banking", "Cold", "b"), ("Banking", "Hot", "c"), ("Retail", "Warm", "d"),
+            ("Banking", None, "e"), (None, "Hot", "f")]
+    for industry, rating, name in rows:
+        body = {"Name": f"OrderTie {name}"}
+        if industry:
+            body["Industry"] = industry
+        if rating:
+            body["Rating"] = rating
+        sf.Account.create(body)
+    got = [r["Name"][-1] for r in sf.query(
+        "SELECT Name FROM Account WHERE Name LIKE 'OrderTie %' ORDER BY Industry NULLS LAST, Rating DESC, Name DESC")["records"]]
+    # Industry ascending with nulls last; ties by Rating descending (nulls last, the DESC default); then Name descending.
+    assert got == ["c", "a", "b", "e", "d", "f"]
+
+
+def test_aggregate_functions_group_by_having_and_result_shape(sf):
+    account = sf.Account.create({"Name": "Aggregates Inc."})["id"]
+    for stage, amount, close in [("Prospecting", 1000, "2024-05-01"), ("Prospecting", 3000, "2024-06-01"),
+                                 ("Closed Won", 5000, "2024-04-15"), ("Qualification", None, "2024-07-01")]:
+        body = {"Name": f"Agg {stage} {amount}", "StageName": stage, "CloseDate": close, "AccountId": account}
+        if amount is not None:
+            body["Amount"] = amount
+        sf.Opportunity.create(body)
+    where = f"WHERE AccountId = '{account}'"
+    result = sf.query("SELECT COUNT(Id), SUM(Amount) total, MIN(CloseDate), MAX(Amount), AVG(Amount) average, "
+                      f"COUNT(Amount), COUNT_DISTINCT(StageName) FROM Opportunity {where}")
+    assert result["totalSize"] == 1 and result["done"] is True
+    row = result["records"][0]
+    # Unaliased aggregates are expr0, expr1, … in order; aliased ones use their alias.
+    assert row == {"attributes": {"type": "AggregateResult"}, "expr0": 4, "total": 9000, "expr1": "2024-04-15",
+                   "expr2": 5000, "average": 3000, "expr3": 3, "expr4": 3}
+    grouped = sf.query(f"SELECT StageName, COUNT(Id) n, SUM(Amount) FROM Opportunity {where} GROUP BY StageName ORDER BY COUNT(Id) DESC, StageName")
+    assert [(r["StageName"], r["n"], r["expr0"]) for r in grouped["records"]] == [
+        ("Prospecting", 2, 4000), ("Closed Won", 1, 5000), ("Qualification", 1, None)]
+    having = sf.query(f"SELECT StageName FROM Opportunity {where} GROUP BY StageName HAVING COUNT(Id) > 1")
+    assert [r["StageName"] for r in having["records"]] == ["Prospecting"]
+    by_parent = sf.query(f"SELECT Account.Name, COUNT(Id) FROM Opportunity {where} GROUP BY Account.Name")
+    assert by_parent["records"][0]["Name"] == "Aggregates Inc." and by_parent["records"][0]["expr0"] == 4
+    assert sf.query(f"SELECT COUNT() FROM Opportunity {where}") == {"totalSize": 4, "done": True, "records": []}
+    for bad in [f"SELECT SUM(Name) FROM Opportunity {where}", f"SELECT Name, COUNT(Id) FROM Opportunity {where} GROUP BY StageName"]:
+        with pytest.raises(SalesforceMalformedRequest) as refused:
+            sf.query(bad)
+        assert refused.value.content[0]["errorCode"] == "MALFORMED_QUERY"
+
+
 # Standard field counts of a current Enterprise Edition org (plus the flows' custom fields).
 REALISTIC_FIELD_COUNTS = {"Account": (55, 75), "Contact": (55, 75), "Lead": (50, 70), "Opportunity": (30, 50), "Task": (35, 55)}
 

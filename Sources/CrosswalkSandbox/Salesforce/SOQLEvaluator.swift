@@ -213,6 +213,8 @@ struct SOQLRowReader {
             let v = cell(path, row)
             let found = literals.contains { Self.compare(v, "=", $0, path.field.type) }
             return negated ? !found : found
+        case .aggregate:
+            return true // HAVING only; groups are filtered after aggregation
         }
     }
 

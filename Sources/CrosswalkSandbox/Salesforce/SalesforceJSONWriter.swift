@@ -145,5 +145,17 @@ struct SalesforceJSONWriter {
         }
     }
 
+    /// A typed cell (aggregate results, group values).
+    mutating func cell(_ cell: SalesforceCell) {
+        switch cell {
+        case .null: null()
+        case .bool(let b): bool(b)
+        case .number(let d): number(d)
+        case .text(let s): string(s)
+        case .seconds(let s): dateTime(seconds: s)
+        case .days(let d): quotedDate(days: Int(d))
+        }
+    }
+
     var data: Data { Data(bytes) }
 }

@@ -64,14 +64,14 @@ extension SalesforceApp {
         let parsed = try SOQLParser.parse(soql, now: call.now)
         let batchSize = Self.batchSize(call.request.headers["Sforce-Query-Options"])
         return state.withLock { state in
-            let positions = parsed.run(&state.store, includeDeleted: includeDeleted)
             switch parsed.selection {
             case .count:
+                let positions = parsed.run(&state.store, includeDeleted: includeDeleted)
                 return .json(200, ["totalSize": positions.count, "done": true, "records": [Any]()])
-            case .countField:
-                return .json(200, ["totalSize": 1, "done": true,
-                                   "records": [["attributes": ["type": "AggregateResult"], "expr0": positions.count]]])
+            case .aggregate(let columns):
+                return Self.aggregatePage(parsed.aggregateRows(&state.store, includeDeleted: includeDeleted), columns)
             case .fields(let paths):
+                let positions = parsed.run(&state.store, includeDeleted: includeDeleted)
                 let layout = state.store.table(parsed.object.name)?.layout ?? 0
                 let cursor = SalesforceCursors.Cursor(object: parsed.object.name, positions: positions, paths: paths, batchSize: batchSize,
                                                       expiresAt: call.now.addingTimeInterval(SalesforceCursors.lifetime), layout: layout)
@@ -91,6 +91,26 @@ extension SalesforceApp {
                   state.store.table(cursor.object)?.layout == cursor.layout else { throw invalid }
             return Self.page(cursor, locator: locator, offset: offset, resource: resource, call: call, store: state.store)
         }
+    }
+
+    /// `AggregateResult` rows, all in one response: Salesforce does not page aggregate results with queryMore.
+    private static func aggregatePage(_ rows: [SOQLQuery.AggregateRow], _ columns: [SOQLColumn]) -> SandboxResponse {
+        var w = SalesforceJSONWriter(capacity: 64 + rows.count * 96)
+        w.raw("{\"totalSize\":")
+        w.int(rows.count)
+        w.raw(",\"done\":true,\"records\":[")
+        for (k, row) in rows.enumerated() {
+            if k > 0 { w.byte(0x2C) }
+            w.raw("{\"attributes\":{\"type\":\"AggregateResult\"}")
+            for (column, value) in zip(columns, row) {
+                w.byte(0x2C)
+                w.key(column.key)
+                w.cell(value)
+            }
+            w.byte(0x7D)
+        }
+        w.raw("]}")
+        return SandboxResponse(status: 200, headers: ["Content-Type": "application/json;charset=UTF-8"], body: w.data)
     }
 
     /// One page of a cursor: `{"totalSize","done","nextRecordsUrl","records"}`, written straight from the rows.

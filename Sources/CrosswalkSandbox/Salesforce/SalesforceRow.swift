@@ -190,7 +190,7 @@ struct SalesforceRow: Sendable {
 }
 
 /// A field value as filters and sorts see it: datetimes and dates as numbers, not text.
-enum SalesforceCell: Sendable, Equatable {
+enum SalesforceCell: Sendable, Hashable {
     case null
     case text(String)
     case number(Double)
