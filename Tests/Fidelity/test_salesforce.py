@@ -1,5 +1,8 @@
 """simple-salesforce (the published client) against the sandbox's Salesforce emulator, over HTTPS."""
+import csv
 import datetime
+import io
+import math
 import pathlib
 import re
 import time
@@ -8,7 +11,8 @@ import jwt
 import pytest
 import yaml
 from simple_salesforce import Salesforce
-from simple_salesforce.exceptions import SalesforceExpiredSession, SalesforceMalformedRequest, SalesforceResourceNotFound
+from simple_salesforce.exceptions import (SalesforceExpiredSession, SalesforceMalformedRequest, SalesforceRefusedRequest,
+                                          SalesforceResourceNotFound)
 
 API = "60.0"
 HERE = pathlib.Path(__file__).parent
@@ -268,6 +272,87 @@ def test_aggregate_functions_group_by_having_and_result_shape(sf):
         assert refused.value.content[0]["errorCode"] == "MALFORMED_QUERY"
 
 
+def test_bulk2_query_pages_csv_through_simple_salesforce(sf):
+    total = sf.query("SELECT COUNT() FROM Contact WHERE Email != null")["totalSize"]
+    pages = list(sf.bulk2.Contact.query("SELECT Id, LastName, Email, Account.Name, CreatedDate FROM Contact WHERE Email != null",
+                                        max_records=100))
+    rows = [row for page in pages for row in csv.DictReader(io.StringIO(page))]
+    assert len(pages) == math.ceil(total / 100) and len(rows) == total
+    assert list(rows[0]) == ["Id", "LastName", "Email", "Account.Name", "CreatedDate"]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z", rows[0]["CreatedDate"])
+    assert len({row["Id"] for row in rows}) == total
+    with pytest.raises(SalesforceMalformedRequest) as compound:
+        list(sf.bulk2.Account.query("SELECT Id, BillingAddress FROM Account"))
+    assert compound.value.content[0]["message"] == "Selecting compound data not supported in Bulk Query"
+
+
+def test_bulk2_query_job_states_locators_abort_delete_and_limits(sandbox):
+    token = password_token(sandbox)
+    http = sandbox.http
+    auth = {"Authorization": "Bearer " + token["access_token"]}
+    jobs = f"{token['instance_url']}/services/data/v{API}/jobs/query"
+    before = http.get(f"{token['instance_url']}/services/data/v{API}/limits", headers=auth).json()["DailyBulkV2QueryJobs"]
+    sandbox.control("salesforce", "POST", "app/bulk_query", {"pollsToComplete": 3})
+    try:
+        created = http.post(jobs, json={"operation": "query", "query": "SELECT Id, Name FROM Account"}, headers=auth)
+        assert created.status_code == 200, created.text
+        job = created.json()
+        assert job["state"] == "UploadComplete" and job["object"] == "Account" and job["id"].startswith("750")
+        early = http.get(f"{jobs}/{job['id']}/results", headers=auth)
+        assert early.status_code == 400 and early.json()[0]["errorCode"] == "INVALIDJOBSTATE"
+        states = [http.get(f"{jobs}/{job['id']}", headers=auth).json()["state"] for _ in range(4)]
+        assert states == ["InProgress", "InProgress", "JobComplete", "JobComplete"]
+        info = http.get(f"{jobs}/{job['id']}", headers=auth).json()
+        assert info["jobType"] == "V2Query" and info["numberRecordsProcessed"] > 2
+    finally:
+        sandbox.control("salesforce", "POST", "app/bulk_query", {"pollsToComplete": 2})
+
+    first = http.get(f"{jobs}/{job['id']}/results", params={"maxRecords": 2}, headers=auth)
+    assert first.status_code == 200 and first.headers["Content-Type"].startswith("text/csv")
+    assert first.headers["Sforce-NumberOfRecords"] == "2" and first.headers["Sforce-Locator"] not in ("", "null")
+    assert first.text.splitlines()[0] == '"Id","Name"' and len(first.text.splitlines()) == 3
+    seen, locator = 2, first.headers["Sforce-Locator"]
+    while locator != "null":
+        page = http.get(f"{jobs}/{job['id']}/results", params={"maxRecords": 1000, "locator": locator}, headers=auth)
+        seen += int(page.headers["Sforce-NumberOfRecords"])
+        locator = page.headers["Sforce-Locator"]
+    assert seen == info["numberRecordsProcessed"]
+
+    listed = http.get(jobs, headers=auth).json()
+    assert listed["done"] is True and job["id"] in [j["id"] for j in listed["records"]]
+    running = http.post(jobs, json={"operation": "queryAll", "query": "SELECT Id FROM Contact"}, headers=auth).json()
+    refused = http.delete(f"{jobs}/{running['id']}", headers=auth)
+    assert refused.status_code == 400 and refused.json()[0]["errorCode"] == "INVALIDJOBSTATE"
+    aborted = http.patch(f"{jobs}/{running['id']}", json={"state": "Aborted"}, headers=auth)
+    assert aborted.status_code == 200 and aborted.json()["state"] == "Aborted"
+    assert http.delete(f"{jobs}/{running['id']}", headers=auth).status_code == 204
+    gone = http.get(f"{jobs}/{running['id']}", headers=auth)
+    assert gone.status_code == 404 and gone.json()[0]["errorCode"] == "NOT_FOUND"
+    bad = http.post(jobs, json={"operation": "query", "query": "SELECT Nope FROM Account"}, headers=auth)
+    assert bad.status_code == 400 and "No such column 'Nope'" in bad.json()[0]["message"]
+    after = http.get(f"{token['instance_url']}/services/data/v{API}/limits", headers=auth).json()["DailyBulkV2QueryJobs"]
+    assert after["Max"] == 10000 and after["Remaining"] == before["Remaining"] - 2
+
+
+@pytest.mark.parametrize("state, code", [
+    ("api_disabled", "API_DISABLED_FOR_ORG"),        # an edition without API access (Professional without the add-on)
+    ("user_api_disabled", "API_DISABLED_FOR_ORG"),   # a user whose profile lacks "API Enabled": REST answers the same
+    ("password_expired", "INVALID_OPERATION_WITH_EXPIRED_PASSWORD"),
+])
+def test_account_states_a_check_must_report(sandbox, state, code):
+    sandbox.control("salesforce", "POST", "app/account_state", {"state": state})
+    try:
+        token = password_token(sandbox)  # OAuth still issues a session
+        identity = sandbox.http.get(token["id"], headers={"Authorization": "Bearer " + token["access_token"]})
+        assert identity.status_code == 200 and identity.json()["organization_id"]
+        with pytest.raises(SalesforceRefusedRequest) as refused:
+            client(sandbox, token).query("SELECT Id FROM Account LIMIT 1")
+        assert refused.value.status == 403 and refused.value.content[0]["errorCode"] == code
+    finally:
+        sandbox.control("salesforce", "POST", "app/account_state", {"state": "ok"})
+    assert client(sandbox).query("SELECT Id FROM Account LIMIT 1")["totalSize"] == 1
+
+
 # Standard field counts of a current Enterprise Edition org (plus the flows' custom fields).
 REALISTIC_FIELD_COUNTS = {"Account": (55, 75), "Contact": (55, 75), "Lead": (50, 70), "Opportunity": (30, 50), "Task": (35, 55)}
 
@@ -331,6 +416,13 @@ DOCUMENTED_ELSEWHERE = [
     ("POST", "/services/data/{v}/sobjects/{type}/{field}/{value}"),
     ("DELETE", "/services/data/{v}/sobjects/{type}/{field}/{value}"),
     ("POST", "/services/data/{v}/composite/sobjects/{type}"),         # SObject Collections retrieve (POST form)
+    # Bulk API 2.0 and Bulk API Developer Guide › Query Jobs
+    ("POST", "/services/data/{v}/jobs/query"),                        # Create a Query Job
+    ("GET", "/services/data/{v}/jobs/query"),                         # Get Information About All Query Jobs
+    ("GET", "/services/data/{v}/jobs/query/{id}"),                    # Get Information About a Query Job
+    ("PATCH", "/services/data/{v}/jobs/query/{id}"),                  # Abort a Query Job
+    ("DELETE", "/services/data/{v}/jobs/query/{id}"),                 # Delete a Query Job
+    ("GET", "/services/data/{v}/jobs/query/{id}/results"),            # Get Results for a Query Job
 ]
 
 
