@@ -91,7 +91,7 @@ enum SalesforceBenchmark: AppBenchmark {
             try await query("SELECT \(all) FROM Contact WHERE SystemModstamp >= LAST_N_DAYS:30 ORDER BY SystemModstamp, Id LIMIT 2000").count
         }
 
-        // BULK
+        try await bulk(h, auth: auth, fields: fields)
 
         // composite/sobjects writes, 200 records a call.
         var serial = 0

@@ -75,7 +75,12 @@ public final class SalesforceApp: SandboxApp {
         state.withLock { SalesforceSeeder.addUsers(to: &$0.store, credentials: credentials, now: now) }
     }
 
+    /// The longest URI (and URI plus headers) Salesforce's front end takes: 16,384 bytes (*REST API Developer
+    /// Guide › Status Codes and Error Responses*: 414 and 431).
+    static let maxURIBytes = 16_384
+
     public func handle(_ request: SandboxRequest) async -> SandboxResponse {
+        if let refused = Self.frontEndLimit(request) { return refused }
         let path = request.path
         switch path {
         case "/services/oauth2/token": return token(request)
@@ -88,6 +93,22 @@ public final class SalesforceApp: SandboxApp {
         if path.hasPrefix("/id/") { return identity(request) }
         if path.hasPrefix("/services/data/v") { return dataAPI(request) }
         return SalesforceError.notFound.response
+    }
+
+    /// 414 for a URI over 16,384 bytes, 431 when URI and headers together are, in Salesforce's error format.
+    static func frontEndLimit(_ request: SandboxRequest) -> SandboxResponse? {
+        let pathBytes = request.path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed)?.utf8.count ?? request.path.utf8.count
+        let uri = pathBytes + (request.rawQuery.isEmpty ? 0 : request.rawQuery.utf8.count + 1)
+        if uri > maxURIBytes {
+            return SalesforceError(status: 414, code: "URI_TOO_LONG",
+                                   message: "The length of the URI exceeds the 16,384 byte limit (\(uri) bytes)").response
+        }
+        let headers = request.headers.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count + 4 }
+        if uri + headers > maxURIBytes {
+            return SalesforceError(status: 431, code: "REQUEST_HEADER_FIELDS_TOO_LARGE",
+                                   message: "The combined length of the URI and headers exceeds the 16,384 byte limit (\(uri + headers) bytes)").response
+        }
+        return nil
     }
 
     public func faultResponse(_ fault: SandboxFault) -> SandboxResponse {
