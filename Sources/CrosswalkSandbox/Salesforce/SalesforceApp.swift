@@ -63,13 +63,18 @@ public final class SalesforceApp: SandboxApp {
     let environment: any SandboxEnvironment
     let jwtKey: _RSA.Signing.PublicKey?
     let state = Mutex(SalesforceState())
+    /// The connected app's "Refresh Token Rotation": each refresh answers a new refresh token and
+    /// the one used stops working.
+    let rotatesRefreshTokens: Bool
 
     /// - Parameters:
     ///   - environment: Clock and webhook delivery from the sandbox server.
     ///   - credentials: The connected app and user accepted; the documented demo values by default.
-    public init(environment: any SandboxEnvironment, credentials: SalesforceCredentials = .demo) {
+    ///   - rotatesRefreshTokens: Refresh Token Rotation on (off by default, as in Salesforce).
+    public init(environment: any SandboxEnvironment, credentials: SalesforceCredentials = .demo, rotatesRefreshTokens: Bool = false) {
         self.environment = environment
         self.credentials = credentials
+        self.rotatesRefreshTokens = rotatesRefreshTokens
         jwtKey = SalesforceJWT.publicKey(pem: credentials.jwtCertificatePEM)
         let now = environment.now()
         state.withLock { SalesforceSeeder.addUsers(to: &$0.store, credentials: credentials, now: now) }
