@@ -26,10 +26,10 @@ enum HubSpotBenchmark: AppBenchmark {
             let path = "/crm/v3/objects/contacts?limit=100&\(selection)" + (after.map { "&after=\($0)" } ?? "")
             return (try h.object(try await h.send("GET", path, headers: auth))["results"] as? [Any])?.count ?? 0
         }
-        try await h.recordsPerSecond("list_contacts_first_page") { try await list(after: nil) }
+        try await h.recordsPerSecond("list_contacts_first_page") { _ in try await list(after: nil) }
         // Ids are one sequence over every type: contacts sit between the companies, deals and invoices.
         let deep = String(10_001 + h.options.seed * 6 - 600)
-        try await h.recordsPerSecond("list_contacts_deep_page") { try await list(after: deep) }
+        try await h.recordsPerSecond("list_contacts_deep_page") { _ in try await list(after: deep) }
 
         let since = ISO8601DateFormatter().string(from: Date().addingTimeInterval(-300 * 86_400))
         var total = 0
@@ -43,13 +43,13 @@ enum HubSpotBenchmark: AppBenchmark {
         let incremental: [[String: Any]] = [["propertyName": "lastmodifieddate", "operator": "GTE", "value": since]]
         let narrowed = incremental + [["propertyName": "lifecyclestage", "operator": "EQ", "value": "customer"]]
         for (kind, filters) in [("search_modified_since", incremental), ("search_modified_since_and_stage", narrowed)] {
-            try await h.recordsPerSecond("\(kind)_first_page") { try await search(filters, after: 0) }
+            try await h.recordsPerSecond("\(kind)_first_page") { _ in try await search(filters, after: 0) }
             // The deepest page search serves (10,000 results at most), or the last one of a smaller portal.
             let deep = max(0, min(9_800, (total - 200) / 200 * 200))
-            try await h.recordsPerSecond("\(kind)_deep_page") { try await search(filters, after: deep) }
+            try await h.recordsPerSecond("\(kind)_deep_page") { _ in try await search(filters, after: deep) }
             // A paging loop: page n resumes where page n−1 stopped.
             var offset = 0
-            try await h.recordsPerSecond("\(kind)_paging_loop") {
+            try await h.recordsPerSecond("\(kind)_paging_loop") { _ in
                 defer { offset = offset + 200 > deep ? 0 : offset + 200 }
                 return try await search(filters, after: offset)
             }
@@ -57,7 +57,7 @@ enum HubSpotBenchmark: AppBenchmark {
 
         var batch = 0
         var created: [String] = []
-        try await h.recordsPerSecond("batch_create_100") {
+        try await h.recordsPerSecond("batch_create_100") { _ in
             batch += 1
             let inputs = (0..<100).map { i in ["properties": ["email": "bench-\(batch)-\(i)@example.com", "firstname": "Bench", "lastname": "\(i)",
                                                               "lifecyclestage": "lead", "jobtitle": "Engineer", "city": "Lyon"]] }
@@ -67,14 +67,14 @@ enum HubSpotBenchmark: AppBenchmark {
             return results.count
         }
         var round = 0
-        try await h.recordsPerSecond("batch_update_100") {
+        try await h.recordsPerSecond("batch_update_100") { _ in
             round += 1
             let ids = created[(round * 100) % max(1, created.count - 100)..<((round * 100) % max(1, created.count - 100) + 100)]
             let inputs = ids.map { ["id": $0, "properties": ["jobtitle": "Engineer \(round)", "city": "Paris"]] }
             let body = try h.object(try await h.send("POST", "/crm/v3/objects/contacts/batch/update", json: ["inputs": inputs], headers: auth))
             return (body["results"] as? [Any])?.count ?? 0
         }
-        try await h.recordsPerSecond("batch_upsert_100_by_email") {
+        try await h.recordsPerSecond("batch_upsert_100_by_email") { _ in
             round += 1
             let inputs = (0..<100).map { i in
                 ["id": "bench-\(1 + (round + i) % max(1, batch))-\(i)@example.com", "idProperty": "email", "properties": ["lastname": "Upserted \(round)"]]

@@ -63,17 +63,17 @@ enum SalesforceBenchmark: AppBenchmark {
         // The first page of the whole table (the query runs, the cursor is made, one page is written).
         let first = try await query("SELECT \(all) FROM Contact")
         h.report("contacts", Double(first.total), "rows")
-        try await h.recordsPerSecond("query_first_page_2000") { try await query("SELECT \(all) FROM Contact").count }
+        try await h.recordsPerSecond("query_first_page_2000") { _ in try await query("SELECT \(all) FROM Contact").count }
 
         // A page deep in that cursor: the locator with an offset near the end.
         guard let next = first.next, let dash = next.lastIndex(of: "-") else { throw BenchmarkError("no nextRecordsUrl") }
         let deepOffset = max(2000, first.total - 2000) / 2000 * 2000
         let deepURL = String(next[..<dash]) + "-\(deepOffset)"
-        try await h.recordsPerSecond("query_locator_offset_\(deepOffset)") { try await more(deepURL).count }
+        try await h.recordsPerSecond("query_locator_offset_\(deepOffset)") { _ in try await more(deepURL).count }
 
         // queryMore: one page after another through the cursor.
         var cursor: String? = first.next
-        try await h.recordsPerSecond("query_more_pages") {
+        try await h.recordsPerSecond("query_more_pages") { _ in
             if cursor == nil { cursor = first.next }
             let page = try await more(cursor!)
             cursor = page.next
@@ -82,12 +82,12 @@ enum SalesforceBenchmark: AppBenchmark {
 
         // Keyset paging deep in the table: WHERE Id > :last ORDER BY Id LIMIT 2000.
         let deepID = try await lastID(h, auth: auth, skipping: max(0, first.total - 4000))
-        try await h.recordsPerSecond("query_keyset_deep_2000") {
+        try await h.recordsPerSecond("query_keyset_deep_2000") { _ in
             try await query("SELECT \(all) FROM Contact WHERE Id > '\(deepID)' ORDER BY Id LIMIT 2000").count
         }
 
         // Incremental window on SystemModstamp (index range, then Id order).
-        try await h.recordsPerSecond("query_systemmodstamp_window_2000") {
+        try await h.recordsPerSecond("query_systemmodstamp_window_2000") { _ in
             try await query("SELECT \(all) FROM Contact WHERE SystemModstamp >= LAST_N_DAYS:30 ORDER BY SystemModstamp, Id LIMIT 2000").count
         }
 
@@ -96,7 +96,7 @@ enum SalesforceBenchmark: AppBenchmark {
         // composite/sobjects writes, 200 records a call.
         var serial = 0
         var created: [String] = []
-        try await h.recordsPerSecond("composite_create_contacts_200") {
+        try await h.recordsPerSecond("composite_create_contacts_200") { _ in
             let records: [[String: Any]] = (0..<200).map { _ in
                 serial += 1
                 return ["attributes": ["type": "Contact"], "FirstName": "Bench", "LastName": "Contact \(serial)",
@@ -108,7 +108,7 @@ enum SalesforceBenchmark: AppBenchmark {
             return results.filter { $0["success"] as? Bool == true }.count
         }
         var round = 0
-        try await h.recordsPerSecond("composite_update_contacts_200") {
+        try await h.recordsPerSecond("composite_update_contacts_200") { _ in
             let records: [[String: Any]] = (0..<200).map { k in
                 ["attributes": ["type": "Contact"], "Id": created[(round * 200 + k) % created.count], "Title": "Buyer \(round)"]
             }
@@ -147,7 +147,7 @@ enum SalesforceBenchmark: AppBenchmark {
         }
         guard state == "JobComplete" else { throw BenchmarkError("bulk job did not complete: \(state)") }
         var locator: String?
-        try await h.recordsPerSecond("bulk_results_10000") {
+        try await h.recordsPerSecond("bulk_results_10000") { _ in
             var path = "\(data)/jobs/query/\(id)/results?maxRecords=10000"
             if let locator { path += "&locator=\(locator)" }
             let response = try await h.send("GET", path, headers: auth)

@@ -21,7 +21,7 @@ private func firstError(_ response: TestResponse) -> [String: Any] { response.ar
 
 @Suite("Salesforce over HTTP: malformed and oversized requests")
 struct SalesforceHTTPTests {
-    @Test("a URI over 16,384 bytes gets 414, URI and headers over it 431, in Salesforce's error format")
+    @Test("a URI over 16,384 bytes gets 414, URI and headers over it 431, a body over the limit 413, in Salesforce's error format")
     func uriLimits() async throws {
         try await RunningSandbox.with(salesforceOnly) { sandbox in
             let auth = ["Authorization": "Bearer \(try await token(sandbox))"]
@@ -30,7 +30,7 @@ struct SalesforceHTTPTests {
             let long = try await TestHTTP.send("GET", sandbox.url("salesforce", "/services/data/v60.0/query?q=\(soql)"), headers: auth)
             #expect(long.status == 414)
             #expect(firstError(long)["errorCode"] as? String == "URI_TOO_LONG")
-            #expect((firstError(long)["message"] as? String)?.hasPrefix("The length of the URI exceeds the 16,384 byte limit") == true)
+            #expect(firstError(long)["message"] as? String == "The length of the URI exceeds the 16,384 byte limit")
 
             let shorter = "SELECT Id FROM Contact WHERE Id IN (\((0..<300).map { _ in "'003Hs000000000AIAQ'" }.joined(separator: ",")))"
                 .addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
@@ -42,6 +42,13 @@ struct SalesforceHTTPTests {
             // The same query without the padding goes through.
             let fine = try await TestHTTP.send("GET", sandbox.url("salesforce", "/services/data/v60.0/query?q=\(shorter)"), headers: auth)
             #expect(fine.status == 200)
+        }
+        try await RunningSandbox.with(salesforceOnly, configure: { $0.maxBodyBytes = 4096 }) { sandbox in
+            let auth = ["Authorization": "Bearer \(try await token(sandbox))"]
+            let big = try await TestHTTP.send("POST", sandbox.url("salesforce", "/services/data/v60.0/sobjects/Account"),
+                                              json: ["Name": String(repeating: "x", count: 8000)], headers: auth)
+            #expect(big.status == 413)
+            #expect(firstError(big)["errorCode"] as? String == "EXCEEDED_MAX_SIZE_REQUEST")
         }
     }
 
