@@ -25,18 +25,39 @@ enum SalesforceBenchmark: AppBenchmark {
     }
 
     static func page(_ response: HTTPResponse, type: String) throws -> Page {
-        let body = response.body
-        guard let recordsAt = body.range(of: Data("\"records\":[".utf8)) else { throw BenchmarkError("no records in \(response.bodyText.prefix(200))") }
-        let header = body[..<recordsAt.lowerBound].dropLast() + Data("}".utf8)
-        guard let head = try JSONSerialization.jsonObject(with: header) as? [String: Any] else { throw BenchmarkError("bad page header") }
-        let marker = Data("{\"attributes\":{\"type\":\"\(type)\"".utf8)
-        var count = 0
-        var searchFrom = recordsAt.upperBound
-        while let found = body.range(of: marker, in: searchFrom..<body.endIndex) {
-            count += 1
-            searchFrom = found.upperBound
+        let marker = Array("{\"attributes\":{\"type\":\"\(type)\"".utf8)
+        let recordsKey = Array("\"records\":[".utf8)
+        return try response.body.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) throws -> Page in
+            guard let recordsAt = find(recordsKey, in: bytes, from: 0) else {
+                throw BenchmarkError("no records in \(response.bodyText.prefix(200))")
+            }
+            // The header fields come before the records; decode only them.
+            let header = Data(bytes[0..<recordsAt]).dropLast() + Data("}".utf8)
+            guard let head = try JSONSerialization.jsonObject(with: header) as? [String: Any] else { throw BenchmarkError("bad page header") }
+            var count = 0
+            var from = recordsAt + recordsKey.count
+            while let found = find(marker, in: bytes, from: from) {
+                count += 1
+                from = found + marker.count
+            }
+            return Page(total: head["totalSize"] as? Int ?? 0, next: head["nextRecordsUrl"] as? String, count: count)
         }
-        return Page(total: head["totalSize"] as? Int ?? 0, next: head["nextRecordsUrl"] as? String, count: count)
+    }
+
+    /// The offset of `needle` in `bytes` at or after `from`.
+    static func find(_ needle: [UInt8], in bytes: UnsafeRawBufferPointer, from: Int) -> Int? {
+        guard let first = needle.first, bytes.count >= needle.count else { return nil }
+        var i = from
+        let last = bytes.count - needle.count
+        while i <= last {
+            if bytes[i] == first {
+                var k = 1
+                while k < needle.count, bytes[i + k] == needle[k] { k += 1 }
+                if k == needle.count { return i }
+            }
+            i += 1
+        }
+        return nil
     }
 
     static func run(_ h: BenchmarkHarness) async throws {
