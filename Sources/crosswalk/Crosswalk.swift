@@ -28,6 +28,9 @@ struct Crosswalk: AsyncParsableCommand {
     static func main() async {
         do {
             var command = try parseAsRoot()
+            if !(command is SandboxCommand), !(command is PluginWorkerCommand) {
+                Interruption.report(for: Interruption.commandName(Array(CommandLine.arguments.dropFirst())))
+            }
             if var command = command as? any AsyncParsableCommand {
                 try await command.run()
             } else {

@@ -5,6 +5,7 @@
  *   {"check":"ok"|"crash"|"hang"|"cooperative"|"status42"|"status150"|"cancelled_http"|"facts"|"stale",
  *    "read":"ok"|"crash"|"exit"|"huge"|"null_data"|"bad_utf8"|"bad_json"|"slow"|"echo_deadline",
  *    "remember_host":true}
+ * "hang" creates the file $MISBEHAVING_READY_FILE names (when set) before it blocks, so a test knows the call is in progress.
  * "cooperative" waits through crosswalk.cancel/1 until the host cancels the call; "cancelled_http"
  * calls host->http until it answers CROSSWALK_E_CANCELLED; "facts" returns crosswalk.connection/1's
  * document as its details; "slow" sleeps 30 s (through cancel/1), long enough to be killed mid-call on a loaded machine.
@@ -99,7 +100,13 @@ static crosswalk_status stale_check(crosswalk_instance *self, crosswalk_buffer_v
 static crosswalk_status check(crosswalk_instance *self, crosswalk_buffer_v1 *out) {
     const crosswalk_host_cancel_v1 *cancel = cancel_ext(self->host);
     if (strcmp(self->check, "crash") == 0) crash();
-    if (strcmp(self->check, "hang") == 0) for (;;) pause();
+    if (strcmp(self->check, "hang") == 0) {
+        /* A test that must know the call is in progress names a file to create first. */
+        const char *ready = getenv("MISBEHAVING_READY_FILE");
+        FILE *marker = ready != NULL ? fopen(ready, "w") : NULL;
+        if (marker != NULL) fclose(marker);
+        for (;;) pause();
+    }
     if (strcmp(self->check, "stale") == 0) return stale_check(self, out);
     if (strcmp(self->check, "facts") == 0) {
         const crosswalk_host_connection_v1 *c = self->host->get_extension(self->host, CROSSWALK_EXT_CONNECTION_V1);
