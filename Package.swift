@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "CrosswalkMemory", type: .dynamic, targets: ["MemoryConnector"]),
         .library(name: "CrosswalkHTTPProbe", type: .dynamic, targets: ["HTTPProbeConnector"]),
         .library(name: "CrosswalkExampleC", type: .dynamic, targets: ["ExampleCConnector"]),
+        .library(name: "CrosswalkSPOTIO", type: .dynamic, targets: ["SPOTIOConnector"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -130,6 +131,8 @@ let package = Package(
         // Test connectors (the five real connectors are their own issue).
         .target(name: "MemoryConnector", dependencies: ["CrosswalkPluginKit"], path: "Plugins/Memory"),
         .target(name: "HTTPProbeConnector", dependencies: ["CrosswalkPluginKit"], path: "Plugins/HTTPProbe"),
+        // The SPOTIO connector (issue 14): DataObject search and deleted feed, bulk jobs, activities, webhooks.
+        .target(name: "SPOTIOConnector", dependencies: ["CrosswalkPluginKit"], path: "Plugins/SPOTIO"),
 
         .testTarget(name: "CrosswalkAuthTests", dependencies: [
             "CrosswalkAuth", "CrosswalkCore",
@@ -157,6 +160,12 @@ let package = Package(
             "CrosswalkSandbox", "CrosswalkStore", "CrosswalkStoreSQLite", "CrosswalkTestKit", "CrosswalkMapping", .product(name: "Logging", package: "swift-log"),
         ], exclude: ["Fixtures"]),
         .testTarget(name: "CrosswalkCoreTests", dependencies: ["CrosswalkCore"]),
+        // The built libCrosswalkSPOTIO.so through the real loader and host against the sandbox.
+        .testTarget(name: "SPOTIOConnectorTests", dependencies: [
+            "CrosswalkRuntime", "CrosswalkConnectors", "CrosswalkAuth", "CrosswalkConfig", "CrosswalkCore", "CrosswalkPlugins",
+            "CrosswalkSandbox", "CrosswalkTestKit", .product(name: "Logging", package: "swift-log"),
+            .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .testTarget(name: "CrosswalkConnectorsTests", dependencies: ["CrosswalkConnectors", "CrosswalkCore", "CrosswalkTestKit", "kit-golden-check"]),
         .testTarget(name: "CrosswalkMappingTests", dependencies: ["CrosswalkMapping", "CrosswalkConnectors", "CrosswalkCore", "mapping-fuzz"]),
         .testTarget(name: "CrosswalkConfigTests", dependencies: ["CrosswalkConfig", "CrosswalkCore"]),

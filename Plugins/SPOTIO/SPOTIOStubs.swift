@@ -1,0 +1,26 @@
+import CrosswalkPluginKit
+
+struct SPOTIOLeadReader {
+    let api: SPOTIOAPI
+    let schema: SPOTIOSchemaCache
+    let settings: SPOTIOSettings
+    func read(_ request: ReadRequest) throws -> ReadResult { throw ConnectorError(.unsupported, "not yet") }
+}
+
+struct SPOTIOLeadWriter {
+    let api: SPOTIOAPI
+    let schema: SPOTIOSchemaCache
+    let settings: SPOTIOSettings
+    let host: ConnectorHost
+    func write(_ request: WriteRequest) throws -> WriteResult { throw ConnectorError(.unsupported, "not yet") }
+}
+
+struct SPOTIOActivityWriter {
+    let api: SPOTIOAPI
+    func write(_ request: WriteRequest) throws -> WriteResult { throw ConnectorError(.unsupported, "not yet") }
+}
+
+struct SPOTIOWebhookParser {
+    let schema: SPOTIOSchemaCache
+    func parse(_ request: WebhookRequest) throws -> WebhookResult { throw ConnectorError(.unsupported, "not yet") }
+}
