@@ -1,12 +1,5 @@
 import CrosswalkPluginKit
 
-struct SPOTIOLeadReader {
-    let api: SPOTIOAPI
-    let schema: SPOTIOSchemaCache
-    let settings: SPOTIOSettings
-    func read(_ request: ReadRequest) throws -> ReadResult { throw ConnectorError(.unsupported, "not yet") }
-}
-
 struct SPOTIOLeadWriter {
     let api: SPOTIOAPI
     let schema: SPOTIOSchemaCache

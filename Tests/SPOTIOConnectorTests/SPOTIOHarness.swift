@@ -115,11 +115,21 @@ struct SPOTIOHarness {
         guard r.status == 200 else { throw TestKitError(description: "delete lead: \(r.status) \(r.text)") }
     }
 
-    /// Waits (a readiness check on the clock, not a fixed delay) until changes stamped now are older than the
-    /// connector's settle margin (1 s in these tests), so the next run reads them.
+    /// Waits (a readiness check on the emulator's clock, not a fixed delay) until changes stamped now are older than
+    /// the connector's settle margin (1 s in these tests) by SPOTIO's own clock: the `Date` header the connector
+    /// takes its upper bound from (whole seconds, and the server's cached date can trail the wall clock).
     func waitUntilSettled() async throws {
-        let target = Date().timeIntervalSince1970.rounded(.down) + 2.2
-        try await eventually("the tenant's clock passing the settle margin", within: 5) { Date().timeIntervalSince1970 >= target }
+        let target = Date().timeIntervalSince1970 + 1.0
+        let health = sandbox.url("spotio", "/__sandbox/health")
+        try await eventually("the tenant's clock passing the settle margin", within: 10) {
+            let r = try await TestHTTP.send("GET", health)
+            let header = r.headers.first { $0.key.lowercased() == "date" }?.value ?? ""
+            let f = DateFormatter()
+            f.locale = Locale(identifier: "en_US_POSIX")
+            f.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+            guard let date = f.date(from: header) else { return false }
+            return date.timeIntervalSince1970 - 1 >= target
+        }
     }
 }
 
