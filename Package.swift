@@ -116,6 +116,12 @@ let package = Package(
             "CrosswalkSandbox", "CrosswalkHTTP", "CrosswalkCore", .product(name: "Logging", package: "swift-log"),
         ], path: "Benchmarks/SandboxBenchmark"),
 
+        // Each connector's .so against the sandbox through the real host: records/s and API calls per 1,000 records.
+        .executableTarget(name: "connector-benchmark", dependencies: [
+            "CrosswalkRuntime", "CrosswalkConnectors", "CrosswalkAuth", "CrosswalkConfig", "CrosswalkCore", "CrosswalkPlugins", "CrosswalkSandbox",
+            .product(name: "Logging", package: "swift-log"),
+        ], path: "Benchmarks/ConnectorBenchmark"),
+
         .executableTarget(name: "mapping-benchmark", dependencies: ["CrosswalkMapping", "CrosswalkConnectors", "CrosswalkCore"],
                           path: "Benchmarks/MappingBenchmark"),
         // libFuzzer target for the mapping language (see Sources/CrosswalkMapping/README.md, "Fuzzing"). Built normally it is
