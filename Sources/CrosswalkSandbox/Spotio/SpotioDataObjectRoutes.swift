@@ -26,22 +26,7 @@ extension SpotioStore {
         }
         let id = newObjectId()
         do throws(SpotioInput.Invalid) {
-            let createdAt = request.spotioString("createdAt").flatMap(SpotioWire.parseDate) ?? call.now
-            let stage = try input.stageId(request["stageId"], type: type) ?? type.stages.first { $0.group == "active" }!.id
-            let owner = try input.userId(request["ownerId"], field: "ownerId") ?? call.userId
-            var record = SpotioDataObject(
-                id: id, typeId: type.id, stageId: stage, ownerId: owner,
-                pin: try input.pin(request["pin"], over: SpotioPin(id: id, lat: 0, lng: 0)),
-                source: request.spotioString("source") ?? "API", externalDataObjectId: request.spotioString("externalDataObjectId"),
-                fields: try input.fields(request["fields"], type: type),
-                collaboratorIds: try ((request["collaboratorIds"] as? [Any]) ?? []).map { item throws(SpotioInput.Invalid) in
-                    try input.userId(item, field: "collaboratorIds") ?? ""
-                },
-                territoryId: nil, createdAt: createdAt,
-                updatedAt: request.spotioString("updatedAt").flatMap(SpotioWire.parseDate) ?? createdAt,
-                createdById: call.userId, updatedById: call.userId, stageUpdatedAt: createdAt, stageUpdatedById: call.userId,
-                dateOfAssignment: createdAt, visitsCount: 0, callsCount: 0, textOptedIn: false)
-            record.pin.id = id
+            let record = try buildDataObject(request, type: type, id: id, call: call)
             state.dataObjects[id] = record
             if let activityRequest = body["activity"] as? [String: Any] {
                 var withRecord = activityRequest
@@ -55,6 +40,27 @@ extension SpotioStore {
             state.dataObjects.removeValue(forKey: id)
             return error.response
         }
+    }
+
+    /// A new record from a `DataObjectRequest` (also a bulk job's `BulkDataObjectRequest` line), validated.
+    func buildDataObject(_ request: [String: Any], type: SpotioObjectType, id: String, call: SpotioCall) throws(SpotioInput.Invalid) -> SpotioDataObject {
+        let createdAt = request.spotioString("createdAt").flatMap(SpotioWire.parseDate) ?? call.now
+        let stage = try input.stageId(request["stageId"], type: type) ?? type.stages.first { $0.group == "active" }!.id
+        let owner = try input.userId(request["ownerId"], field: "ownerId") ?? call.userId
+        var record = SpotioDataObject(
+            id: id, typeId: type.id, stageId: stage, ownerId: owner,
+            pin: try input.pin(request["pin"], over: SpotioPin(id: id, lat: 0, lng: 0)),
+            source: request.spotioString("source") ?? "API", externalDataObjectId: request.spotioString("externalDataObjectId"),
+            fields: try input.fields(request["fields"], type: type),
+            collaboratorIds: try ((request["collaboratorIds"] as? [Any]) ?? []).map { item throws(SpotioInput.Invalid) in
+                try input.userId(item, field: "collaboratorIds") ?? ""
+            },
+            territoryId: nil, createdAt: createdAt,
+            updatedAt: request.spotioString("updatedAt").flatMap(SpotioWire.parseDate) ?? createdAt,
+            createdById: call.userId, updatedById: call.userId, stageUpdatedAt: createdAt, stageUpdatedById: call.userId,
+            dateOfAssignment: createdAt, visitsCount: 0, callsCount: 0, textOptedIn: false)
+        record.pin.id = id
+        return record
     }
 
     /// `GET /api/DataObjects/{dataObjectId}` → `DataObjectWithParent`.

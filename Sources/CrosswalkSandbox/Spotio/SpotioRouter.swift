@@ -10,6 +10,8 @@ enum SpotioEndpoint: Sendable {
     case allUsers, userList, createUser, updateUser
     case workflow, objectTypes, objectTypesFull, objectType, objectTypeStages, objectTypeFields, activityTemplates
     case webhookScopes, listWebhooks, createWebhook, updateWebhook, deleteWebhook
+    case createBulkJob, bulkJobsInProgress, getBulkJob, uploadBulkJobData, startBulkJob, bulkJobProgress, bulkJobSucceeded, bulkJobFailed
+    case cleanupBulkJob
     /// An operation of the swagger the emulator does not serve (see `SpotioUnsupported`).
     case notEmulated(String)
 }
@@ -80,6 +82,16 @@ enum SpotioRouter {
         .init(method: "POST", template: "/api/Webhooks", endpoint: .createWebhook),
         .init(method: "PUT", template: "/api/Webhooks/{id}", endpoint: .updateWebhook),
         .init(method: "DELETE", template: "/api/Webhooks/{id}", endpoint: .deleteWebhook),
+
+        .init(method: "POST", template: "/api/jobs/dataObjects/bulk", endpoint: .createBulkJob),
+        .init(method: "GET", template: "/api/jobs/dataObjects/bulk/inprogress", endpoint: .bulkJobsInProgress),
+        .init(method: "GET", template: "/api/jobs/dataObjects/bulk/{id}", endpoint: .getBulkJob),
+        .init(method: "PUT", template: "/api/jobs/dataObjects/bulk/{id}/data", endpoint: .uploadBulkJobData),
+        .init(method: "POST", template: "/api/jobs/dataObjects/bulk/{id}/start", endpoint: .startBulkJob),
+        .init(method: "GET", template: "/api/jobs/dataObjects/bulk/{id}/progress", endpoint: .bulkJobProgress),
+        .init(method: "GET", template: "/api/jobs/dataObjects/bulk/{id}/results/succeeded", endpoint: .bulkJobSucceeded),
+        .init(method: "GET", template: "/api/jobs/dataObjects/bulk/{id}/results/failed", endpoint: .bulkJobFailed),
+        .init(method: "DELETE", template: "/api/jobs/dataObjects/bulk/{id}/cleanup", endpoint: .cleanupBulkJob),
     ]
 
     enum Match {

@@ -39,6 +39,8 @@ actor SpotioStore {
     var sortedOrders: [String: (version: Int, ids: [String])] = [:]
     /// Events raised while answering the current request; delivered as one batch when it completes.
     var pendingEvents: [(type: String, data: [String: Any])] = []
+    /// Bulk jobs by id (transient: not part of the saved state).
+    var bulkJobs: [String: SpotioBulkJob] = [:]
 
     init(credentials: SpotioCredentials, environment: any SandboxEnvironment) {
         self.credentials = credentials
@@ -122,6 +124,15 @@ actor SpotioStore {
         case .createWebhook: return createWebhook(call)
         case .updateWebhook: return updateWebhook(call)
         case .deleteWebhook: return deleteWebhook(call)
+        case .createBulkJob: return createBulkJob(call)
+        case .bulkJobsInProgress: return bulkJobsInProgress(call)
+        case .getBulkJob: return getBulkJob(call)
+        case .uploadBulkJobData: return uploadBulkJobData(call)
+        case .startBulkJob: return startBulkJob(call)
+        case .bulkJobProgress: return bulkJobProgress(call)
+        case .bulkJobSucceeded: return bulkJobResults(call, failed: false)
+        case .bulkJobFailed: return bulkJobResults(call, failed: true)
+        case .cleanupBulkJob: return cleanupBulkJob(call)
         }
     }
 
@@ -156,6 +167,7 @@ actor SpotioStore {
         fresh.refreshTokens = state.refreshTokens
         state = fresh
         sortedOrders = [:]
+        bulkJobs = [:]
     }
 
     func exportState() -> Data { SandboxStateCodec.encode(state) }
