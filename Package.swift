@@ -58,6 +58,12 @@ let package = Package(
         // Store protocols and models (what the engine sees) and the embedded SQLite implementation.
         .target(name: "CrosswalkStore", dependencies: ["CrosswalkCore", .product(name: "Logging", package: "swift-log")]),
         .target(name: "CrosswalkStoreSQLite", dependencies: ["CrosswalkStore", "CrosswalkCore", "CSQLite", .product(name: "Logging", package: "swift-log")]),
+        // The flow model (pure data) and the sync engine. The engine depends only on these
+        // modules and the store's protocols (EngineTests/ModuleBoundaryTests checks it).
+        .target(name: "CrosswalkFlows", dependencies: ["CrosswalkCore", "CrosswalkConnectors"]),
+        .target(name: "CrosswalkEngine", dependencies: [
+            "CrosswalkCore", "CrosswalkConnectors", "CrosswalkFlows", "CrosswalkStore", .product(name: "Logging", package: "swift-log"),
+        ]),
         .target(name: "CrosswalkConnections", dependencies: [
             "CrosswalkCore", "CrosswalkConnectors", "CrosswalkConfig", "CrosswalkAuth", "CrosswalkHTTP", "CrosswalkStore", "CrosswalkStoreSQLite", "CrosswalkPlugins",
             .product(name: "Logging", package: "swift-log"),
@@ -132,6 +138,10 @@ let package = Package(
             "CrosswalkSandbox", "CrosswalkStore", "CrosswalkStoreSQLite", "CrosswalkTestKit", .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "CrosswalkCoreTests", dependencies: ["CrosswalkCore"]),
+        .testTarget(name: "CrosswalkEngineTests", dependencies: [
+            "CrosswalkEngine", "CrosswalkFlows", "CrosswalkConnectors", "CrosswalkCore", "CrosswalkStore", "CrosswalkStoreSQLite", "CrosswalkTestKit",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "CrosswalkConnectorsTests", dependencies: ["CrosswalkConnectors", "CrosswalkCore", "CrosswalkTestKit", "kit-golden-check"]),
         .testTarget(name: "CrosswalkConfigTests", dependencies: ["CrosswalkConfig", "CrosswalkCore"]),
         .testTarget(name: "CrosswalkPluginsTests", dependencies: [
