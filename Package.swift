@@ -102,6 +102,16 @@ let package = Package(
         .executableTarget(name: "store-benchmark", dependencies: [
             "CrosswalkStore", "CrosswalkStoreSQLite", .product(name: "Logging", package: "swift-log"),
         ], path: "Benchmarks/StoreBenchmark"),
+        // The engine's own cost per record: Memory plugins through the real ABI, SQLite store.
+        .executableTarget(name: "engine-benchmark", dependencies: [
+            "CrosswalkEngine", "CrosswalkFlows", "CrosswalkConnectors", "CrosswalkCore", "CrosswalkPlugins", "CrosswalkStore", "CrosswalkStoreSQLite",
+            .product(name: "Logging", package: "swift-log"),
+        ], path: "Benchmarks/EngineBenchmark"),
+        // Used by the engine's kill -9 test: the real loader, the generic HTTP connector, the sandbox over HTTP.
+        .executableTarget(name: "crosswalk-engine-crash-child", dependencies: [
+            "CrosswalkEngine", "CrosswalkFlows", "CrosswalkConnectors", "CrosswalkCore", "CrosswalkPlugins", "CrosswalkStore", "CrosswalkStoreSQLite",
+            "CrosswalkConnections", "CrosswalkConfig", "CrosswalkAuth", "CrosswalkHTTP", .product(name: "Logging", package: "swift-log"),
+        ]),
         // Used by the store's kill -9 test.
         .executableTarget(name: "crosswalk-store-crash-child", dependencies: ["CrosswalkStore", "CrosswalkStoreSQLite", .product(name: "Logging", package: "swift-log")]),
         .executableTarget(name: "transport-benchmark", dependencies: [
@@ -140,7 +150,7 @@ let package = Package(
         .testTarget(name: "CrosswalkCoreTests", dependencies: ["CrosswalkCore"]),
         .testTarget(name: "CrosswalkEngineTests", dependencies: [
             "CrosswalkEngine", "CrosswalkFlows", "CrosswalkConnectors", "CrosswalkCore", "CrosswalkStore", "CrosswalkStoreSQLite", "CrosswalkTestKit",
-            .product(name: "Logging", package: "swift-log"),
+            "CrosswalkSandbox", "crosswalk-engine-crash-child", .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "CrosswalkConnectorsTests", dependencies: ["CrosswalkConnectors", "CrosswalkCore", "CrosswalkTestKit", "kit-golden-check"]),
         .testTarget(name: "CrosswalkConfigTests", dependencies: ["CrosswalkConfig", "CrosswalkCore"]),

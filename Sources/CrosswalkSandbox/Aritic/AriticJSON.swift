@@ -80,6 +80,12 @@ enum AriticJSON {
 
     private static func writeString(_ string: String, into out: inout String) {
         out += "\""
+        // Most strings need no escape: printable ASCII without quote, backslash or slash.
+        if string.utf8.allSatisfy({ $0 >= 0x20 && $0 <= 0x7E && $0 != 0x22 && $0 != 0x5C && $0 != 0x2F }) {
+            out += string
+            out += "\""
+            return
+        }
         for scalar in string.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""

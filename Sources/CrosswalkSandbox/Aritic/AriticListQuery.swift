@@ -37,12 +37,12 @@ enum AriticCell: Comparable {
 struct AriticOperand {
     var text: String
     var number: Double?
-    var date: Date?
+    /// Parsed only when compared with a date cell (parsing every `in` value was most of a search's time).
+    var date: Date? { number == nil ? AriticWire.parseDate(text) : nil }
 
     init(_ text: String) {
         self.text = text
         number = Double(text)
-        date = number == nil ? AriticWire.parseDate(text) : nil
     }
 }
 
@@ -64,6 +64,8 @@ struct AriticListQuery {
         var operand: AriticOperand
         /// The values of `in` / `notIn`.
         var options: [AriticOperand]
+        /// The options lower-cased, for matching text cells in one look-up (a sync engine asks for hundreds).
+        var optionTexts: Set<String> = []
     }
 
     var start = 0
@@ -108,7 +110,7 @@ struct AriticListQuery {
             let bare = column.split(separator: ".").last.map(String.init) ?? column
             let options = AriticWire.list(clause["val"]).compactMap { AriticWire.text($0) }.map(AriticOperand.init)
             query.wheres.append(Where(column: bare, expr: expr.lowercased(), operand: AriticOperand(AriticWire.text(clause["val"]) ?? ""),
-                                      options: options))
+                                      options: options, optionTexts: Set(options.map { $0.text.lowercased() })))
         }
         return .success(query)
     }
@@ -201,7 +203,10 @@ struct AriticListQuery {
         case "isempty": return (cell.text ?? "").isEmpty
         case "isnotempty": return !(cell.text ?? "").isEmpty
         case "in", "notin":
-            let found = clause.options.contains { cell.compare(to: $0) == .orderedSame }
+            let found: Bool
+            if case .text(let t) = cell { found = clause.optionTexts.contains(t.lowercased()) } else {
+                found = clause.options.contains { cell.compare(to: $0) == .orderedSame }
+            }
             return clause.expr == "in" ? found : !found
         case "like", "notlike":
             let found = AriticListQuery.like([cell.text ?? ""], clause.operand.text, plainMeansContains: false)
