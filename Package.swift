@@ -42,12 +42,15 @@ let package = Package(
         // Reads the golden ABI documents with the kit's types (run by CrosswalkConnectorsTests).
         .executableTarget(name: "kit-golden-check", dependencies: ["CrosswalkPluginKit"], path: "sdk/swift/KitGoldenCheck"),
         // The plain-C example connector, also built by the tests with `cc -shared -fPIC`.
+        // It parses JSON with cJSON (Debian's libcjson-dev, installed by scripts/setup.sh).
         .target(name: "ExampleCConnector", dependencies: ["CrosswalkABI"], path: "sdk/examples/c-connector",
-                publicHeadersPath: "."),
+                exclude: ["README.md"], publicHeadersPath: ".", linkerSettings: [.linkedLibrary("cjson")]),
 
         .target(name: "CrosswalkCore", dependencies: [.product(name: "Crypto", package: "swift-crypto")], exclude: ["JSON/README.md"]),
         // The typed client over a connector: the ABI's documents, the protocol, an in-memory connector.
         .target(name: "CrosswalkConnectors", dependencies: ["CrosswalkCore"]),
+        // The mapping and criteria language: parse, type-check, compile to closures, evaluate (pure).
+        .target(name: "CrosswalkMapping", dependencies: ["CrosswalkCore", "CrosswalkConnectors"], exclude: ["README.md"]),
         .target(name: "CrosswalkConfig", dependencies: ["CrosswalkCore", .product(name: "Yams", package: "Yams")]),
         .target(name: "CrosswalkAuth", dependencies: [
             "CrosswalkCore",
@@ -62,10 +65,15 @@ let package = Package(
         // modules and the store's protocols (EngineTests/ModuleBoundaryTests checks it).
         .target(name: "CrosswalkFlows", dependencies: ["CrosswalkCore", "CrosswalkConnectors"]),
         .target(name: "CrosswalkEngine", dependencies: [
-            "CrosswalkCore", "CrosswalkConnectors", "CrosswalkFlows", "CrosswalkStore", .product(name: "Logging", package: "swift-log"),
+            "CrosswalkCore", "CrosswalkConnectors", "CrosswalkFlows", "CrosswalkMapping", "CrosswalkStore", .product(name: "Logging", package: "swift-log"),
         ]),
-        .target(name: "CrosswalkConnections", dependencies: [
+        // The composition root: config → store → vault → transport → connection contexts → plugin instances.
+        .target(name: "CrosswalkRuntime", dependencies: [
+            "CrosswalkEngine", "CrosswalkFlows",
             "CrosswalkCore", "CrosswalkConnectors", "CrosswalkConfig", "CrosswalkAuth", "CrosswalkHTTP", "CrosswalkStore", "CrosswalkStoreSQLite", "CrosswalkPlugins",
+            "CrosswalkSandbox", "CrosswalkMapping",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "CrosswalkSandbox", dependencies: [
@@ -85,15 +93,17 @@ let package = Package(
             "CCurl", "CrosswalkCore",
             .product(name: "Logging", package: "swift-log"), .product(name: "Metrics", package: "swift-metrics"),
         ]),
+        // libffi (Debian: libffi-dev), for plugins' mapping functions.
+        .target(name: "CFFI", linkerSettings: [.linkedLibrary("ffi")]),
+        // The parent-death signal and spawn file actions Swift cannot import (plugin workers).
+        .target(name: "CWorkerProcess"),
         .target(name: "CrosswalkPlugins", dependencies: [
-            "CrosswalkABI", "CrosswalkCore", "CrosswalkConnectors",
+            "CrosswalkABI", "CrosswalkCore", "CrosswalkConnectors", "CFFI", "CWorkerProcess",
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // The CLI: argument parsing and printing; everything else is CrosswalkRuntime's.
         .executableTarget(name: "crosswalk", dependencies: [
-            "CrosswalkCore", "CrosswalkConnectors", "CrosswalkConfig", "CrosswalkPlugins", "CrosswalkAuth", "CrosswalkHTTP", "CrosswalkStore", "CrosswalkStoreSQLite",
-            "CrosswalkConnections", "CrosswalkSandbox",
-            .product(name: "Hummingbird", package: "hummingbird"),
-            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            "CrosswalkCore", "CrosswalkConnectors", "CrosswalkConfig", "CrosswalkPlugins", "CrosswalkRuntime", "CrosswalkSandbox",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -110,13 +120,29 @@ let package = Package(
         // Used by the engine's kill -9 test: the real loader, the generic HTTP connector, the sandbox over HTTP.
         .executableTarget(name: "crosswalk-engine-crash-child", dependencies: [
             "CrosswalkEngine", "CrosswalkFlows", "CrosswalkConnectors", "CrosswalkCore", "CrosswalkPlugins", "CrosswalkStore", "CrosswalkStoreSQLite",
-            "CrosswalkConnections", "CrosswalkConfig", "CrosswalkAuth", "CrosswalkHTTP", .product(name: "Logging", package: "swift-log"),
+            "CrosswalkRuntime", "CrosswalkConfig", "CrosswalkAuth", "CrosswalkHTTP", .product(name: "Logging", package: "swift-log"),
         ]),
         // Used by the store's kill -9 test.
         .executableTarget(name: "crosswalk-store-crash-child", dependencies: ["CrosswalkStore", "CrosswalkStoreSQLite", .product(name: "Logging", package: "swift-log")]),
         .executableTarget(name: "transport-benchmark", dependencies: [
             "CrosswalkHTTP", "CCurl", "CrosswalkCore", .product(name: "Logging", package: "swift-log"),
         ], path: "Benchmarks/TransportBenchmark"),
+        // Seeds each emulator and times pages and writes over loopback HTTP; one file per app.
+        .executableTarget(name: "sandbox-benchmark", dependencies: [
+            "CrosswalkSandbox", "CrosswalkHTTP", "CrosswalkCore", .product(name: "Logging", package: "swift-log"),
+        ], path: "Benchmarks/SandboxBenchmark"),
+
+        .executableTarget(name: "mapping-benchmark", dependencies: ["CrosswalkMapping", "CrosswalkConnectors", "CrosswalkCore"],
+                          path: "Benchmarks/MappingBenchmark"),
+        // libFuzzer target for the mapping language (see Sources/CrosswalkMapping/README.md, "Fuzzing"). Built normally it is
+        // a replay tool: `mapping-fuzz FILE…` runs each input once.
+        .executableTarget(name: "mapping-fuzz", dependencies: ["CrosswalkMapping", "CrosswalkCore"], path: "Tests/Fuzz/MappingFuzz",
+                          exclude: ["corpus", "mapping.dict"]),
+
+        // What process isolation costs (read/write records/s, mapping-function calls/s, worker restart).
+        .executableTarget(name: "isolation-benchmark", dependencies: [
+            "CrosswalkPlugins", "CrosswalkConnectors", "CrosswalkCore", .product(name: "Logging", package: "swift-log"),
+        ], path: "Benchmarks/IsolationBenchmark"),
 
         // Test connectors (the five real connectors are their own issue).
         .target(name: "MemoryConnector", dependencies: ["CrosswalkPluginKit"], path: "Plugins/Memory"),
@@ -143,16 +169,17 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"),
         ]),
-        .testTarget(name: "CrosswalkConnectionsTests", dependencies: [
-            "CrosswalkConnections", "CrosswalkAuth", "CrosswalkConfig", "CrosswalkCore", "CrosswalkHTTP", "CrosswalkPlugins",
-            "CrosswalkSandbox", "CrosswalkStore", "CrosswalkStoreSQLite", "CrosswalkTestKit", .product(name: "Logging", package: "swift-log"),
-        ]),
+        .testTarget(name: "CrosswalkRuntimeTests", dependencies: [
+            "CrosswalkRuntime", "CrosswalkConnectors", "CrosswalkAuth", "CrosswalkConfig", "CrosswalkCore", "CrosswalkHTTP", "CrosswalkPlugins",
+            "CrosswalkSandbox", "CrosswalkStore", "CrosswalkStoreSQLite", "CrosswalkTestKit", "CrosswalkMapping", .product(name: "Logging", package: "swift-log"),
+        ], exclude: ["Fixtures"]),
         .testTarget(name: "CrosswalkCoreTests", dependencies: ["CrosswalkCore"]),
         .testTarget(name: "CrosswalkEngineTests", dependencies: [
-            "CrosswalkEngine", "CrosswalkFlows", "CrosswalkConnectors", "CrosswalkCore", "CrosswalkStore", "CrosswalkStoreSQLite", "CrosswalkTestKit",
+            "CrosswalkEngine", "CrosswalkFlows", "CrosswalkMapping", "CrosswalkConnectors", "CrosswalkCore", "CrosswalkStore", "CrosswalkStoreSQLite", "CrosswalkTestKit",
             "CrosswalkSandbox", "crosswalk-engine-crash-child", .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "CrosswalkConnectorsTests", dependencies: ["CrosswalkConnectors", "CrosswalkCore", "CrosswalkTestKit", "kit-golden-check"]),
+        .testTarget(name: "CrosswalkMappingTests", dependencies: ["CrosswalkMapping", "CrosswalkConnectors", "CrosswalkCore", "mapping-fuzz"]),
         .testTarget(name: "CrosswalkConfigTests", dependencies: ["CrosswalkConfig", "CrosswalkCore"]),
         .testTarget(name: "CrosswalkPluginsTests", dependencies: [
             "CrosswalkPlugins", "CrosswalkCore", "CrosswalkConnectors", "CrosswalkTestKit", .product(name: "Logging", package: "swift-log"),
@@ -161,7 +188,7 @@ let package = Package(
     ]
 )
 
-let cTargets: Set<String> = ["CrosswalkABI", "ExampleCConnector", "CCurl", "CSQLite"]
+let cTargets: Set<String> = ["CrosswalkABI", "ExampleCConnector", "CCurl", "CSQLite", "CFFI", "CWorkerProcess"]
 for target in package.targets where !cTargets.contains(target.name) {
     var settings = target.swiftSettings ?? []
     settings.append(.enableUpcomingFeature("ExistentialAny"))

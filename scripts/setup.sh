@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Crosswalk needs on a Debian machine (idempotent; needs root or sudo for apt-get).
 set -euo pipefail
-packages=(libcurl4-openssl-dev libsqlite3-dev libffi-dev python3-venv openssl)
+packages=(libcurl4-openssl-dev libsqlite3-dev libffi-dev libcjson-dev python3-venv openssl)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -70,7 +70,7 @@ let source = try await instance("source", #"{"generate": \#(total)}"#)
 let target = try await instance("target", #"{"sink": true}"#)
 let store = try await SQLiteStore.open(path: folder.appendingPathComponent("bench.db").path, logger: logger)
 let engine = SyncEngine(store: store, connectors: ["source": EngineConnector(client: source), "target": EngineConnector(client: target)],
-                        compiler: CopyMappingCompiler(), logger: logger)
+                        compiler: MappingLanguageCompiler(), logger: logger)
 let flow = Flow(name: "bench", source: FlowSource(connection: "source", object: "Contact"),
                 targets: [FlowTarget(connection: "target", object: "Contact", mapping: "Email = Email\nFirstName = FirstName\nLastName = LastName")])
 

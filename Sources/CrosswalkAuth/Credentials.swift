@@ -28,13 +28,15 @@ public enum Credentials: Sendable, Hashable, Codable, CustomStringConvertible, C
     /// - Parameters:
     ///   - http: the plain client used to reach token endpoints.
     ///   - persist: receives the credentials again whenever a token is renewed (store them in the vault).
+    ///   - reload: reads them as stored now, before a refresh (another process may have refreshed).
     public func makeAuthenticator(
         http: any HTTPClient, logger: Logger,
-        persist: @escaping @Sendable (Credentials) async throws -> Void = { _ in }
+        persist: @escaping @Sendable (Credentials) async throws -> Void = { _ in },
+        reload: (@Sendable () async throws -> Credentials?)? = nil
     ) throws -> any Authenticator {
         switch self {
         case .oauth2, .jwt, .tokenExchange:
-            try BearerTokenAuthenticator(credentials: self, http: http, logger: logger, persist: persist)
+            try BearerTokenAuthenticator(credentials: self, http: http, logger: logger, persist: persist, reload: reload)
         case .netsuiteTBA(let c): NetSuiteTBAAuthenticator(credentials: c)
         case .apiKey(let c): StaticCredentialAuthenticator(apiKey: c)
         case .basic(let c): StaticCredentialAuthenticator(basic: c)

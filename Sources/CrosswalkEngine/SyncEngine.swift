@@ -27,7 +27,7 @@ public struct SyncEngine: Sendable {
     public let configuration: EngineConfiguration
     let logger: Logger
 
-    public init(store: any Store, connectors: [String: EngineConnector], compiler: any FlowCompiler = CopyMappingCompiler(),
+    public init(store: any Store, connectors: [String: EngineConnector], compiler: any FlowCompiler = MappingLanguageCompiler(),
                 configuration: EngineConfiguration = EngineConfiguration(), logger: Logger) {
         self.store = store
         self.connectors = connectors

@@ -13,13 +13,13 @@
 // committed batch and "done created=C updated=U skipped=S failed=F" at the end.
 import CrosswalkAuth
 import CrosswalkConfig
-import CrosswalkConnections
 import CrosswalkConnectors
 import CrosswalkCore
 import CrosswalkEngine
 import CrosswalkFlows
 import CrosswalkHTTP
 import CrosswalkPlugins
+import CrosswalkRuntime
 import CrosswalkStore
 import CrosswalkStoreSQLite
 import Foundation
@@ -39,19 +39,18 @@ let folder = URL(fileURLWithPath: args[1])
 var logger = Logger(label: "crosswalk.engine.crash-child")
 logger.logLevel = .warning
 
-let store = try await SQLiteStore.open(path: folder.appendingPathComponent("crosswalk.db").path, logger: logger)
 let keyFile = folder.appendingPathComponent("vault.key").path
-if !FileManager.default.fileExists(atPath: keyFile) { try VaultKey.generate().write(toFile: keyFile) }
-let vault = Vault(key: try VaultKey.fromFile(keyFile), storage: StoreSealedStorage(store: store))
+if !FileManager.default.fileExists(atPath: keyFile) { try VaultKeys.writeNewKey(toFile: keyFile) }
+let bin = RuntimeOptions.runningExecutableFolder()
+// In-process plugins: the test measures the engine's recovery, not the worker's.
+let config = DeploymentConfig(plugins: PluginsConfig(paths: [], enabled: ["dev.crosswalk.httpprobe", "dev.crosswalk.memory"], isolation: PluginIsolationSetting.none),
+                              store: .sqlite(path: folder.appendingPathComponent("crosswalk.db").path), vault: .keyFile(keyFile))
+let runtime = try await HostRuntime.open(Deployment(config: config, file: "crash-child", options: RuntimeOptions(executableFolder: bin)), logger: logger)
+let store = runtime.store
 let aritic = BasicCredentials(username: "admin", password: "aritic-demo-password")
-
-let bin = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
-let scan = PluginLoader(logger: logger).scan(folders: [bin.path])
-guard let probe = scan.plugin("dev.crosswalk.httpprobe"), let memory = scan.plugin("dev.crosswalk.memory") else {
-    fail("the httpprobe and memory plugins were not found in \(bin.path)")
+guard let probe = runtime.scan.plugin("dev.crosswalk.httpprobe"), let memory = runtime.scan.plugin("dev.crosswalk.memory") else {
+    fail("the httpprobe and memory plugins were not found in \(bin)")
 }
-let transport = try CurlTransport()
-let host = ConnectionHost(transport: transport, vault: vault, store: store, logger: logger)
 
 /// The Aritic contacts object for the generic connector.
 func ariticContacts(_ url: String) -> ConfigValue {
@@ -71,9 +70,8 @@ func ariticContacts(_ url: String) -> ConfigValue {
 }
 
 func open(_ name: String, _ plugin: LoadedPlugin, _ settings: ConfigValue, credentials: Bool) async throws -> EngineConnector {
-    if credentials { try await vault.store(.basic(aritic), name: name) }
-    let instance = try await host.instantiate(connection: ConnectionConfig(name: name, connector: plugin.id, settings: settings), plugin: plugin)
-    return EngineConnector(client: PluginConnectorClient(instance: instance))
+    if credentials { try await runtime.vault.store(.basic(aritic), name: name) }
+    return EngineConnector(client: try await runtime.client(for: ConnectionConfig(name: name, connector: plugin.id, settings: settings), plugin: plugin))
 }
 
 let copy = "firstname = firstname\nlastname = lastname\ncrm_id = crm_id"
@@ -91,10 +89,10 @@ if twoWay {
     connectors["aritic"] = try await open("aritic", probe, ariticContacts(args[2]), credentials: true)
     flow = Flow(name: "crash-one-way", source: FlowSource(connection: "memory", object: "Contact"),
                 targets: [FlowTarget(name: "contact", connection: "aritic", object: "Contact", matchKeys: [.externalID("crm_id")],
-                                     mapping: "firstname = FirstName\nlastname = LastName\ncrm_id = $id")])
+                                     mapping: "firstname = FirstName\nlastname = LastName\ncrm_id = _id")])
 }
 
-let engine = SyncEngine(store: store, connectors: connectors, compiler: CopyMappingCompiler(),
+let engine = SyncEngine(store: store, connectors: connectors, compiler: MappingLanguageCompiler(),
                         configuration: EngineConfiguration(chunkSize: chunk), logger: logger)
 let chunks = LockedValue(0)
 let report = try await engine.run(flow, options: RunOptions(progress: { _ in
@@ -102,5 +100,4 @@ let report = try await engine.run(flow, options: RunOptions(progress: { _ in
     FileHandle.standardOutput.write(Data("chunk \(n)\n".utf8))
 }))
 FileHandle.standardOutput.write(Data("done created=\(report.counts.created) updated=\(report.counts.updated) skipped=\(report.counts.skipped) failed=\(report.counts.failed) recovered=\(report.recovered)\n".utf8))
-transport.shutdown()
-await store.close()
+await runtime.close()

@@ -1,7 +1,7 @@
 import ArgumentParser
 import CrosswalkConfig
 import CrosswalkCore
-import CrosswalkPlugins
+import CrosswalkRuntime
 import Foundation
 
 struct ConfigCommand: AsyncParsableCommand {
@@ -12,26 +12,17 @@ struct ConfigCommand: AsyncParsableCommand {
 
     struct Check: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Check a deployment config: syntax, keys, types, and that enabled connectors exist.",
+            abstract: "Check a deployment config: syntax, keys, types, enabled connectors, and each connection's settings against its connector.",
             discussion: "Exits 0 when the file is valid, 2 with one line per problem (file:line: key: message) otherwise.")
         @Argument(help: "The YAML file to check.") var file: String
         @OptionGroup var options: GlobalOptions
 
         func run() async throws {
-            let config: DeploymentConfig
-            do { config = try DeploymentConfig.load(path: file) } catch let error as CrosswalkError {
-                throw CleanExit.message(error.message, code: 2)
+            let report = ConfigCheck.run(file: file, options: options.runtimeOptions, logger: options.makeLogger())
+            for warning in report.warnings { Console.error("warning: \(warning)") }
+            guard report.problems.isEmpty, let config = report.config else {
+                throw CrosswalkError(.config, report.problems.joined(separator: "\n"))
             }
-            var problems: [String] = []
-            let folders = Deployment.pluginFolders(options, config: config)
-            let scan = PluginLoader(logger: options.makeLogger()).scan(folders: folders)
-            for id in config.plugins.enabled where scan.plugin(id) == nil {
-                problems.append("\(file): plugins.enabled: no plugin with id \(id) in \(folders.joined(separator: ", "))")
-            }
-            for (name, connection) in config.connections.sorted(by: { $0.key < $1.key }) where !config.plugins.enabled.contains(connection.connector) {
-                problems.append("\(file): connections.\(name).connector: \(connection.connector) is not in plugins.enabled")
-            }
-            guard problems.isEmpty else { throw CleanExit.message(problems.joined(separator: "\n"), code: 2) }
             print("\(file): OK (\(config.connections.count) connections, \(config.plugins.enabled.count) enabled plugins, \(config.flows.count) flows)")
         }
     }

@@ -1,9 +1,7 @@
 import ArgumentParser
-import CrosswalkAuth
-import CrosswalkConfig
-import CrosswalkConnections
+import CrosswalkConnectors
 import CrosswalkCore
-import CrosswalkPlugins
+import CrosswalkRuntime
 import Foundation
 
 struct ConnectionsCommand: AsyncParsableCommand {
@@ -37,17 +35,9 @@ struct ConnectionsCommand: AsyncParsableCommand {
         @OptionGroup var options: GlobalOptions
 
         func run() async throws {
-            try await HostRuntime.with(options) { runtime in
-                let connection = try runtime.connection(name)
-                let data = source == "-" ? FileHandle.standardInput.readDataToEndOfFile() : try Data(contentsOf: URL(fileURLWithPath: source))
-                let credentials: Credentials
-                do { credentials = try JSONDecoder().decode(Credentials.self, from: data) } catch {
-                    // Never echo the input: it holds secrets.
-                    throw CleanExit.message("the credentials JSON is not valid: \((error as? DecodingError)?.crosswalkDescription ?? "not JSON"); see `crosswalk connections add --help`", code: 2)
-                }
-                try await runtime.vault.store(credentials, name: connection.credentials)
-                print("stored \(credentials.scheme) credentials for \(name) (vault entry \"\(connection.credentials)\")")
-            }
+            let data = source == "-" ? FileHandle.standardInput.readDataToEndOfFile() : try Data(contentsOf: URL(fileURLWithPath: source))
+            let stored = try await options.withRuntime { try await $0.storeCredentials(json: data, for: name) }
+            print("stored \(stored.scheme) credentials for \(name) (vault entry \"\(stored.entry)\")")
         }
     }
 
@@ -56,17 +46,14 @@ struct ConnectionsCommand: AsyncParsableCommand {
         @OptionGroup var options: GlobalOptions
 
         func run() async throws {
-            try await HostRuntime.with(options) { runtime in
-                var rows: [[String]] = []
-                for (name, c) in runtime.deployment.config.connections.sorted(by: { $0.key < $1.key }) {
-                    let stored = try await runtime.vault.credentials(name: c.credentials)
-                    rows.append([name, c.connector, stored?.scheme ?? "-", stored == nil ? "missing" : "stored", CredentialsInput.tokenState(stored)])
-                }
-                if rows.isEmpty {
-                    print("No connections in \(runtime.deployment.file ?? "the default config").")
+            try await options.withRuntime { runtime in
+                let rows = try await runtime.credentialStatuses()
+                guard !rows.isEmpty else {
+                    print("No connections in \(runtime.deployment.name).")
                     return
                 }
-                print(Table.render(headers: ["NAME", "CONNECTOR", "SCHEME", "CREDENTIALS", "TOKEN"], rows: rows))
+                print(Table.render(headers: ["NAME", "CONNECTOR", "SCHEME", "CREDENTIALS", "TOKEN"],
+                                   rows: rows.map { [$0.connection, $0.connector, $0.scheme ?? "-", $0.scheme == nil ? "missing" : "stored", $0.token] }))
             }
         }
     }
@@ -77,15 +64,8 @@ struct ConnectionsCommand: AsyncParsableCommand {
         @OptionGroup var options: GlobalOptions
 
         func run() async throws {
-            try await HostRuntime.with(options) { runtime in
-                let connection = try runtime.connection(name)
-                // Check by name: an entry sealed with a lost key must still be removable.
-                guard try await runtime.vault.names().contains(connection.credentials) else {
-                    throw CleanExit.message("\(name) has no stored credentials", code: 1)
-                }
-                try await runtime.vault.delete(name: connection.credentials)
-                print("removed the credentials of \(name)")
-            }
+            try await options.withRuntime { try await $0.removeCredentials(for: name) }
+            print("removed the credentials of \(name)")
         }
     }
 
@@ -95,36 +75,19 @@ struct ConnectionsCommand: AsyncParsableCommand {
         @OptionGroup var options: GlobalOptions
 
         func run() async throws {
-            try await HostRuntime.with(options) { runtime in
-                let connection = try runtime.connection(name)
-                let plugin = try runtime.plugin(for: connection)
+            let ok = try await options.withRuntime { runtime in
                 do {
-                    let instance = try await runtime.connections.instantiate(connection: connection, plugin: plugin)
-                    let result = try JSONSerialization.jsonObject(with: try await instance.check()) as? [String: Any] ?? [:]
-                    await instance.destroy()
-                    let ok = result["ok"] as? Bool ?? false
-                    print("\(name): \(ok ? "OK" : "FAILED") — \(result["message"] as? String ?? "")")
-                    if !ok { throw ExitCode(1) }
-                } catch let e as CrosswalkError {
-                    throw CleanExit.message("\(name): FAILED — \(e.code): \(e.message)", code: 1)
+                    let client = try await runtime.client(for: name)
+                    let result = try await client.check()
+                    await client.close()
+                    print("\(name): \(result.ok ? "OK" : "FAILED") — \(result.message)")
+                    return result.ok
+                } catch let e as CrosswalkError where ExitStatus.code(for: e) == 1 {
+                    print("\(name): FAILED — \(e.code): \(e.message)")
+                    return false
                 }
             }
+            if !ok { throw ExitCode(1) }
         }
-    }
-}
-
-/// Reading credentials JSON without ever repeating it.
-enum CredentialsInput {
-    /// "valid until …", "expired", or "-" for schemes without tokens.
-    static func tokenState(_ credentials: Credentials?) -> String {
-        let token: OAuth2Token?
-        switch credentials {
-        case .oauth2(let c)?: token = c.token
-        case .tokenExchange(let c)?: token = c.token
-        default: return "-"
-        }
-        guard let token else { return "none yet" }
-        guard let expiry = token.expiresAt else { return "no expiry" }
-        return expiry > Date() ? "valid until \(ISO8601DateFormatter().string(from: expiry))" : "expired (refreshed on next use)"
     }
 }

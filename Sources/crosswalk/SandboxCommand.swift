@@ -34,8 +34,9 @@ struct SandboxCommand: AsyncParsableCommand {
         let server: SandboxServer
         do {
             server = try SandboxServer(configuration: configuration, apps: SandboxApps.all(webhooks: webhooks), webhooks: webhooks, logger: logger)
-        } catch let e as CrosswalkError {
-            throw CleanExit.message("sandbox: \(e.message)", code: 1)
+        } catch var e as CrosswalkError {
+            e.message = "sandbox: \(e.message)"
+            throw e
         }
         let started = Date()
         do {
@@ -43,8 +44,9 @@ struct SandboxCommand: AsyncParsableCommand {
                 FileHandle.standardOutput.write(Data((ready.jsonLine(credentials: SandboxApps.demoCredentials) + "\n").utf8))
                 FileHandle.standardError.write(Data(SandboxBanner.text(ready, seconds: Date().timeIntervalSince(started)).utf8))
             }
-        } catch let e as CrosswalkError {
-            throw CleanExit.message("sandbox: \(e.message)", code: 1)
+        } catch var e as CrosswalkError {
+            e.message = "sandbox: \(e.message)"
+            throw e
         }
     }
 }

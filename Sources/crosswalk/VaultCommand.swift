@@ -1,7 +1,7 @@
 import ArgumentParser
-import CrosswalkAuth
 import CrosswalkConfig
 import CrosswalkCore
+import CrosswalkRuntime
 import Foundation
 
 struct VaultCommand: AsyncParsableCommand {
@@ -19,17 +19,16 @@ struct VaultCommand: AsyncParsableCommand {
         @OptionGroup var options: GlobalOptions
 
         func run() async throws {
-            let key = VaultKey.generate()
             if print {
-                Swift.print(key.base64)
+                Swift.print(VaultKeys.newKeyBase64())
                 return
             }
             var path = keyFile
-            if path == nil, case .keyFile(let p) = try Deployment.load(options).config.vault { path = p }
+            if path == nil, case .keyFile(let p) = try options.deployment().config.vault { path = p }
             guard let path else {
                 throw ValidationError("the config keeps the key in an environment variable; use --print, or --key-file PATH")
             }
-            do { try key.write(toFile: path) } catch let e as CrosswalkError { throw CleanExit.message(e.message, code: 2) }
+            try VaultKeys.writeNewKey(toFile: path)
             Swift.print("wrote a new vault key to \(path) (mode 0600)")
         }
     }

@@ -15,7 +15,7 @@ struct DependencyTests {
         let contacts = { (action: DependencyAction) in
             Flow(name: "contacts", source: FlowSource(connection: "src", object: "Contact"),
                  targets: [FlowTarget(name: "contact", connection: "dst", object: "Contact",
-                                      mapping: "LastName = LastName\nAccountId = lookup(AccountId, Account, Account)")],
+                                      mapping: "LastName = LastName\nAccountId = lookup(AccountId, \"Account\", \"Account\")")],
                  dependencies: [DependencyRule(field: "AccountId", object: "Account", targetObject: "Account", whenMissing: action)])
         }
         return (accounts, contacts)

@@ -30,7 +30,7 @@ final class EngineWorld: Sendable {
     deinit { try? FileManager.default.removeItem(at: folder) }
 
     /// An engine over both apps, with their integration users known.
-    func engine(compiler: any FlowCompiler = CopyMappingCompiler(), configuration: EngineConfiguration = EngineConfiguration(chunkSize: 100),
+    func engine(compiler: any FlowCompiler = MappingLanguageCompiler(), configuration: EngineConfiguration = EngineConfiguration(chunkSize: 100),
                 connectors extra: [String: EngineConnector] = [:]) -> SyncEngine {
         var connectors = [
             "src": EngineConnector(client: source, integrationUser: InMemoryConnector.integrationUser),

@@ -9,7 +9,7 @@ import Testing
 @Suite("Engine: exactly once in effect")
 struct ExactlyOnceTests {
     /// A flow whose creates can be looked up in the target by the source id (`SrcId`).
-    let flow = contactFlow(matchKeys: [.externalID("SrcId")], mapping: "Email = Email\nLastName = LastName\nSrcId = $id")
+    let flow = contactFlow(matchKeys: [.externalID("SrcId")], mapping: "Email = Email\nLastName = LastName\nSrcId = _id")
 
     func counts(_ world: EngineWorld) -> [JSONValue: Int] {
         Dictionary(world.target.records("Contact").values.map { ($0.fields["SrcId"] ?? .null, 1) }, uniquingKeysWith: +)
@@ -60,7 +60,7 @@ struct ExactlyOnceTests {
         world.source.seedContacts(250)
         let failing = CommitFailingStore(base: world.store)
         failing.commitsBeforeFailure.withLock { $0 = 1 }
-        let crashing = SyncEngine(store: failing, connectors: world.engine().connectors, compiler: CopyMappingCompiler(),
+        let crashing = SyncEngine(store: failing, connectors: world.engine().connectors, compiler: MappingLanguageCompiler(),
                                   configuration: EngineConfiguration(chunkSize: 100), logger: world.logger)
         await #expect(throws: CrosswalkError.self) { try await crashing.run(flow) }
         // The first chunk was committed; the second was written to the app but not committed.

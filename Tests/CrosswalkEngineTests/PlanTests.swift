@@ -71,7 +71,7 @@ struct PlanTests {
         world.target.put("Contact", id: "t-ext", fields: ["SrcId": "p0", "Email": "other@example.com"])
         world.target.put("Contact", id: "t-mail", fields: ["Email": "p1@example.com"])
         world.source.seedContacts(3)
-        let flow = contactFlow(matchKeys: [.externalID("SrcId"), .field("Email")], mapping: "Email = Email\nLastName = LastName\nSrcId = $id")
+        let flow = contactFlow(matchKeys: [.externalID("SrcId"), .field("Email")], mapping: "Email = Email\nLastName = LastName\nSrcId = _id")
         let report = try await world.engine().run(flow)
         #expect(report.counts == RunCounts(created: 1, updated: 2))
         #expect(try await world.twin(flow, "p0") == "t-ext")

@@ -7,75 +7,41 @@ import Logging
 import Testing
 
 /// The plain-C example connector, compiled here with `cc` exactly as sdk/README.md tells authors.
+/// (Its behaviour against the Aritic sandbox through the real host is tested in CrosswalkRuntimeTests.)
 @Suite struct CPluginTests {
-    func example() throws -> (LoadedPlugin, LogRecorder) {
+    func example(_ isolation: PluginIsolation) throws -> (LoadedPlugin, LogRecorder) {
         let dir = try PluginTestKit.temporaryFolder("cexample")
-        let so = try PluginTestKit.compileC(PluginTestKit.exampleSource, to: dir.appendingPathComponent("libexample.so"))
+        let so = try PluginTestKit.compileC(PluginTestKit.exampleSource, to: dir.appendingPathComponent("libexample.so"), libraries: ["cjson"])
         let (logger, recorder) = PluginTestKit.recordingLogger()
-        return (try PluginLoader(logger: logger).load(path: so.path), recorder)
+        return (try PluginTestKit.loader(isolation, logger: logger).load(path: so.path), recorder)
     }
 
-    @Test func loadsWithItsManifest() throws {
-        let (plugin, recorder) = try example()
+    @Test(arguments: PluginIsolation.allCases) func loadsWithItsManifest(isolation: PluginIsolation) throws {
+        let (plugin, recorder) = try example(isolation)
         #expect(plugin.id == "dev.crosswalk.example.c")
         #expect(plugin.swiftVersion == 0)
         #expect(plugin.languageDescription == "C")
-        #expect(plugin.manifest.objects.first?.name == "Product")
-        #expect(plugin.manifest.auth.scheme == "none")
-        #expect(recorder.messages.contains("example C connector loaded"))
+        #expect(plugin.manifest.objects.first?.name == "Contact")
+        #expect(plugin.manifest.object("Contact")?.read?.orderKeys == ["dateModified", "id"])
+        #expect(plugin.manifest.auth.scheme == "basic")
+        #expect(recorder.messages.contains("Aritic contacts connector (C) loaded"))
     }
 
-    @Test func readsAllProductsPageByPage() async throws {
-        let (plugin, _) = try example()
+    @Test(arguments: PluginIsolation.allCases) func createNeedsBaseURLAndHTTPWithoutAConnectionIsRefused(isolation: PluginIsolation) async throws {
+        let (plugin, _) = try example(isolation)
         let (logger, recorder) = PluginTestKit.recordingLogger()
-        let instance = try await plugin.instantiate(connection: "catalogue", settings: Data("{}".utf8), services: HostServices(), logger: logger)
-        #expect(recorder.entries.contains { $0.message == "example C connector instance created" && $0.metadata["plugin"] == "dev.crosswalk.example.c" && $0.metadata["connection"] == "catalogue" })
-        var cursor: Any = NSNull()
-        var names: [String] = []
-        for _ in 0..<10 {
-            let page = try PluginTestKit.object(try await instance.read(try PluginTestKit.json(["version": 1, "object": "Product", "cursor": cursor])))
-            names += (page["records"] as? [[String: Any]] ?? []).compactMap { ($0["fields"] as? [String: Any])?["name"] as? String }
-            cursor = page["next_cursor"] ?? NSNull()
-            if page["has_more"] as? Bool != true { break }
+        let e = try await #require(throws: CrosswalkError.self) {
+            _ = try await plugin.instantiate(connection: "c", settings: Data("{}".utf8), services: HostServices(), logger: logger)
         }
-        #expect(names == ["Anvil", "Rocket skates", "Giant magnet", "Bird seed", "Tornado kit", "Spring boots", "Earthquake pills"])
-        await instance.destroy()
-    }
-
-    @Test func writeAndErrors() async throws {
-        let (plugin, _) = try example()
-        let instance = try await plugin.instantiate(connection: "c", settings: Data("{}".utf8), services: HostServices(), logger: PluginTestKit.recordingLogger().0)
-        let result = try PluginTestKit.object(try await instance.write(try PluginTestKit.json([
-            "version": 1, "object": "Product", "operation": "create",
-            "records": [["ref": "x1", "fields": ["sku": "A"]], ["ref": "x2", "fields": ["sku": "B"]]],
-        ])))
-        let results = try #require(result["results"] as? [[String: Any]])
-        #expect(results.map { $0["ref"] as? String } == ["x1", "x2"])
-        #expect(Set(results.compactMap { $0["id"] as? String }).count == 2)
-        do {
-            _ = try await instance.read(try PluginTestKit.json(["version": 1, "object": "Customer"]))
-            Issue.record("expected not_found")
-        } catch let e as CrosswalkError {
-            #expect(e.code == .notFound)
-            #expect(e.message == "this connector only offers Product")
-        }
-    }
-
-    @Test func checkUsesHostHTTP() async throws {
-        let (plugin, _) = try example()
-        let services = HostServices(http: { request in
-            HTTPResponse(status: request.url == "https://example.test/health" ? 204 : 404)
-        })
-        let instance = try await plugin.instantiate(connection: "c", settings: Data(#"{"check_url":"https://example.test/health"}"#.utf8),
-                                                    services: services, logger: PluginTestKit.recordingLogger().0)
-        let check = try PluginTestKit.object(try await instance.check())
-        #expect(check["ok"] as? Bool == true)
-        #expect(check["message"] as? String == "check URL answered HTTP 204")
-    }
-
-    @Test func webhooksAreUnsupportedWhenNotOffered() async throws {
-        let (plugin, _) = try example()
-        let instance = try await plugin.instantiate(connection: "c", settings: Data(), services: HostServices(), logger: PluginTestKit.recordingLogger().0)
+        #expect(e.code == .invalidArgument)
+        #expect(e.message == "the setting base_url is required (the instance's URL)")
+        let instance = try await plugin.instantiate(connection: "c", settings: Data(#"{"base_url":"https://a.example"}"#.utf8),
+                                                    services: HostServices(), logger: logger)
+        #expect(recorder.entries.contains { $0.message == "Aritic contacts connector instance created" && $0.metadata["connection"] == "c" })
+        // No HTTP service: the plugin's check fails with the host's reason, in an error document.
+        let check = try await #require(throws: CrosswalkError.self) { _ = try await instance.check() }
+        #expect(check.code == .unsupported)
+        #expect(check.message.contains("HTTP is not available here"))
         await #expect(throws: CrosswalkError.self) { _ = try await instance.parseWebhook(Data("{}".utf8)) }
     }
 }
@@ -91,11 +57,11 @@ import Testing
         func remove(_ key: String) async throws { _ = values.withLock { $0.removeValue(forKey: key) } }
     }
 
-    @Test func stateAndIDMapExtensionsWorkAndUnknownIDsAreNull() async throws {
+    @Test(arguments: PluginIsolation.allCases) func stateAndIDMapExtensionsWorkAndUnknownIDsAreNull(isolation: PluginIsolation) async throws {
         let dir = try PluginTestKit.temporaryFolder("extensions")
         let source = PluginTestKit.repoRoot.appendingPathComponent("Tests/CrosswalkPluginsTests/Fixtures/extensions_plugin.c")
         let so = try PluginTestKit.compileC(source, to: dir.appendingPathComponent("libextensions.so"))
-        let plugin = try PluginLoader(logger: PluginTestKit.recordingLogger().0).load(path: so.path)
+        let plugin = try PluginTestKit.loader(isolation).load(path: so.path)
         let state = MemoryState()
         let requests = LockedValue<[String]>([])
         let services = HostServices(state: state, idmap: { request in

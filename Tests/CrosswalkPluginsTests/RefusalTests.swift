@@ -91,8 +91,8 @@ import Testing
 
     @Test func scanKeepsGoingAndRefusesDuplicateIDs() throws {
         let a = try PluginTestKit.temporaryFolder("scan-a"), b = try PluginTestKit.temporaryFolder("scan-b")
-        let first = try PluginTestKit.compileC(PluginTestKit.exampleSource, to: a.appendingPathComponent("libexample.so"))
-        let dup = try PluginTestKit.compileC(PluginTestKit.exampleSource, to: b.appendingPathComponent("libexample-copy.so"))
+        let first = try PluginTestKit.compileC(PluginTestKit.exampleSource, to: a.appendingPathComponent("libexample.so"), libraries: ["cjson"])
+        let dup = try PluginTestKit.compileC(PluginTestKit.exampleSource, to: b.appendingPathComponent("libexample-copy.so"), libraries: ["cjson"])
         try PluginTestKit.compileC(PluginTestKit.badSource, to: a.appendingPathComponent("libbroken.so"), defines: ["ABI_MAJOR=3"])
         try Data("junk".utf8).write(to: a.appendingPathComponent("libjunk.so"))
         try Data("not a plugin".utf8).write(to: a.appendingPathComponent("README.txt"))

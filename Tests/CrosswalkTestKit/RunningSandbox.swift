@@ -44,7 +44,7 @@ public struct RunningSandbox: Sendable {
     public let caFile: URL?
     let task: Task<Void, any Error>
 
-    /// Starts `apps` and waits (10 s at most) until every app listens.
+    /// Starts `apps` and waits (30 s at most: a loaded 2-core machine runs many suites at once) until every app listens.
     public static func start(_ makeApps: (SandboxWebhookDispatcher) -> [any SandboxApp],
                       configure: (inout SandboxConfiguration) -> Void = { _ in }) async throws -> RunningSandbox {
         var configuration = SandboxConfiguration(basePort: 0, tlsApps: [], seedCount: 0, handlesSignals: false)
@@ -58,7 +58,7 @@ public struct RunningSandbox: Sendable {
             defer { continuation.finish() }
             try await server.run { continuation.yield($0) }
         }
-        let ready: SandboxReadiness? = try await withTimeout(10) {
+        let ready: SandboxReadiness? = try await withTimeout(30) {
             for await ready in readiness { return ready }
             return nil
         }

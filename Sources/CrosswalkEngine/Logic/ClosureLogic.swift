@@ -56,7 +56,7 @@ public struct RegisteredLogicCompiler: FlowCompiler {
     /// Used for text with no registration.
     public var fallback: (any FlowCompiler)?
 
-    public init(mappers: [String: any RecordMapper] = [:], criteria: [String: any RecordCriteria] = [:], fallback: (any FlowCompiler)? = CopyMappingCompiler()) {
+    public init(mappers: [String: any RecordMapper] = [:], criteria: [String: any RecordCriteria] = [:], fallback: (any FlowCompiler)? = MappingLanguageCompiler()) {
         self.mappers = mappers
         self.criteria = criteria
         self.fallback = fallback

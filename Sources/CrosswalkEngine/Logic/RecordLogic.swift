@@ -1,26 +1,16 @@
 import CrosswalkConnectors
 import CrosswalkCore
+import CrosswalkMapping
 import Foundation
 
 // The boundary between the engine and the mapping language: the engine asks a compiled mapping
 // which ID-map lookups a record needs, resolves a whole page of them in one store call, then maps
-// each record with the answers. CrosswalkMapping plugs in through an adapter of these protocols.
+// each record with the answers. CrosswalkMapping plugs in through ``MappingLanguageCompiler``.
 
 /// One ID-map question a mapping or criteria asks: the twin of record `id` (of `sourceObject`,
-/// the flow's source object when `nil`) in `targetObject` (any object when `nil`).
-public struct LookupRequest: Sendable, Hashable, CustomStringConvertible {
-    public var sourceObject: String?
-    public var id: String
-    public var targetObject: String?
-
-    public init(sourceObject: String? = nil, id: String, targetObject: String? = nil) {
-        self.sourceObject = sourceObject
-        self.id = id
-        self.targetObject = targetObject
-    }
-
-    public var description: String { "\(sourceObject.map { "\($0)/" } ?? "")\(id)\(targetObject.map { " → \($0)" } ?? "")" }
-}
+/// the flow's source object when `nil`) in `targetObject` (any object when `nil`). The mapping
+/// language's own key, so a page's answers pass to it without conversion.
+public typealias LookupRequest = LookupKey
 
 /// What an evaluation may know besides the record.
 public struct MappingEnvironment: Sendable {

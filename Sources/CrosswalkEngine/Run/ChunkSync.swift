@@ -1,5 +1,6 @@
 import CrosswalkConnectors
 import CrosswalkCore
+import CrosswalkMapping
 import CrosswalkFlows
 import CrosswalkStore
 import Foundation

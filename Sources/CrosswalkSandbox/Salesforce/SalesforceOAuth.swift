@@ -55,6 +55,13 @@ extension SalesforceApp {
             }
             guard clientID == grant.clientID else { return Self.oauthError("invalid_client_id", "client identifier invalid") }
             if let clientSecret, clientSecret != credentials.clientSecret { return Self.oauthError("invalid_client", "invalid client credentials") }
+            if rotatesRefreshTokens {
+                // The used refresh token is spent, atomically: of two clients racing with it, one gets invalid_grant.
+                guard state.withLock({ $0.sessions.refresh.removeValue(forKey: SalesforceSessions.digest(token)) }) != nil else {
+                    return Self.oauthError("invalid_grant", "expired access/refresh token")
+                }
+                return issue(request, grant: grant, now: now, withRefresh: true)
+            }
             return issue(request, grant: grant, now: now, withRefresh: false, refreshDigest: SalesforceSessions.digest(token))
 
         case "urn:ietf:params:oauth:grant-type:jwt-bearer":
