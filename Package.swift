@@ -104,6 +104,7 @@ let package = Package(
         // The CLI: argument parsing and printing; everything else is CrosswalkRuntime's.
         .executableTarget(name: "crosswalk", dependencies: [
             "CrosswalkCore", "CrosswalkConnectors", "CrosswalkConfig", "CrosswalkPlugins", "CrosswalkRuntime", "CrosswalkSandbox",
+            "CrosswalkEngine", "CrosswalkFlows",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),

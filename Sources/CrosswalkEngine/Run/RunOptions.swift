@@ -130,6 +130,9 @@ public struct RunReport: Sendable {
         status = .running
     }
 
+    /// Whether any record failed.
+    public var hasFailures: Bool { counts.failed > 0 }
+
     /// Calls made to `connection` for `operation` (`read`, `create`…; all when `nil`).
     public func callCount(connection: String, operation: String? = nil) -> Int {
         calls.filter { $0.connection == connection && (operation == nil || $0.operation == operation) }.reduce(0) { $0 + $1.calls }
