@@ -83,6 +83,12 @@ public struct DemoRun: Sendable {
         say("3. Loading connector plugins from \(runtime.deployment.pluginFolders.joined(separator: ", "))…")
         for p in runtime.scan.loaded { say("   loaded \(p.id) \(p.version) (\(p.languageDescription), ABI \(p.abiDescription))") }
         for r in runtime.scan.refused { say("   \(r)") }
+        for name in runtime.deployment.config.connections.keys.sorted() {
+            let client = try await runtime.client(for: name)
+            let check = try await client.check()
+            await client.close()
+            say("   connection \(name): \(check.ok ? "OK" : "FAILED") — \(check.message)")
+        }
         let flows = FlowService(runtime: runtime)
         let definitions = flows.definitions()
         guard definitions.problems.isEmpty else {
