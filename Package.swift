@@ -62,8 +62,15 @@ let package = Package(
         // Store protocols and models (what the engine sees) and the embedded SQLite implementation.
         .target(name: "CrosswalkStore", dependencies: ["CrosswalkCore", .product(name: "Logging", package: "swift-log")]),
         .target(name: "CrosswalkStoreSQLite", dependencies: ["CrosswalkStore", "CrosswalkCore", "CSQLite", .product(name: "Logging", package: "swift-log")]),
+        // The flow model (pure data) and the sync engine. The engine depends only on these
+        // modules and the store's protocols (EngineTests/ModuleBoundaryTests checks it).
+        .target(name: "CrosswalkFlows", dependencies: ["CrosswalkCore", "CrosswalkConnectors"]),
+        .target(name: "CrosswalkEngine", dependencies: [
+            "CrosswalkCore", "CrosswalkConnectors", "CrosswalkFlows", "CrosswalkMapping", "CrosswalkStore", .product(name: "Logging", package: "swift-log"),
+        ]),
         // The composition root: config → store → vault → transport → connection contexts → plugin instances.
         .target(name: "CrosswalkRuntime", dependencies: [
+            "CrosswalkEngine", "CrosswalkFlows",
             "CrosswalkCore", "CrosswalkConnectors", "CrosswalkConfig", "CrosswalkAuth", "CrosswalkHTTP", "CrosswalkStore", "CrosswalkStoreSQLite", "CrosswalkPlugins",
             "CrosswalkSandbox", "CrosswalkMapping",
             .product(name: "Hummingbird", package: "hummingbird"),
@@ -98,6 +105,7 @@ let package = Package(
         // The CLI: argument parsing and printing; everything else is CrosswalkRuntime's.
         .executableTarget(name: "crosswalk", dependencies: [
             "CrosswalkCore", "CrosswalkConnectors", "CrosswalkConfig", "CrosswalkPlugins", "CrosswalkRuntime", "CrosswalkSandbox",
+            "CrosswalkEngine", "CrosswalkFlows",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -106,6 +114,16 @@ let package = Package(
         .executableTarget(name: "store-benchmark", dependencies: [
             "CrosswalkStore", "CrosswalkStoreSQLite", .product(name: "Logging", package: "swift-log"),
         ], path: "Benchmarks/StoreBenchmark"),
+        // The engine's own cost per record: Memory plugins through the real ABI, SQLite store.
+        .executableTarget(name: "engine-benchmark", dependencies: [
+            "CrosswalkEngine", "CrosswalkFlows", "CrosswalkConnectors", "CrosswalkCore", "CrosswalkPlugins", "CrosswalkStore", "CrosswalkStoreSQLite",
+            .product(name: "Logging", package: "swift-log"),
+        ], path: "Benchmarks/EngineBenchmark"),
+        // Used by the engine's kill -9 test: the real loader, the generic HTTP connector, the sandbox over HTTP.
+        .executableTarget(name: "crosswalk-engine-crash-child", dependencies: [
+            "CrosswalkEngine", "CrosswalkFlows", "CrosswalkConnectors", "CrosswalkCore", "CrosswalkPlugins", "CrosswalkStore", "CrosswalkStoreSQLite",
+            "CrosswalkRuntime", "CrosswalkConfig", "CrosswalkAuth", "CrosswalkHTTP", .product(name: "Logging", package: "swift-log"),
+        ]),
         // Used by the store's kill -9 test.
         .executableTarget(name: "crosswalk-store-crash-child", dependencies: ["CrosswalkStore", "CrosswalkStoreSQLite", .product(name: "Logging", package: "swift-log")]),
         .executableTarget(name: "transport-benchmark", dependencies: [
@@ -171,6 +189,10 @@ let package = Package(
             "CrosswalkRuntime", "CrosswalkConnectors", "CrosswalkAuth", "CrosswalkConfig", "CrosswalkCore", "CrosswalkPlugins",
             "CrosswalkSandbox", "CrosswalkTestKit", .product(name: "Logging", package: "swift-log"),
             .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        .testTarget(name: "CrosswalkEngineTests", dependencies: [
+            "CrosswalkEngine", "CrosswalkFlows", "CrosswalkMapping", "CrosswalkConnectors", "CrosswalkCore", "CrosswalkStore", "CrosswalkStoreSQLite", "CrosswalkTestKit",
+            "CrosswalkSandbox", "crosswalk-engine-crash-child", .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "CrosswalkConnectorsTests", dependencies: ["CrosswalkConnectors", "CrosswalkCore", "CrosswalkTestKit", "kit-golden-check"]),
         .testTarget(name: "CrosswalkMappingTests", dependencies: ["CrosswalkMapping", "CrosswalkConnectors", "CrosswalkCore", "mapping-fuzz"]),

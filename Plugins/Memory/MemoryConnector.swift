@@ -6,7 +6,10 @@ import Foundation
 /// exercise the whole ABI (read paging with cursors, batch writes, per-record failures) with no app.
 ///
 /// Settings: `{"seed": 25}` creates 25 contacts up front (seeding is linear: benchmarks seed
-/// 100,000).
+/// 100,000). For benchmarks of the host, where the
+/// connector must cost next to nothing and hold nothing: `{"generate": 1000000}` reads that many
+/// contacts made up from their number as they are read (none kept), and `{"sink": true}` answers
+/// every write as done without keeping it.
 ///
 /// Mapping functions (`crosswalk.functions/1`): `upper` string(string), an error for an empty
 /// string and null for null; `plus` int64(int64,int64).
@@ -21,7 +24,9 @@ public final class MemoryConnector: Connector {
             "auth": ["scheme": "none"],
             "capabilities": ["crosswalk.read/1", "crosswalk.write/1", "crosswalk.functions/1"],
             "batch_limits": ["read": 100, "write": 50],
-            "settings": [["name": "seed", "type": "integer", "required": false]],
+            "settings": [["name": "seed", "type": "integer", "required": false],
+                         ["name": "generate", "type": "integer", "required": false],
+                         ["name": "sink", "type": "boolean", "required": false]],
             "functions": [
                 ["name": "upper", "symbol": "crosswalk_fn_memory_upper", "signature": "string(string)", "pure": true,
                  "description": "the string in upper case"],
@@ -35,12 +40,19 @@ public final class MemoryConnector: Connector {
     private var changes: [(seq: Int, id: String)] = []
     private var sequence = 0
     private let host: ConnectorHost
+    /// Contacts made up on read (`generate`), none kept.
+    private let generated: Int
+    /// Writes answered and dropped (`sink`).
+    private let sink: Bool
+    private var sunk = 0
     private let clock = ISO8601DateFormatter()
 
     public init(host: ConnectorHost, settings: JSONValue) throws {
         self.host = host
         let seed = settings["seed"]?.intValue ?? 0
         guard seed >= 0 else { throw ConnectorError(.invalidArgument, "seed must be 0 or more, got \(seed)") }
+        generated = max(0, settings["generate"]?.intValue ?? 0)
+        sink = settings["sink"]?.boolValue ?? false
         records.reserveCapacity(seed)
         changes.reserveCapacity(seed)
         let now = clock.string(from: Date())
@@ -66,6 +78,7 @@ public final class MemoryConnector: Connector {
 
     public func read(_ request: ReadRequest) throws -> ReadResult {
         guard request.object == "Contact" else { throw ConnectorError(.notFound, "unknown object '\(request.object)'") }
+        if generated > 0 { return readGenerated(request) }
         if let ids = request.ids {
             return ReadResult(records: ids.compactMap { records[$0] }, nextCursor: request.cursor, hasMore: false)
         }
@@ -86,6 +99,12 @@ public final class MemoryConnector: Connector {
     public func write(_ request: WriteRequest) throws -> WriteResult {
         guard request.object == "Contact" else { throw ConnectorError(.notFound, "unknown object '\(request.object)'") }
         guard request.records.count <= 50 else { throw ConnectorError(.invalidArgument, "at most 50 records per write") }
+        if sink {
+            return WriteResult(results: request.records.map { item in
+                sunk += 1
+                return .success(item.ref, id: item.id ?? "sink-\(sunk)", created: item.id == nil)
+            })
+        }
         return WriteResult(results: request.records.map { item in
             do { return try apply(request.operation, item, matchKey: request.matchKey) } catch let e as ConnectorError {
                 return .failure(item.ref, e)
@@ -115,6 +134,24 @@ public final class MemoryConnector: Connector {
             changes.append((sequence, id))
             return .success(item.ref, id: id, created: false)
         }
+    }
+
+    /// A page of made-up contacts: contact `n` is `gen-n`; the cursor is the last number read.
+    private func readGenerated(_ request: ReadRequest) -> ReadResult {
+        func contact(_ n: Int) -> Record {
+            Record(object: "Contact", id: "gen-\(n)", fields: [
+                "Email": .string("person\(n)@example.com"), "FirstName": .string("First\(n)"), "LastName": .string("Person \(n)"),
+            ], modifiedAt: "2026-01-01T00:00:00Z")
+        }
+        if let ids = request.ids {
+            return ReadResult(records: ids.compactMap { id in
+                guard id.hasPrefix("gen-"), let n = Int(id.dropFirst(4)), (1...generated).contains(n) else { return nil }
+                return contact(n)
+            }, nextCursor: request.cursor, hasMore: false)
+        }
+        let after = request.cursor?.intValue ?? 0
+        let last = min(generated, after + min(max(request.limit ?? 100, 1), 100))
+        return ReadResult(records: after < last ? (after + 1...last).map(contact) : [], nextCursor: .number(JSONNumber(last)), hasMore: last < generated)
     }
 
     private func store(id: String?, fields: [String: JSONValue]) -> String {

@@ -7,7 +7,8 @@ import Logging
 
 /// `crosswalk config check`: the file's syntax, keys and types (the parser's), that every enabled
 /// plugin is found, that every connection's connector is enabled, and each connection's settings
-/// against its plugin's manifest (`required`, types), all as `file:line: key: message`.
+/// against its plugin's manifest (`required`, types), and every flow (``FlowDefinitions``), all as
+/// `file:line: key: message`.
 public enum ConfigCheck {
     /// What the check found.
     public struct Report: Sendable {
@@ -50,6 +51,8 @@ public enum ConfigCheck {
             }
             problems += connection.settingIssues(against: rules, plugin: plugin.id, file: file, lines: lines).map(\.description)
         }
+        // Flows: keys, connections, the flow model's rules, each mapping and criteria compiled (line and column in the file).
+        problems += FlowDefinitions.read(config, file: file, text: text, functions: PluginMappingFunctions(plugins: scan.loaded)).problems
         return Report(problems: problems, warnings: deployment.warnings, config: config)
     }
 }

@@ -1,6 +1,8 @@
 /// Everything one written batch changes, committed in one transaction by `Store.commitBatch(_:)`:
-/// the ID map, the sync log, the failed-record queue and the flow's cursor move together or not
-/// at all, so a crash can never leave the cursor past records whose mappings were not saved.
+/// the ID map, the sync log, the failed-record queue, the write intents and the flow's cursor move
+/// together or not at all, so a crash can never leave the cursor past records whose mappings were
+/// not saved. Removed mappings go before inserted ones, so a mapping can move to another record
+/// in one batch (a merge).
 public struct BatchCommit: Sendable, Hashable {
     /// The flow whose cursor moves and whose failures are resolved.
     public var flow: String
@@ -18,11 +20,15 @@ public struct BatchCommit: Sendable, Hashable {
     public var resolvedFailures: [RecordRef]
     /// The flow's new position, if it moves.
     public var cursor: CursorUpdate?
+    /// Intent batches (``IntentBatch/id``) the app has answered for: removed.
+    public var resolvedIntents: [String]
+    /// Intent batches to keep (or put) pending: writes whose outcome is still unknown.
+    public var pendingIntents: [IntentBatch]
 
     public init(
         flow: String, run: RunID, mappings: [MappingUpsert] = [], removedMappings: [MappingKey] = [],
         log: [SyncLogEntry] = [], failures: [RecordFailure] = [], resolvedFailures: [RecordRef] = [],
-        cursor: CursorUpdate? = nil
+        cursor: CursorUpdate? = nil, resolvedIntents: [String] = [], pendingIntents: [IntentBatch] = []
     ) {
         self.flow = flow
         self.run = run
@@ -32,6 +38,8 @@ public struct BatchCommit: Sendable, Hashable {
         self.failures = failures
         self.resolvedFailures = resolvedFailures
         self.cursor = cursor
+        self.resolvedIntents = resolvedIntents
+        self.pendingIntents = pendingIntents
     }
 }
 

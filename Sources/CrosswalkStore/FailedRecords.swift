@@ -11,14 +11,19 @@ public struct RecordFailure: Sendable, Hashable {
     public var message: String
     /// The earliest time to try again.
     public var nextRetryAt: Date
+    /// The record this one waits for (a contact's account that must be synced first): the
+    /// failure is retried once that record has a twin.
+    public var waitingOn: RecordRef?
 
-    public init(flow: String, source: RecordRef, payloadJSON: String, errorCode: CrosswalkError.Code, message: String, nextRetryAt: Date) {
+    public init(flow: String, source: RecordRef, payloadJSON: String, errorCode: CrosswalkError.Code, message: String, nextRetryAt: Date,
+                waitingOn: RecordRef? = nil) {
         self.flow = flow
         self.source = source
         self.payloadJSON = payloadJSON
         self.errorCode = errorCode
         self.message = message
         self.nextRetryAt = nextRetryAt
+        self.waitingOn = waitingOn
     }
 }
 

@@ -70,15 +70,19 @@ public struct IDMapping: Sendable, Hashable {
     public func record(on side: LinkSide) -> RecordRef { side == .a ? a : b }
 }
 
-/// Names one ID-map row by the record on one of its sides.
+/// Names the ID-map rows of a record on one of its sides: its twin in `otherObject`, or all its
+/// twins when `nil`.
 public struct MappingKey: Sendable, Hashable {
     public var link: String
     public var side: LinkSide
     public var record: RecordRef
+    /// The twin's object on the other side; `nil` for every twin of the record.
+    public var otherObject: String?
 
-    public init(link: String, side: LinkSide, record: RecordRef) {
+    public init(link: String, side: LinkSide, record: RecordRef, otherObject: String? = nil) {
         self.link = link
         self.side = side
         self.record = record
+        self.otherObject = otherObject
     }
 }

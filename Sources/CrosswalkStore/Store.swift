@@ -100,9 +100,60 @@ public protocol Store: Sendable {
 
     // MARK: Batches
 
-    /// Writes a batch's ID-map changes, sync-log entries, failed-queue changes and new cursor in
-    /// one transaction: all of it or, if anything throws, none of it.
+    /// Writes a batch's ID-map changes (removals first), sync-log entries, failed-queue changes,
+    /// resolved and pending write intents and new cursor in one transaction: all of it or, if
+    /// anything throws, none of it.
     func commitBatch(_ batch: BatchCommit) async throws
+
+    // MARK: ID map for the sync engine
+
+    /// The twins of many records of `connection` on `side`, in one read: each query's mapping, if
+    /// it has one. A query naming no `otherObject` gets any one twin of the record.
+    func twins(link: String, side: LinkSide, connection: String, queries: [TwinQuery]) async throws -> [TwinQuery: IDMapping]
+
+    /// Up to `limit` mappings between `object` of `connection` (on `side`) and `otherObject` on
+    /// the other side, ordered by the id on `side`, after `afterID` (from the start when `nil`):
+    /// reconciliation pages through the ID map with it.
+    func mappings(link: String, side: LinkSide, connection: String, object: String, otherObject: String,
+                  after afterID: String?, limit: Int) async throws -> [IDMapping]
+
+    // MARK: Write intents
+
+    /// Makes a batch's intents durable (on disk when it returns), before the batch is written.
+    func recordIntents(_ batch: IntentBatch) async throws
+
+    /// The flow's intent batches still pending, oldest first.
+    func pendingIntents(flow: String) async throws -> [IntentBatch]
+
+    // MARK: Failed-record queue for the sync engine
+
+    /// The flow's queued failures (every flow's when `nil`), oldest first, for listing and
+    /// "retry all".
+    func failures(flow: String?, limit: Int, offset: Int) async throws -> [FailedRecord]
+
+    /// The queued failure of one source record of a flow, or `nil`.
+    func failure(flow: String, source: RecordRef) async throws -> FailedRecord?
+
+    /// How many failures the flow has queued (every flow's when `nil`).
+    func failureCount(flow: String?) async throws -> Int
+
+    /// The flow's failures that wait for another record to be synced first, oldest first.
+    func waitingFailures(flow: String, limit: Int) async throws -> [FailedRecord]
+
+    // MARK: Flows
+
+    /// Stores a flow definition (JSON text, else `.invalidArgument`) under `name`, replacing it.
+    func putFlow(name: String, json: String) async throws
+
+    /// The stored flow named `name`, or `nil`.
+    func flow(name: String) async throws -> StoredFlow?
+
+    /// Every stored flow, by name.
+    func flows() async throws -> [StoredFlow]
+
+    /// Removes a stored flow; returns whether it existed.
+    @discardableResult
+    func deleteFlow(name: String) async throws -> Bool
 
     /// Closes the store; later calls throw.
     func close() async throws

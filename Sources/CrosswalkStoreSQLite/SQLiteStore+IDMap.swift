@@ -29,3 +29,21 @@ extension SQLiteStore {
         try idMapTable().count(link: link)
     }
 }
+
+extension SQLiteStore {
+    public func twins(link: String, side: LinkSide, connection: String, queries: [TwinQuery]) throws -> [TwinQuery: IDMapping] {
+        let idMap = try idMapTable()
+        // One read transaction: one snapshot, one lock for the whole batch.
+        return try database().transaction(write: false) {
+            try idMap.twins(link: link, side: side, connection: connection, queries: queries)
+        }
+    }
+
+    public func mappings(link: String, side: LinkSide, connection: String, object: String, otherObject: String,
+                         after afterID: String?, limit: Int) throws -> [IDMapping] {
+        let idMap = try idMapTable()
+        return try database().transaction(write: false) {
+            try idMap.page(link: link, side: side, connection: connection, object: object, otherObject: otherObject, after: afterID, limit: limit)
+        }
+    }
+}

@@ -97,5 +97,49 @@ extension Migration {
                 PRIMARY KEY (instance, key)
             ) WITHOUT ROWID;
             """),
+        Migration(version: 2, sql: """
+            -- The sync engine (issue 15). A record has at most one twin per object of the other side
+            -- (a SPOTIO lead can be a Salesforce Account, Contact and Opportunity): the other side's
+            -- scope joins each key.
+            CREATE TABLE id_map_v2 (
+                a_scope INTEGER NOT NULL REFERENCES id_map_scopes (id),
+                a_id TEXT NOT NULL,
+                b_scope INTEGER NOT NULL REFERENCES id_map_scopes (id),
+                b_id TEXT NOT NULL,
+                a_fingerprint TEXT,
+                b_fingerprint TEXT,
+                created_at INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL,
+                PRIMARY KEY (a_scope, a_id, b_scope)
+            ) WITHOUT ROWID;
+            INSERT INTO id_map_v2 SELECT a_scope, a_id, b_scope, b_id, a_fingerprint, b_fingerprint, created_at, updated_at FROM id_map;
+            DROP TABLE id_map;
+            ALTER TABLE id_map_v2 RENAME TO id_map;
+            CREATE UNIQUE INDEX id_map_by_b ON id_map (b_scope, b_id, a_scope);
+
+            -- Writes made durable before they are sent; removed with the commit of their answer.
+            CREATE TABLE write_intents (
+                flow TEXT NOT NULL,
+                id TEXT NOT NULL,
+                batch TEXT NOT NULL CHECK (json_valid(batch)),
+                created_at INTEGER NOT NULL,
+                PRIMARY KEY (flow, id)
+            ) WITHOUT ROWID;
+
+            -- A failure that waits for another record to be synced first.
+            ALTER TABLE failed_records ADD COLUMN waiting_connection TEXT;
+            ALTER TABLE failed_records ADD COLUMN waiting_object TEXT;
+            ALTER TABLE failed_records ADD COLUMN waiting_id TEXT;
+            CREATE INDEX failed_records_waiting ON failed_records (flow, waiting_id) WHERE waiting_id IS NOT NULL;
+            CREATE INDEX failed_records_by_first ON failed_records (flow, first_failed_at);
+
+            -- Flow definitions as JSON, for the admin API.
+            CREATE TABLE flows (
+                name TEXT PRIMARY KEY,
+                definition TEXT NOT NULL CHECK (json_valid(definition)),
+                created_at INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL
+            ) WITHOUT ROWID;
+            """),
     ]
 }

@@ -21,6 +21,8 @@ struct Crosswalk: AsyncParsableCommand {
         version: CrosswalkVersion.current,
         subcommands: [PluginsCommand.self, ConfigCommand.self, ConnectionsCommand.self, ConnectCommand.self,
                       DiscoverCommand.self, ReadCommand.self, WriteCommand.self,
+                      FlowsCommand.self, RunCommand.self, SyncCommand.self, RunsCommand.self, ErrorsCommand.self, RetryCommand.self,
+                      ReconcileCommand.self, IDMapCommand.self,
                       VaultCommand.self, SandboxCommand.self, DemoCommand.self, PluginWorkerCommand.self])
 
     /// Runs the command and turns a `CrosswalkError` into its message and exit status, here and

@@ -141,10 +141,18 @@ import Testing
         #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
         #expect(run.stdout.contains("connection hubspot: OK"))
         #expect(run.stdout.contains("connection aritic: OK"))
-        let created = run.stdout.split(separator: "\n").filter { $0.contains("created") && $0.contains("API calls") }
-        #expect(created.count == 2)
-        #expect(created.last?.contains("created 0,") == true)
+        // Each flow through the engine: the first run creates and logs why it skipped, the second writes nothing.
+        let first = run.stdout.split(separator: "\n").filter { $0.contains("first run:") }
+        let second = run.stdout.split(separator: "\n").filter { $0.contains("second run:") }
+        #expect(!first.isEmpty && first.count == second.count)
+        #expect(first.allSatisfy { !$0.contains("created 0,") && $0.contains("failed 0") }, "\(first)")
+        #expect(second.allSatisfy { $0.contains("created 0, updated 0, deleted 0") }, "\(second)")
+        #expect(run.stdout.contains("× email is null"), "the skip reason")
         #expect(run.stdout.contains("Demo OK:"))
+        // The demo's deployment is a config like any other: its runs are listed.
+        let runs = try CLITests().crosswalk(["runs", "--config", dir.appendingPathComponent("crosswalk.yaml").path])
+        #expect(runs.status == 0, "\(runs.stderr)")
+        #expect(runs.stdout.split(separator: "\n").count == 1 + 2 * first.count, "\(runs.stdout)")
         // The vault key file is private, and the demo's secrets are not in the database in clear.
         let attributes = try FileManager.default.attributesOfItem(atPath: dir.appendingPathComponent("vault.key").path)
         #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)

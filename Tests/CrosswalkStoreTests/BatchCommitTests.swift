@@ -53,11 +53,13 @@ struct BatchCommitTests {
         try await withStore { store, _ in
             let run = try await store.startRun(flow: flow, trigger: .schedule)
             try await store.upsertMapping(MappingUpsert(link: link, a: sf("taken"), b: ns("n-taken")))
+            try await store.upsertMapping(MappingUpsert(link: link, a: sf("kept"), b: ns("n-kept")))
             try await store.setCursor(flow: flow, object: "Contact", json: #"{"v":0}"#)
             try await store.enqueueFailure(failure("old"))
 
             var mappings = [MappingUpsert(link: link, a: sf("new"), b: ns("n-new"))]
-            if breakage == .mappingConflict { mappings.append(MappingUpsert(link: link, a: sf("other"), b: ns("n-taken"))) }
+            // Removals go first in a batch, so the conflict is with a mapping the batch keeps.
+            if breakage == .mappingConflict { mappings.append(MappingUpsert(link: link, a: sf("other"), b: ns("n-kept"))) }
             let batch = BatchCommit(
                 flow: flow, run: breakage == .unknownRun ? run + 1000 : run,
                 mappings: mappings,

@@ -105,6 +105,15 @@ public enum CrosswalkProcess {
             _ = try? await wait()
         }
 
+        /// SIGKILL (no chance to clean up) and waits; false when it had already ended.
+        @discardableResult
+        public func kill() -> Bool {
+            guard process.isRunning else { return false }
+            _ = Foundation.kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            return process.terminationReason == .uncaughtSignal
+        }
+
         /// Sends SIGTERM if it still runs; for `defer`, where nothing can be awaited.
         public func terminate() {
             if process.isRunning { process.terminate() }

@@ -29,13 +29,7 @@ public struct StorePluginState: PluginStateStore {
     public func remove(_ key: String) async throws { try await store.deleteState(instance: connection, key: key) }
 }
 
-/// Links: the ID map keeps the records of two connections per link, named after both.
-public enum LinkName {
-    /// The link between two connections, the same whichever is named first: `"hubspot~netsuite"`.
-    public static func between(_ x: String, _ y: String) -> String { x < y ? "\(x)~\(y)" : "\(y)~\(x)" }
-    /// Which side of `between(x, y)` connection `x` is on.
-    public static func side(of x: String, with y: String) -> LinkSide { x < y ? .a : .b }
-}
+// `LinkName` (the link between two connections) lives in CrosswalkStore beside the ID map.
 
 /// `crosswalk.idmap/1` answered from the store: the ids of `other_connection` mapped to these ids.
 public struct IDMapLookup: Sendable {
@@ -66,11 +60,17 @@ public struct IDMapLookup: Sendable {
         }
         let link = LinkName.between(connection, r.otherConnection)
         let side = LinkName.side(of: connection, with: r.otherConnection)
-        let found = try await store.mappings(link: link, side: side, connection: connection, object: r.object, ids: r.ids)
         var ids: [String: JSONValue] = [:]
-        for (id, mapping) in found {
-            let other = side == .a ? mapping.b : mapping.a
-            if r.otherObject == nil || r.otherObject == other.object { ids[id] = .string(other.id) }
+        if let otherObject = r.otherObject {
+            // A record may have one twin per object of the other side: ask for that object's.
+            let queries = r.ids.map { TwinQuery(object: r.object, id: $0, otherObject: otherObject) }
+            for (query, mapping) in try await store.twins(link: link, side: side, connection: connection, queries: queries) {
+                ids[query.id] = .string(mapping.record(on: side.other).id)
+            }
+        } else {
+            for (id, mapping) in try await store.mappings(link: link, side: side, connection: connection, object: r.object, ids: r.ids) {
+                ids[id] = .string(mapping.record(on: side.other).id)
+            }
         }
         return JSONValue.object(["version": 1, "ids": .object(ids)]).data(sortedKeys: true)
     }

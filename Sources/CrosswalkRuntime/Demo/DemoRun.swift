@@ -2,6 +2,7 @@ import CrosswalkAuth
 import CrosswalkConfig
 import CrosswalkConnectors
 import CrosswalkCore
+import CrosswalkEngine
 import CrosswalkHTTP
 import CrosswalkPlugins
 import CrosswalkSandbox
@@ -9,28 +10,28 @@ import CrosswalkStore
 import Foundation
 import Logging
 
-/// `crosswalk demo`: starts the sandbox in this process, keeps a store and a vault key in
-/// `folder`, stores the demo credentials, and runs ``DemoFlow`` twice (HubSpot contacts → Aritic
-/// contacts) through the generic JSON connector, on a ``HostRuntime`` built like any other.
+/// `crosswalk demo`: starts the sandbox in this process, writes a deployment config of every
+/// ``FlowTemplate`` into `folder` (SQLite store and vault key beside it), stores the sandbox
+/// credentials, and runs each template's flows twice through the sync engine on a
+/// ``HostRuntime`` built like any other: the first run syncs, the second writes nothing.
 public struct DemoRun: Sendable {
     public let folder: URL
     public let seed: Int
     public let options: RuntimeOptions
+    public let templates: [FlowTemplate]
 
-    public init(folder: URL, seed: Int, options: RuntimeOptions) {
+    public init(folder: URL, seed: Int, options: RuntimeOptions, templates: [FlowTemplate] = FlowTemplate.all) {
         self.folder = folder
         self.seed = seed
         self.options = options
+        self.templates = templates
     }
 
-    /// The generic connector the demo syncs through.
-    static let probeID = "dev.crosswalk.httpprobe"
-
     /// Runs the demo; every line for the person watching goes to `say`.
-    /// - Returns: whether it succeeded (the first run created records, the second none).
+    /// - Returns: whether it succeeded (the first runs wrote records and failed none, the second runs wrote nothing).
     public func run(logger: Logger, say: @escaping @Sendable (String) -> Void) async throws -> Bool {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        say("Crosswalk \(CrosswalkVersion.current) demo — HubSpot contacts → Aritic PinPoint contacts")
+        say("Crosswalk \(CrosswalkVersion.current) demo — \(templates.count) flow\(templates.count == 1 ? "" : "s") through the sync engine")
 
         say("1. Starting the sandbox (local emulators of the five APIs) with \(seed) companies per app…")
         let webhooks = SandboxWebhookDispatcher(logger: logger)
@@ -44,18 +45,23 @@ public struct DemoRun: Sendable {
             urls = r.urls
             break
         }
-        guard let hubspot = urls["hubspot"], let aritic = urls["aritic"] else {
+        let apps = Set(templates.flatMap(\.apps))
+        guard apps.allSatisfy({ urls[$0] != nil }) else {
             _ = try await sandbox.value
             throw CrosswalkError(.unavailable, "demo: the sandbox stopped before it was ready")
         }
-        say("   HubSpot \(hubspot.absoluteString)   Aritic \(aritic.absoluteString)")
+        say("   " + apps.sorted().map { "\($0) \(urls[$0]!.absoluteString)" }.joined(separator: "   "))
 
-        say("2. Opening the store (\(folder.path)/crosswalk.db) and the vault (key in \(folder.path)/vault.key, mode 0600)…")
+        let configFile = folder.appendingPathComponent("crosswalk.yaml")
+        say("2. Writing the deployment (\(configFile.path)): store crosswalk.db, vault key vault.key (mode 0600)…")
         let keyFile = folder.appendingPathComponent("vault.key").path
         if !FileManager.default.fileExists(atPath: keyFile) { try VaultKey.generate().write(toFile: keyFile) }
-        let runtime = try await HostRuntime.open(deployment(hubspot: hubspot, aritic: aritic, keyFile: keyFile), logger: logger)
+        try Data(FlowTemplate.deployment(templates, urls: urls).utf8).write(to: configFile)
+        var options = options
+        options.configPath = configFile.path
+        let runtime = try await HostRuntime.open(options, logger: logger)
         do {
-            let ok = try await run(runtime, hubspot: hubspot, aritic: aritic, say: say)
+            let ok = try await run(runtime, urls: urls, say: say)
             await runtime.close()
             return ok
         } catch {
@@ -64,88 +70,75 @@ public struct DemoRun: Sendable {
         }
     }
 
-    /// The demo's deployment: two connections through the generic connector, SQLite and a key file in `folder`.
-    func deployment(hubspot: URL, aritic: URL, keyFile: String) -> Deployment {
-        let connections: [String: ConnectionConfig] = [
-            "hubspot": ConnectionConfig(name: "hubspot", connector: Self.probeID, settings: [
-                "base_url": .string(hubspot.absoluteString), "check_path": "/crm/v3/objects/contacts?limit=1",
-                "objects": ["Contact": ["read": "/crm/v3/objects/contacts?limit=50&properties=email,firstname,lastname",
-                                        "records": "results", "fields": "properties", "next": "paging.next.link"]],
-            ]),
-            "aritic": ConnectionConfig(name: "aritic", connector: Self.probeID, settings: [
-                "base_url": .string(aritic.absoluteString), "check_path": "/api/contacts?limit=1",
-                "objects": ["Contact": ["read": "/api/contacts", "write": "/api/contacts/new", "id": "contact.id"]],
-            ]),
-        ]
-        let config = DeploymentConfig(plugins: PluginsConfig(paths: [], enabled: [Self.probeID]),
-                                      store: .sqlite(path: folder.appendingPathComponent("crosswalk.db").path),
-                                      vault: .keyFile(keyFile), connections: connections)
-        return Deployment(config: config, file: "the demo", options: options)
-    }
+    private func run(_ runtime: HostRuntime, urls: [String: URL], say: @escaping @Sendable (String) -> Void) async throws -> Bool {
+        var stored = 0
+        for template in templates {
+            for (name, credentials) in template.credentials {
+                try await runtime.vault.store(credentials, name: name)
+                stored += 1
+            }
+        }
+        say("   stored \(stored) credentials, encrypted (the plugins never see them)")
 
-    private func run(_ runtime: HostRuntime, hubspot: URL, aritic: URL, say: @escaping @Sendable (String) -> Void) async throws -> Bool {
-        try await runtime.vault.store(.apiKey(.bearer(HubSpotDemoCredentials.privateAppToken)), name: "hubspot")
-        let aw = AriticApp.demoCredentials.dictionary
-        try await runtime.vault.store(.basic(BasicCredentials(username: aw["username"] ?? "", password: aw["password"] ?? "")), name: "aritic")
-        say("   stored 2 credentials, encrypted (the plugins never see them)")
-
-        say("3. Loading connector plugins from \(options.executableFolder ?? "the plugin folders")…")
+        say("3. Loading connector plugins from \(runtime.deployment.pluginFolders.joined(separator: ", "))…")
         for p in runtime.scan.loaded { say("   loaded \(p.id) \(p.version) (\(p.languageDescription), ABI \(p.abiDescription))") }
         for r in runtime.scan.refused { say("   \(r)") }
-        guard runtime.scan.plugin(Self.probeID) != nil else {
-            throw CrosswalkError(.pluginRefused, "demo: the \(Self.probeID) plugin was not found; run `swift build` first")
-        }
-        let source = try await runtime.client(for: "hubspot")
-        let target = try await runtime.client(for: "aritic")
-        for client in [source, target] {
+        for name in runtime.deployment.config.connections.keys.sorted() {
+            let client = try await runtime.client(for: name)
             let check = try await client.check()
-            say("   connection \(client.connection): \(check.ok ? "OK" : "FAILED") — \(check.message)")
+            await client.close()
+            say("   connection \(name): \(check.ok ? "OK" : "FAILED") — \(check.message)")
         }
-
-        let flow = DemoFlow(name: "demo-hubspot-contacts-to-aritic", source: source, sourceObject: "Contact", target: target, targetObject: "Contact",
-                            mapping: [("email", "email"), ("firstname", "firstname"), ("lastname", "lastname")],
-                            required: ["email"], store: runtime.store)
-        var calls = try await Calls.snapshot(hubspot, aritic, transport: runtime.transport)
-        say("4. First run:")
-        let first = try await flow.run(progress: say)
-        let afterFirst = try await Calls.snapshot(hubspot, aritic, transport: runtime.transport)
-        report(first, calls: afterFirst - calls, say: say)
-        for (from, to) in first.samples { say("   HubSpot contact \(from) → Aritic contact \(to)") }
-        calls = afterFirst
-        say("5. Second run (same data — the ID map must prevent any duplicate):")
-        let second = try await flow.run(progress: say)
-        report(second, calls: try await Calls.snapshot(hubspot, aritic, transport: runtime.transport) - calls, say: say)
-
-        let mapped = try await runtime.store.mappingCount(link: LinkName.between("hubspot", "aritic"))
-        say("6. ID map: \(mapped) HubSpot↔Aritic pairs. Sync log: `sqlite3 \(folder.path)/crosswalk.db 'select * from sync_log limit 5'`")
-        await source.close()
-        await target.close()
-        guard first.counts.created > 0, second.counts.created == 0, first.counts.failed == 0 else {
-            say("demo: FAILED (first run created \(first.counts.created), second run created \(second.counts.created))")
-            return false
+        let flows = FlowService(runtime: runtime)
+        let definitions = flows.definitions()
+        guard definitions.problems.isEmpty else {
+            throw CrosswalkError(.config, "demo: the templates' flows have problems:\n" + definitions.problems.joined(separator: "\n"))
         }
-        say("Demo OK: \(first.counts.created) contacts synced once, \(second.counts.created) duplicates.")
-        return true
-    }
-
-    private func report(_ s: DemoFlow.Summary, calls: Calls, say: (String) -> Void) {
-        say("   read \(s.read), created \(s.counts.created), skipped \(s.counts.skipped), failed \(s.counts.failed); API calls: HubSpot \(calls.hubspot), Aritic \(calls.aritic)")
-        for (reason, n) in s.reasons.sorted(by: { $0.key < $1.key }) { say("   \(n) × \(reason)") }
+        var ok = true
+        var step = 4
+        for template in templates {
+            say("\(step). \(template.summary)")
+            step += 1
+            for name in definitions.flows.keys.sorted() where template.flowsYAML.contains("  \(name):") {
+                let before = try await Calls.snapshot(urls, apps: template.apps, transport: runtime.transport)
+                let first = try await flows.run(name)
+                let middle = try await Calls.snapshot(urls, apps: template.apps, transport: runtime.transport)
+                say("   first run:  " + FlowText.summary(first)[0])
+                FlowText.summary(first).dropFirst().filter { !$0.hasPrefix("    ") && !$0.contains("API calls") }.forEach { say("   " + $0) }
+                say("      API calls: " + (middle - before).description)
+                let second = try await flows.run(name)
+                let after = try await Calls.snapshot(urls, apps: template.apps, transport: runtime.transport)
+                say("   second run: " + FlowText.summary(second)[0])
+                say("      API calls: " + (after - middle).description)
+                let wrote = first.counts.created + first.counts.updated
+                let rewrote = second.counts.created + second.counts.updated + second.counts.deleted
+                if wrote == 0 || first.hasFailures || rewrote > 0 {
+                    say("   FAILED: the first run wrote \(wrote) (failed \(first.counts.failed)), the second wrote \(rewrote)")
+                    ok = false
+                }
+            }
+        }
+        say("\(step). Look around: crosswalk --config \(runtime.deployment.file ?? "crosswalk.yaml") runs | errors | flows show NAME | idmap lookup CONNECTION OBJECT ID")
+        say(ok ? "Demo OK: every flow synced once; the second runs wrote nothing." : "demo: FAILED")
+        return ok
     }
 }
 
 /// API calls counted by the sandbox, per app.
-struct Calls {
-    var hubspot = 0
-    var aritic = 0
+struct Calls: CustomStringConvertible {
+    var byApp: [String: Int] = [:]
 
-    static func snapshot(_ hubspot: URL, _ aritic: URL, transport: any HTTPClient) async throws -> Calls {
-        func total(_ base: URL) async throws -> Int {
+    static func snapshot(_ urls: [String: URL], apps: [String], transport: any HTTPClient) async throws -> Calls {
+        var calls = Calls()
+        for app in apps {
+            guard let base = urls[app] else { continue }
             let r = try await transport.send(HTTPRequest(url: base.absoluteString + "/__sandbox/counters"))
-            return (try? JSONValue(parsing: r.body))?["total"]?.intValue ?? 0
+            calls.byApp[app] = (try? JSONValue(parsing: r.body))?["total"]?.intValue ?? 0
         }
-        return Calls(hubspot: try await total(hubspot), aritic: try await total(aritic))
+        return calls
     }
 
-    static func - (l: Calls, r: Calls) -> Calls { Calls(hubspot: l.hubspot - r.hubspot, aritic: l.aritic - r.aritic) }
+    static func - (l: Calls, r: Calls) -> Calls { Calls(byApp: l.byApp.merging(r.byApp.mapValues { -$0 }) { $0 + $1 }) }
+
+    var description: String { byApp.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") }
 }
