@@ -85,7 +85,7 @@ struct NetSuiteAccountTests {
             let app = try #require(holder.withLock { $0 })
             let token = try await app.demoBearer()
             #expect(try await TestHTTP.send("POST", sandbox.url("netsuite", "/__sandbox/app/concurrency"), json: ["limit": 1]).status == 200)
-            #expect(try await TestHTTP.send("POST", sandbox.url("netsuite", "/__sandbox/faults"), json: ["latency_ms": 3000]).status == 200)
+            #expect(try await TestHTTP.send("POST", sandbox.url("netsuite", "/__sandbox/faults"), json: ["latency_ms": 12_000]).status == 200)  // long enough for a loaded 2-core machine
             let url = sandbox.url("netsuite", "\(Self.records)/customer")
             let slow = Task { try await TestHTTP.send("GET", url, headers: ["Authorization": "Bearer \(token)"]) }
             try await eventually("the slow request holds the slot") { app.gate.current == 1 }
