@@ -65,7 +65,7 @@ let package = Package(
         // The composition root: config → store → vault → transport → connection contexts → plugin instances.
         .target(name: "CrosswalkRuntime", dependencies: [
             "CrosswalkCore", "CrosswalkConnectors", "CrosswalkConfig", "CrosswalkAuth", "CrosswalkHTTP", "CrosswalkStore", "CrosswalkStoreSQLite", "CrosswalkPlugins",
-            "CrosswalkSandbox",
+            "CrosswalkSandbox", "CrosswalkMapping",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
@@ -87,8 +87,12 @@ let package = Package(
             "CCurl", "CrosswalkCore",
             .product(name: "Logging", package: "swift-log"), .product(name: "Metrics", package: "swift-metrics"),
         ]),
+        // libffi (Debian: libffi-dev), for plugins' mapping functions.
+        .target(name: "CFFI", linkerSettings: [.linkedLibrary("ffi")]),
+        // The parent-death signal and spawn file actions Swift cannot import (plugin workers).
+        .target(name: "CWorkerProcess"),
         .target(name: "CrosswalkPlugins", dependencies: [
-            "CrosswalkABI", "CrosswalkCore", "CrosswalkConnectors",
+            "CrosswalkABI", "CrosswalkCore", "CrosswalkConnectors", "CFFI", "CWorkerProcess",
             .product(name: "Logging", package: "swift-log"),
         ]),
         // The CLI: argument parsing and printing; everything else is CrosswalkRuntime's.
@@ -125,6 +129,11 @@ let package = Package(
         .executableTarget(name: "mapping-fuzz", dependencies: ["CrosswalkMapping", "CrosswalkCore"], path: "Tests/Fuzz/MappingFuzz",
                           exclude: ["corpus", "mapping.dict"]),
 
+        // What process isolation costs (read/write records/s, mapping-function calls/s, worker restart).
+        .executableTarget(name: "isolation-benchmark", dependencies: [
+            "CrosswalkPlugins", "CrosswalkConnectors", "CrosswalkCore", .product(name: "Logging", package: "swift-log"),
+        ], path: "Benchmarks/IsolationBenchmark"),
+
         // Test connectors (the five real connectors are their own issue).
         .target(name: "MemoryConnector", dependencies: ["CrosswalkPluginKit"], path: "Plugins/Memory"),
         .target(name: "HTTPProbeConnector", dependencies: ["CrosswalkPluginKit"], path: "Plugins/HTTPProbe"),
@@ -154,7 +163,7 @@ let package = Package(
         ]),
         .testTarget(name: "CrosswalkRuntimeTests", dependencies: [
             "CrosswalkRuntime", "CrosswalkConnectors", "CrosswalkAuth", "CrosswalkConfig", "CrosswalkCore", "CrosswalkHTTP", "CrosswalkPlugins",
-            "CrosswalkSandbox", "CrosswalkStore", "CrosswalkStoreSQLite", "CrosswalkTestKit", .product(name: "Logging", package: "swift-log"),
+            "CrosswalkSandbox", "CrosswalkStore", "CrosswalkStoreSQLite", "CrosswalkTestKit", "CrosswalkMapping", .product(name: "Logging", package: "swift-log"),
         ], exclude: ["Fixtures"]),
         .testTarget(name: "CrosswalkCoreTests", dependencies: ["CrosswalkCore"]),
         // The built libCrosswalkNetSuite.so through the real loader and host (TBA signed by the host) against the sandbox.
@@ -173,7 +182,7 @@ let package = Package(
     ]
 )
 
-let cTargets: Set<String> = ["CrosswalkABI", "ExampleCConnector", "CCurl", "CSQLite"]
+let cTargets: Set<String> = ["CrosswalkABI", "ExampleCConnector", "CCurl", "CSQLite", "CFFI", "CWorkerProcess"]
 for target in package.targets where !cTargets.contains(target.name) {
     var settings = target.swiftSettings ?? []
     settings.append(.enableUpcomingFeature("ExistentialAny"))

@@ -15,6 +15,17 @@ public enum SandboxJSON {
     }
 
     static func write(_ value: Any, into out: inout [UInt8]) {
+        // Exact types first: on Linux a failing `as?` cast tries Foundation bridging (a dictionary tested
+        // `as? String` is bridged to NSDictionary), which cost more than all the writing.
+        let kind = type(of: value)
+        if kind == String.self { writeString(value as! String, into: &out); return }
+        if kind == [String: Any].self { writeObject(value as! [String: Any], into: &out); return }
+        if kind == [Any].self { writeArray(value as! [Any], into: &out); return }
+        if kind == [[String: Any]].self { writeArray(value as! [[String: Any]], into: &out); return }
+        if kind == [String: String].self { writeObject(value as! [String: String], into: &out); return }
+        if kind == [[String: String]].self { writeArray(value as! [[String: String]], into: &out); return }
+        if kind == [String].self { writeArray(value as! [String], into: &out); return }
+        if kind == Int.self || kind == Double.self || kind == Bool.self || kind == NSNull.self { writeScalar(value, into: &out); return }
         switch value {
         case let string as String:
             writeString(string, into: &out)
@@ -42,7 +53,29 @@ public enum SandboxJSON {
         }
     }
 
+    private static func writeObject<V>(_ dictionary: [String: V], into out: inout [UInt8]) {
+        guard !dictionary.isEmpty else { out.append(contentsOf: "{}".utf8); return }
+        out.append(UInt8(ascii: "{"))
+        for (index, key) in dictionary.keys.sorted(by: collates).enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            writeString(key, into: &out)
+            out.append(UInt8(ascii: ":"))
+            write(dictionary[key]!, into: &out)
+        }
+        out.append(UInt8(ascii: "}"))
+    }
+
+    private static func writeArray<V>(_ array: [V], into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "["))
+        for (index, item) in array.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            write(item, into: &out)
+        }
+        out.append(UInt8(ascii: "]"))
+    }
+
     private static func writeScalar(_ value: Any, into out: inout [UInt8]) {
+        if value is NSNull { out.append(contentsOf: "null".utf8); return }
         switch value {
         case let bool as Bool where type(of: value) == Bool.self:
             out.append(contentsOf: (bool ? "true" : "false").utf8)
@@ -100,6 +133,7 @@ public enum SandboxJSON {
 
     /// Whether key `a` sorts before `b`: case-insensitive with digit runs compared by value, then by bytes.
     static func collates(_ a: String, _ b: String) -> Bool {
+        if a == b { return false }
         let x = Array(a.utf8), y = Array(b.utf8)
         var i = 0, j = 0
         while i < x.count, j < y.count {

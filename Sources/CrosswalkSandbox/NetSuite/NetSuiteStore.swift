@@ -90,11 +90,13 @@ struct NetSuiteState: Codable, Sendable {
         let old = records[record.type]?[record.id]
         records[record.type, default: [:]][record.id] = record
         if old == nil {
-            var ids = order[record.type] ?? []
-            if ids.last.map({ $0 < record.id }) ?? true { ids.append(record.id) } else {
-                ids.insert(record.id, at: ids.firstIndex { $0 > record.id } ?? ids.count)
+            // In place: a copy of the array here would make every insert cost the whole order.
+            if order[record.type]?.last.map({ $0 < record.id }) ?? true {
+                order[record.type, default: []].append(record.id)
+            } else {
+                let at = order[record.type]!.firstIndex { $0 > record.id } ?? order[record.type]!.count
+                order[record.type]!.insert(record.id, at: at)
             }
-            order[record.type] = ids
         }
         if let eid = old?.fields["externalId"], externalIds[record.type]?[eid] == record.id { externalIds[record.type]?[eid] = nil }
         if let eid = record.fields["externalId"] { externalIds[record.type, default: [:]][eid] = record.id }

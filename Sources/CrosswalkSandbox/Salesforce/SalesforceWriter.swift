@@ -40,10 +40,32 @@ extension SalesforceStore {
         fields["IsDeleted"] = .bool(false)
         for name in ["CreatedDate", "LastModifiedDate", "SystemModstamp"] where object.field(name) != nil { fields[name] = stamp }
         for name in ["CreatedById", "LastModifiedById"] where object.field(name) != nil { fields[name] = .text(context.userID) }
+        if object.field("PhotoUrl") != nil { fields["PhotoUrl"] = .text("/services/images/photo/\(id)") }
+        if object.name == "Opportunity", fields["Probability"] == nil, let stage = fields["StageName"]?.text,
+           let defaults = SalesforceCatalog.stageDefaults[stage] {
+            fields["Probability"] = .number(defaults.probability)
+        }
         var record = SalesforceRecord(id: id, type: object.name, fields: fields, modstamp: context.now)
-        record.recalculate()
+        derive(&record, context, wasClosed: false)
         put(record)
         return record
+    }
+
+    /// The fields the org sets from others: names, stage flags, a task's account and completion time.
+    func derive(_ record: inout SalesforceRecord, _ context: SalesforceWriteContext, wasClosed: Bool) {
+        record.recalculate()
+        guard record.type == "Task" else { return }
+        var account: String?
+        if let what = record["WhatId"].text, let parent = self.record(what) {
+            account = parent.type == "Account" ? parent.id : parent["AccountId"].text
+        }
+        if account == nil, let who = record["WhoId"].text, let person = self.record(who), person.type == "Contact" {
+            account = person["AccountId"].text
+        }
+        record.fields["AccountId"] = account.map(SalesforceValue.text)
+        let closed = record["IsClosed"] == .bool(true)
+        if closed && !wasClosed { record.fields["CompletedDateTime"] = .text(SalesforceDates.dateTime(context.now)) }
+        if !closed { record.fields["CompletedDateTime"] = nil }
     }
 
     mutating func update(_ object: SalesforceObject, id: String, _ body: [String: Any], _ context: SalesforceWriteContext) throws(SalesforceError) -> SalesforceRecord {
@@ -52,9 +74,14 @@ extension SalesforceStore {
         try Self.checkRequired(object, values, creating: false)
         try checkReferences(object, values)
         try checkUnique(object, values, except: record.id)
+        let wasClosed = record["IsClosed"] == .bool(true)
         for (name, value) in values { record.fields[name] = value == .null ? nil : value }
+        if object.name == "Opportunity", values["StageName"] != nil, values["Probability"] == nil,
+           let stage = record["StageName"].text, let defaults = SalesforceCatalog.stageDefaults[stage] {
+            record.fields["Probability"] = .number(defaults.probability)
+        }
         touch(&record, context)
-        record.recalculate()
+        derive(&record, context, wasClosed: wasClosed)
         put(record)
         return record
     }
@@ -148,6 +175,18 @@ extension SalesforceStore {
             let number = SalesforceJSON.number(raw) ?? (raw as? String).flatMap(Double.init)
             guard let number, number.isFinite else { throw wrongType(field.type == .int ? "int" : "double") }
             if field.type == .int, number != number.rounded() { throw wrongType("int") }
+            // Digits before the point are limited by precision - scale (int fields: digits); the value is kept
+            // rounded to the field's scale, as Salesforce stores it.
+            let integerDigits = field.type == .int ? max(1, field.digits) : max(1, field.precision - field.scale)
+            if abs(number) >= pow(10, Double(integerDigits)) {
+                throw SalesforceError(status: 400, code: "NUMBER_OUTSIDE_VALID_RANGE",
+                                      message: "\(field.label): value outside of valid range on numeric field: \(SalesforceValue.number(number).xmlText ?? "")",
+                                      fields: [field.name])
+            }
+            if field.type != .int {
+                let factor = pow(10, Double(field.scale))
+                return .number((number * factor).rounded(.toNearestOrAwayFromZero) / factor)
+            }
             return .number(number)
         case .date:
             guard let s = raw as? String else { throw wrongType("date") }
@@ -166,7 +205,11 @@ extension SalesforceStore {
             if s.isEmpty { return .null }
             guard let id = SalesforceID.normalize(s) else { throw SalesforceError.malformedID(field.label, value: s, field: field.name) }
             return .text(id)
-        case .string, .email, .phone, .picklist, .textarea, .url:
+        case .address:
+            throw SalesforceError(status: 400, code: "INVALID_FIELD_FOR_INSERT_UPDATE",
+                                  message: "Unable to create/update fields: \(field.name). Please check the security settings of this field and verify that it is read/write for your profile or permission set.",
+                                  fields: [field.name])
+        case .string, .email, .phone, .picklist, .multipicklist, .combobox, .textarea, .url:
             let text: String
             if let s = raw as? String {
                 text = s
@@ -181,6 +224,10 @@ extension SalesforceStore {
             if text.count > field.length {
                 throw SalesforceError(status: 400, code: "STRING_TOO_LONG",
                                       message: "\(field.label): data value too large: \(text.prefix(40)) (max length=\(field.length))", fields: [field.name])
+            }
+            if field.type == .picklist, field.restrictedPicklist, !field.picklist.contains(text) {
+                throw SalesforceError(status: 400, code: "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST",
+                                      message: "\(field.label): bad value for restricted picklist field: \(text)", fields: [field.name])
             }
             if field.type == .email, !isEmail(text) {
                 throw SalesforceError(status: 400, code: "INVALID_EMAIL_ADDRESS", message: "\(field.label): invalid email address: \(text)", fields: [field.name])
@@ -233,7 +280,7 @@ extension SalesforceStore {
         }
     }
 
-    private func checkUnique(_ object: SalesforceObject, _ values: [String: SalesforceValue], except id: String) throws(SalesforceError) {
+    private mutating func checkUnique(_ object: SalesforceObject, _ values: [String: SalesforceValue], except id: String) throws(SalesforceError) {
         for field in object.fields where field.unique {
             guard let value = values[field.name]?.text else { continue }
             if let other = records(object.name, where: field.name, equals: value).first(where: { $0.id != id }) {
