@@ -36,6 +36,12 @@ struct NetSuiteCheckTests {
             let client = try await h.client("m2m", credentials: Self.clientCredentials(h.baseURL))
             let result = try await client.check()
             #expect(result.ok, "\(result.message)")
+            // Reads and writes go through the bearer token the host got for the assertion.
+            let written = try await client.write(WriteRequest(object: "customer", operation: .create, records: [WriteItem(ref: "m", fields: ["companyName": "M2M Co"])]))
+            let id = try #require(written.results.first?.id)
+            let read = try await client.read(ReadRequest(object: "customer", ids: [id]))
+            #expect(read.records.first?.fields["companyName"] == "M2M Co")
+            #expect(h.app.loginAuditTrail().isEmpty, "no refused login")
         }
     }
 
