@@ -1,3 +1,4 @@
+import CrosswalkPlugins
 import Foundation
 
 /// `connector-benchmark [app…] [--records N]`: each connector's built `.so` through the real host (vault, auth,
@@ -11,6 +12,12 @@ protocol ConnectorBenchmark {
     /// The sandbox app's name (`netsuite`, `hubspot`…).
     static var name: String { get }
     static func run(records: Int) async throws
+}
+
+// Plugins run in worker processes (the host's default isolation); this program is its own worker, re-executed as
+// `connector-benchmark plugin-worker …`, so that no release build of `crosswalk` is needed.
+if CommandLine.arguments.count > 1, CommandLine.arguments[1] == "plugin-worker" {
+    exit(PluginWorker.main(arguments: Array(CommandLine.arguments.dropFirst(2))))
 }
 
 let benchmarks: [any ConnectorBenchmark.Type] = [

@@ -24,14 +24,11 @@ extension NetSuiteConnector {
                 results.append(.failure(item.ref, stop))
                 continue
             }
-            if host.isCancelled {
-                stop = ConnectorError(.cancelled, "not sent: the host cancelled the write")
-                results.append(.failure(item.ref, stop!))
-                continue
-            }
-            if deadline.isNear() {
-                stop = ConnectorError(.timeout, "not sent: the write's deadline passed before this record")
-                results.append(.failure(item.ref, stop!))
+            let halt = host.isCancelled ? ConnectorError(.cancelled, "not sent: the host cancelled the write")
+                : deadline.isNear() ? ConnectorError(.timeout, "not sent: the write's deadline passed before this record") : nil
+            if let halt {
+                stop = halt
+                results.append(.failure(item.ref, halt))
                 continue
             }
             let result = writeOne(item, object: object, operation: request.operation, matchKey: matchKey, match: matches[item.ref],
