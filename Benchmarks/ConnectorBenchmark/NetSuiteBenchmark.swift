@@ -58,15 +58,24 @@ enum NetSuiteBenchmark: ConnectorBenchmark {
         func calls() async throws -> Int {
             (try JSONSerialization.jsonObject(with: try await control("GET", "counters")) as? [String: Any])?["total"] as? Int ?? 0
         }
+        /// Seconds the emulator spent answering the API requests after sequence number `since`, and the last number.
+        func serverSeconds(since: Int) async throws -> (seconds: Double, last: Int) {
+            let answer = try JSONSerialization.jsonObject(with: try await control("GET", "requests?since=\(since)")) as? [String: Any]
+            let log = answer?["requests"] as? [[String: Any]] ?? []
+            let ms = log.filter { !(($0["path"] as? String) ?? "").hasPrefix("/__sandbox") }.reduce(0.0) { $0 + (($1["duration_ms"] as? Double) ?? 0) }
+            return (ms / 1000, answer?["last_seq"] as? Int ?? since)
+        }
         func measure(_ metric: String, _ body: () async throws -> Int) async throws {
             _ = try await control("POST", "counters/reset")
+            let before = try await serverSeconds(since: Int.max).last
             let start = ContinuousClock.now
             let n = try await body()
             let elapsed = ContinuousClock.now - start
             let c = try await calls()
+            let server = try await serverSeconds(since: before).seconds
             let rate = Double(n) / max(1e-9, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
             print("netsuite  \(metric)  \(Int(rate.rounded())) records/s  (\(n) records in \(seconds(elapsed)) s, "
-                  + String(format: "%.1f", Double(c) * 1000 / Double(max(1, n))) + " API calls per 1,000 records)")
+                  + String(format: "%.1f", Double(c) * 1000 / Double(max(1, n))) + " API calls per 1,000 records, " + String(format: "%.2f", server) + " s in the emulator)")
         }
 
         let reader = try await client()
