@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "CrosswalkHTTPProbe", type: .dynamic, targets: ["HTTPProbeConnector"]),
         .library(name: "CrosswalkExampleC", type: .dynamic, targets: ["ExampleCConnector"]),
         .library(name: "CrosswalkSPOTIO", type: .dynamic, targets: ["SPOTIOConnector"]),
+        .library(name: "CrosswalkNetSuite", type: .dynamic, targets: ["NetSuiteConnector"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -134,9 +135,9 @@ let package = Package(
             "CrosswalkSandbox", "CrosswalkHTTP", "CrosswalkCore", .product(name: "Logging", package: "swift-log"),
         ], path: "Benchmarks/SandboxBenchmark"),
 
-        // Each connector's .so against the sandbox through the real host: records/s and API calls per 1,000 records.
+        // Each connector's built .so through the real host against its emulator: records/s and API calls per 1,000 records.
         .executableTarget(name: "connector-benchmark", dependencies: [
-            "CrosswalkRuntime", "CrosswalkConnectors", "CrosswalkAuth", "CrosswalkConfig", "CrosswalkCore", "CrosswalkPlugins", "CrosswalkSandbox",
+            "CrosswalkRuntime", "CrosswalkConnectors", "CrosswalkAuth", "CrosswalkConfig", "CrosswalkCore", "CrosswalkHTTP", "CrosswalkPlugins", "CrosswalkSandbox",
             .product(name: "Logging", package: "swift-log"),
         ], path: "Benchmarks/ConnectorBenchmark"),
 
@@ -157,6 +158,8 @@ let package = Package(
         .target(name: "HTTPProbeConnector", dependencies: ["CrosswalkPluginKit"], path: "Plugins/HTTPProbe"),
         // The SPOTIO connector (issue 14): DataObject search and deleted feed, bulk jobs, activities, webhooks.
         .target(name: "SPOTIOConnector", dependencies: ["CrosswalkPluginKit"], path: "Plugins/SPOTIO"),
+        // The NetSuite connector (issue 14): SuiteTalk REST records, SuiteQL reads, the deleted-record feed, TBA or OAuth 2.0.
+        .target(name: "NetSuiteConnector", dependencies: ["CrosswalkPluginKit"], path: "Plugins/NetSuite", exclude: ["README.md"]),
 
         .testTarget(name: "CrosswalkAuthTests", dependencies: [
             "CrosswalkAuth", "CrosswalkCore",
@@ -193,6 +196,12 @@ let package = Package(
         .testTarget(name: "CrosswalkEngineTests", dependencies: [
             "CrosswalkEngine", "CrosswalkFlows", "CrosswalkMapping", "CrosswalkConnectors", "CrosswalkCore", "CrosswalkStore", "CrosswalkStoreSQLite", "CrosswalkTestKit",
             "CrosswalkSandbox", "crosswalk-engine-crash-child", .product(name: "Logging", package: "swift-log"),
+        ]),
+        // The built libCrosswalkNetSuite.so through the real loader and host (TBA signed by the host) against the sandbox.
+        .testTarget(name: "NetSuiteConnectorTests", dependencies: [
+            "CrosswalkRuntime", "CrosswalkConnectors", "CrosswalkAuth", "CrosswalkConfig", "CrosswalkCore", "CrosswalkPlugins",
+            "CrosswalkSandbox", "CrosswalkTestKit", .product(name: "Logging", package: "swift-log"),
+            .product(name: "Crypto", package: "swift-crypto"), .product(name: "Hummingbird", package: "hummingbird"),
         ]),
         .testTarget(name: "CrosswalkConnectorsTests", dependencies: ["CrosswalkConnectors", "CrosswalkCore", "CrosswalkTestKit", "kit-golden-check"]),
         .testTarget(name: "CrosswalkMappingTests", dependencies: ["CrosswalkMapping", "CrosswalkConnectors", "CrosswalkCore", "mapping-fuzz"]),
