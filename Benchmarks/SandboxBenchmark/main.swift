@@ -8,6 +8,7 @@ import Foundation
 /// Every app's benchmark, by its sandbox name. To add an app, write `<App>Benchmark.swift` (an
 /// `AppBenchmark`) and add one line here.
 let benchmarks: [any AppBenchmark.Type] = [
+    SalesforceBenchmark.self,
     NetSuiteBenchmark.self,
     SpotioBenchmark.self,
     AriticBenchmark.self,

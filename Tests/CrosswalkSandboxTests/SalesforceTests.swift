@@ -437,12 +437,12 @@ struct SalesforceQueryTests {
 
     @Test("LIKE wildcards")
     func like() {
-        #expect(SOQLQuery.like("Acme Corp", pattern: "acme%"))
-        #expect(SOQLQuery.like("Acme Corp", pattern: "%CORP"))
-        #expect(SOQLQuery.like("abc", pattern: "a_c"))
-        #expect(!SOQLQuery.like("abcd", pattern: "a_c"))
-        #expect(SOQLQuery.like("50%", pattern: "50\\%"))
-        #expect(!SOQLQuery.like("500", pattern: "50\\%"))
+        #expect(SOQLLike.matches("Acme Corp", pattern: "acme%"))
+        #expect(SOQLLike.matches("Acme Corp", pattern: "%CORP"))
+        #expect(SOQLLike.matches("abc", pattern: "a_c"))
+        #expect(!SOQLLike.matches("abcd", pattern: "a_c"))
+        #expect(SOQLLike.matches("50%", pattern: "50\\%"))
+        #expect(!SOQLLike.matches("500", pattern: "50\\%"))
     }
 }
 

@@ -1,5 +1,8 @@
 """simple-salesforce (the published client) against the sandbox's Salesforce emulator, over HTTPS."""
+import csv
 import datetime
+import io
+import math
 import pathlib
 import re
 import time
@@ -8,7 +11,8 @@ import jwt
 import pytest
 import yaml
 from simple_salesforce import Salesforce
-from simple_salesforce.exceptions import SalesforceExpiredSession, SalesforceMalformedRequest, SalesforceResourceNotFound
+from simple_salesforce.exceptions import (SalesforceExpiredSession, SalesforceMalformedRequest, SalesforceRefusedRequest,
+                                          SalesforceResourceNotFound)
 
 API = "60.0"
 HERE = pathlib.Path(__file__).parent
@@ -167,6 +171,233 @@ def test_jwt_bearer_with_the_demo_key(sandbox):
     assert client(sandbox, response.json()).Contact.describe()["name"] == "Contact"
 
 
+def _keyset_ids(sf, soql_base, page_size):
+    """Pages `soql_base` by `WHERE Id > :last ORDER BY Id LIMIT n`, as connectors do, returning every Id seen."""
+    seen, last = [], None
+    while True:
+        where = f" WHERE Id > '{last}'" if last else ""
+        page = sf.query(f"{soql_base}{where} ORDER BY Id LIMIT {page_size}")["records"]
+        if not page:
+            return seen
+        seen += [r["Id"] for r in page]
+        last = page[-1]["Id"]
+
+
+def test_keyset_paging_by_id_sees_every_row_once(sandbox, sf):
+    # Ids order by their characters as they are (0-9, A-Z, a-z: byte order) in ORDER BY and in WHERE Id > '…'.
+    if sf.query("SELECT COUNT() FROM Contact")["totalSize"] < 300:
+        sandbox.control("salesforce", "POST", "seed", {"count": 100, "seed": 12})
+    everything = [r["Id"] for r in sf.query_all("SELECT Id FROM Contact")["records"]]
+    seen = _keyset_ids(sf, "SELECT Id FROM Contact", 50)
+    assert len(seen) == len(set(seen)) == len(everything)
+    assert seen == sorted(everything)
+    ordered = [r["Id"] for r in sf.query_all("SELECT Id FROM Contact ORDER BY Id")["records"]]
+    assert ordered == sorted(ordered)
+
+
+def test_timestamps_are_whole_seconds(sf):
+    created = sf.Contact.create({"LastName": "Precision"})
+    record = sf.Contact.get(created["id"])
+    for field in ("CreatedDate", "LastModifiedDate", "SystemModstamp"):
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000\+0000", record[field]), record[field]
+    stamp = record["SystemModstamp"]
+    same = sf.query(f"SELECT Id FROM Contact WHERE SystemModstamp = {stamp[:19]}Z AND Id = '{created['id']}'")
+    assert same["totalSize"] == 1
+
+
+def test_rows_sharing_one_systemmodstamp_page_by_modstamp_then_id(sandbox, sf):
+    stamp = "2024-03-01T12:00:00.000+0000"
+    made = sandbox.control("salesforce", "POST", "app/bulk_create", {"object": "Contact", "count": 500, "systemModstamp": stamp})
+    assert made["count"] == 500 and made["systemModstamp"] == stamp
+    result = sf.query_all("SELECT Id, SystemModstamp, LastModifiedDate, CreatedDate FROM Contact WHERE SystemModstamp = 2024-03-01T12:00:00Z")
+    assert result["totalSize"] == 500
+    assert {r["SystemModstamp"] for r in result["records"]} == {stamp}
+    assert {r["CreatedDate"] for r in result["records"]} == {stamp}
+    # A connector that pages with `SystemModstamp > :last` alone would lose 499 of them; (SystemModstamp, Id) keysets see all.
+    seen, last = [], None
+    while True:
+        after = f" AND Id > '{last}'" if last else ""
+        page = sf.query(f"SELECT Id FROM Contact WHERE SystemModstamp = 2024-03-01T12:00:00Z{after} "
+                        f"ORDER BY SystemModstamp, Id LIMIT 200")["records"]
+        if not page:
+            break
+        seen += [r["Id"] for r in page]
+        last = page[-1]["Id"]
+    assert sorted(seen) == sorted(made["ids"]) and len(set(seen)) == 500
+
+
+def test_order_by_several_fields_breaks_ties_by_later_fields(sf):
+    rows = [("Banking", "Hot", "a"), ("Banking", "Cold", "b"), ("Banking", "Hot", "c"), ("Retail", "Warm", "d"),
+            ("Banking", None, "e"), (None, "Hot", "f")]
+    for industry, rating, name in rows:
+        body = {"Name": f"OrderTie {name}"}
+        if industry:
+            body["Industry"] = industry
+        if rating:
+            body["Rating"] = rating
+        sf.Account.create(body)
+    got = [r["Name"][-1] for r in sf.query(
+        "SELECT Name FROM Account WHERE Name LIKE 'OrderTie %' ORDER BY Industry NULLS LAST, Rating DESC, Name DESC")["records"]]
+    # Industry ascending with nulls last; ties by Rating descending (nulls last, the DESC default); then Name descending.
+    assert got == ["c", "a", "b", "e", "d", "f"]
+
+
+def test_aggregate_functions_group_by_having_and_result_shape(sf):
+    account = sf.Account.create({"Name": "Aggregates Inc."})["id"]
+    for stage, amount, close in [("Prospecting", 1000, "2024-05-01"), ("Prospecting", 3000, "2024-06-01"),
+                                 ("Closed Won", 5000, "2024-04-15"), ("Qualification", None, "2024-07-01")]:
+        body = {"Name": f"Agg {stage} {amount}", "StageName": stage, "CloseDate": close, "AccountId": account}
+        if amount is not None:
+            body["Amount"] = amount
+        sf.Opportunity.create(body)
+    where = f"WHERE AccountId = '{account}'"
+    result = sf.query("SELECT COUNT(Id), SUM(Amount) total, MIN(CloseDate), MAX(Amount), AVG(Amount) average, "
+                      f"COUNT(Amount), COUNT_DISTINCT(StageName) FROM Opportunity {where}")
+    assert result["totalSize"] == 1 and result["done"] is True
+    row = result["records"][0]
+    # Unaliased aggregates are expr0, expr1, … in order; aliased ones use their alias.
+    assert row == {"attributes": {"type": "AggregateResult"}, "expr0": 4, "total": 9000, "expr1": "2024-04-15",
+                   "expr2": 5000, "average": 3000, "expr3": 3, "expr4": 3}
+    grouped = sf.query(f"SELECT StageName, COUNT(Id) n, SUM(Amount) FROM Opportunity {where} GROUP BY StageName ORDER BY COUNT(Id) DESC, StageName")
+    assert [(r["StageName"], r["n"], r["expr0"]) for r in grouped["records"]] == [
+        ("Prospecting", 2, 4000), ("Closed Won", 1, 5000), ("Qualification", 1, None)]
+    having = sf.query(f"SELECT StageName FROM Opportunity {where} GROUP BY StageName HAVING COUNT(Id) > 1")
+    assert [r["StageName"] for r in having["records"]] == ["Prospecting"]
+    by_parent = sf.query(f"SELECT Account.Name, COUNT(Id) FROM Opportunity {where} GROUP BY Account.Name")
+    assert by_parent["records"][0]["Name"] == "Aggregates Inc." and by_parent["records"][0]["expr0"] == 4
+    assert sf.query(f"SELECT COUNT() FROM Opportunity {where}") == {"totalSize": 4, "done": True, "records": []}
+    for bad in [f"SELECT SUM(Name) FROM Opportunity {where}", f"SELECT Name, COUNT(Id) FROM Opportunity {where} GROUP BY StageName"]:
+        with pytest.raises(SalesforceMalformedRequest) as refused:
+            sf.query(bad)
+        assert refused.value.content[0]["errorCode"] == "MALFORMED_QUERY"
+
+
+def test_bulk2_query_pages_csv_through_simple_salesforce(sf):
+    total = sf.query("SELECT COUNT() FROM Contact WHERE Email != null")["totalSize"]
+    pages = list(sf.bulk2.Contact.query("SELECT Id, LastName, Email, Account.Name, CreatedDate FROM Contact WHERE Email != null",
+                                        max_records=100))
+    rows = [row for page in pages for row in csv.DictReader(io.StringIO(page))]
+    assert len(pages) == math.ceil(total / 100) and len(rows) == total
+    assert list(rows[0]) == ["Id", "LastName", "Email", "Account.Name", "CreatedDate"]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z", rows[0]["CreatedDate"])
+    assert len({row["Id"] for row in rows}) == total
+    with pytest.raises(SalesforceMalformedRequest) as compound:
+        list(sf.bulk2.Account.query("SELECT Id, BillingAddress FROM Account"))
+    assert compound.value.content[0]["message"] == "Selecting compound data not supported in Bulk Query"
+
+
+def test_bulk2_query_job_states_locators_abort_delete_and_limits(sandbox):
+    token = password_token(sandbox)
+    http = sandbox.http
+    auth = {"Authorization": "Bearer " + token["access_token"]}
+    jobs = f"{token['instance_url']}/services/data/v{API}/jobs/query"
+    before = http.get(f"{token['instance_url']}/services/data/v{API}/limits", headers=auth).json()["DailyBulkV2QueryJobs"]
+    sandbox.control("salesforce", "POST", "app/bulk_query", {"pollsToComplete": 3})
+    try:
+        created = http.post(jobs, json={"operation": "query", "query": "SELECT Id, Name FROM Account"}, headers=auth)
+        assert created.status_code == 200, created.text
+        job = created.json()
+        assert job["state"] == "UploadComplete" and job["object"] == "Account" and job["id"].startswith("750")
+        early = http.get(f"{jobs}/{job['id']}/results", headers=auth)
+        assert early.status_code == 400 and early.json()[0]["errorCode"] == "INVALIDJOBSTATE"
+        states = [http.get(f"{jobs}/{job['id']}", headers=auth).json()["state"] for _ in range(4)]
+        assert states == ["InProgress", "InProgress", "JobComplete", "JobComplete"]
+        info = http.get(f"{jobs}/{job['id']}", headers=auth).json()
+        assert info["jobType"] == "V2Query" and info["numberRecordsProcessed"] > 2
+    finally:
+        sandbox.control("salesforce", "POST", "app/bulk_query", {"pollsToComplete": 2})
+
+    first = http.get(f"{jobs}/{job['id']}/results", params={"maxRecords": 2}, headers=auth)
+    assert first.status_code == 200 and first.headers["Content-Type"].startswith("text/csv")
+    assert first.headers["Sforce-NumberOfRecords"] == "2" and first.headers["Sforce-Locator"] not in ("", "null")
+    assert first.text.splitlines()[0] == '"Id","Name"' and len(first.text.splitlines()) == 3
+    seen, locator = 2, first.headers["Sforce-Locator"]
+    while locator != "null":
+        page = http.get(f"{jobs}/{job['id']}/results", params={"maxRecords": 1000, "locator": locator}, headers=auth)
+        seen += int(page.headers["Sforce-NumberOfRecords"])
+        locator = page.headers["Sforce-Locator"]
+    assert seen == info["numberRecordsProcessed"]
+
+    listed = http.get(jobs, headers=auth).json()
+    assert listed["done"] is True and job["id"] in [j["id"] for j in listed["records"]]
+    running = http.post(jobs, json={"operation": "queryAll", "query": "SELECT Id FROM Contact"}, headers=auth).json()
+    refused = http.delete(f"{jobs}/{running['id']}", headers=auth)
+    assert refused.status_code == 400 and refused.json()[0]["errorCode"] == "INVALIDJOBSTATE"
+    aborted = http.patch(f"{jobs}/{running['id']}", json={"state": "Aborted"}, headers=auth)
+    assert aborted.status_code == 200 and aborted.json()["state"] == "Aborted"
+    assert http.delete(f"{jobs}/{running['id']}", headers=auth).status_code == 204
+    gone = http.get(f"{jobs}/{running['id']}", headers=auth)
+    assert gone.status_code == 404 and gone.json()[0]["errorCode"] == "NOT_FOUND"
+    bad = http.post(jobs, json={"operation": "query", "query": "SELECT Nope FROM Account"}, headers=auth)
+    assert bad.status_code == 400 and "No such column 'Nope'" in bad.json()[0]["message"]
+    after = http.get(f"{token['instance_url']}/services/data/v{API}/limits", headers=auth).json()["DailyBulkV2QueryJobs"]
+    assert after["Max"] == 10000 and after["Remaining"] == before["Remaining"] - 2
+
+
+@pytest.mark.parametrize("state, code", [
+    ("api_disabled", "API_DISABLED_FOR_ORG"),        # an edition without API access (Professional without the add-on)
+    ("user_api_disabled", "API_DISABLED_FOR_ORG"),   # a user whose profile lacks "API Enabled": REST answers the same
+    ("password_expired", "INVALID_OPERATION_WITH_EXPIRED_PASSWORD"),
+])
+def test_account_states_a_check_must_report(sandbox, state, code):
+    sandbox.control("salesforce", "POST", "app/account_state", {"state": state})
+    try:
+        token = password_token(sandbox)  # OAuth still issues a session
+        identity = sandbox.http.get(token["id"], headers={"Authorization": "Bearer " + token["access_token"]})
+        assert identity.status_code == 200 and identity.json()["organization_id"]
+        with pytest.raises(SalesforceRefusedRequest) as refused:
+            client(sandbox, token).query("SELECT Id FROM Account LIMIT 1")
+        assert refused.value.status == 403 and refused.value.content[0]["errorCode"] == code
+    finally:
+        sandbox.control("salesforce", "POST", "app/account_state", {"state": "ok"})
+    assert client(sandbox).query("SELECT Id FROM Account LIMIT 1")["totalSize"] == 1
+
+
+# Standard field counts of a current Enterprise Edition org (plus the flows' custom fields).
+REALISTIC_FIELD_COUNTS = {"Account": (55, 75), "Contact": (55, 75), "Lead": (50, 70), "Opportunity": (30, 50), "Task": (35, 55)}
+
+
+def test_describe_lists_compound_fields_and_realistic_standard_fields(sf):
+    described = {name: {f["name"]: f for f in getattr(sf, name).describe()["fields"]} for name in REALISTIC_FIELD_COUNTS}
+    for name, (low, high) in REALISTIC_FIELD_COUNTS.items():
+        assert low <= len(described[name]) <= high, (name, len(described[name]))
+    account, contact, lead = described["Account"], described["Contact"], described["Lead"]
+    for fields, compound, prefix in [(account, "BillingAddress", "Billing"), (account, "ShippingAddress", "Shipping"),
+                                     (contact, "MailingAddress", "Mailing"), (contact, "OtherAddress", "Other"), (lead, "Address", "")]:
+        assert fields[compound]["type"] == "address" and fields[compound]["soapType"] == "urn:address"
+        assert not fields[compound]["createable"] and not fields[compound]["updateable"] and not fields[compound]["filterable"]
+        for part in ("Street", "City", "State", "PostalCode", "Country", "Latitude", "Longitude", "GeocodeAccuracy"):
+            assert fields[prefix + part]["compoundFieldName"] == compound
+    assert contact["FirstName"]["compoundFieldName"] == "Name" and contact["Name"]["compoundFieldName"] is None
+    assert account["Name"]["nillable"] is False and account["Name"]["createable"] is True
+    assert account["NumberOfEmployees"]["type"] == "int" and account["AnnualRevenue"]["type"] == "currency"
+    assert account["Description"]["type"] == "textarea" and account["Description"]["length"] == 32000
+    assert account["BillingLatitude"]["scale"] == 15 and account["Phone"]["length"] == 40
+    assert "Technology" in [v["value"] for v in account["Industry"]["picklistValues"]]
+    assert account["OwnerId"]["referenceTo"] == ["User"] and account["OwnerId"]["relationshipName"] == "Owner"
+    assert described["Task"]["WhoId"]["referenceTo"] == ["Contact", "Lead"] and described["Task"]["WhoId"]["polymorphicForeignKey"]
+    assert account["IsDeleted"]["createable"] is False and account["SystemModstamp"]["updateable"] is False
+
+
+def test_queries_return_compound_addresses_and_realistic_payloads(sf):
+    record = sf.query("SELECT Id, BillingAddress, BillingCity, BillingCountry FROM Account WHERE BillingCity != null LIMIT 1")["records"][0]
+    address = record["BillingAddress"]
+    assert set(address) == {"city", "country", "geocodeAccuracy", "latitude", "longitude", "postalCode", "state", "street"}
+    assert address["city"] == record["BillingCity"] and address["country"] == record["BillingCountry"]
+    fields = [f["name"] for f in sf.Account.describe()["fields"]]
+    full = sf.query("SELECT FIELDS(ALL) FROM Account LIMIT 20")["records"]
+    assert all(set(r) - {"attributes"} == set(fields) for r in full)
+    assert min(sum(v is not None for k, v in r.items() if k != "attributes") for r in full) >= 20
+    by_id = sf.Account.get(full[0]["Id"])
+    assert set(by_id) - {"attributes"} == set(fields) and isinstance(by_id["BillingAddress"], (dict, type(None)))
+    with pytest.raises(SalesforceMalformedRequest) as refused:
+        sf.query("SELECT Id FROM Account WHERE BillingAddress != null")
+    assert refused.value.content[0]["errorCode"] == "INVALID_FIELD"
+    with pytest.raises(SalesforceMalformedRequest) as read_only:
+        sf.Account.create({"Name": "Compound", "BillingAddress": {"city": "Paris"}})
+    assert read_only.value.content[0]["errorCode"] == "INVALID_FIELD_FOR_INSERT_UPDATE"
+
+
 # Routes the sandbox serves that the third-party path inventories in specs/salesforce lack, each with the
 # Salesforce document that defines it.
 DOCUMENTED_ELSEWHERE = [
@@ -185,6 +416,13 @@ DOCUMENTED_ELSEWHERE = [
     ("POST", "/services/data/{v}/sobjects/{type}/{field}/{value}"),
     ("DELETE", "/services/data/{v}/sobjects/{type}/{field}/{value}"),
     ("POST", "/services/data/{v}/composite/sobjects/{type}"),         # SObject Collections retrieve (POST form)
+    # Bulk API 2.0 and Bulk API Developer Guide › Query Jobs
+    ("POST", "/services/data/{v}/jobs/query"),                        # Create a Query Job
+    ("GET", "/services/data/{v}/jobs/query"),                         # Get Information About All Query Jobs
+    ("GET", "/services/data/{v}/jobs/query/{id}"),                    # Get Information About a Query Job
+    ("PATCH", "/services/data/{v}/jobs/query/{id}"),                  # Abort a Query Job
+    ("DELETE", "/services/data/{v}/jobs/query/{id}"),                 # Delete a Query Job
+    ("GET", "/services/data/{v}/jobs/query/{id}/results"),            # Get Results for a Query Job
 ]
 
 

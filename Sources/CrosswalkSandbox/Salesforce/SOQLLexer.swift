@@ -25,17 +25,24 @@ enum SOQLToken: Equatable, Sendable {
     }
 }
 
-/// Splits SOQL text into tokens.
+/// Splits SOQL text into tokens, each with the character offset where it starts (for Salesforce's
+/// `ERROR at Row:1:Column:8` messages).
 enum SOQLLexer {
-    static func tokens(_ text: String) throws(SalesforceError) -> [SOQLToken] {
+    static func tokens(_ text: String) throws(SalesforceError) -> (tokens: [SOQLToken], offsets: [Int]) {
         let chars = Array(text)
         var tokens: [SOQLToken] = []
+        var offsets: [Int] = []
         var i = 0
-        func malformed(_ message: String) -> SalesforceError {
-            SalesforceError(status: 400, code: "MALFORMED_QUERY", message: message)
+        func malformed(_ message: String, at offset: Int) -> SalesforceError {
+            SOQLErrors.malformed(message, in: text, at: offset)
+        }
+        func add(_ token: SOQLToken, _ at: Int) {
+            tokens.append(token)
+            offsets.append(at)
         }
         while i < chars.count {
             let c = chars[i]
+            let start = i
             if c.isWhitespace {
                 i += 1
             } else if c == "'" {
@@ -62,20 +69,20 @@ enum SOQLLexer {
                         i += 1
                     }
                 }
-                guard closed else { throw malformed("unterminated string literal in the query") }
-                tokens.append(.string(value))
+                guard closed else { throw malformed("line 1:\(start) mismatched character '<EOF>' expecting '''", at: start) }
+                add(.string(value), start)
             } else if c.isNumber || (c == "-" && i + 1 < chars.count && chars[i + 1].isNumber) {
                 var j = i + 1
                 while j < chars.count, chars[j].isNumber || ".-:+TZ".contains(chars[j]) { j += 1 }
                 let word = String(chars[i..<j])
                 if word.count == 10, SalesforceDates.parseDate(word) != nil {
-                    tokens.append(.date(word))
+                    add(.date(word), start)
                 } else if word.count > 10, SalesforceDates.parseDateTime(word) != nil {
-                    tokens.append(.dateTime(word))
+                    add(.dateTime(word), start)
                 } else if let n = Double(word) {
-                    tokens.append(.number(n))
+                    add(.number(n), start)
                 } else {
-                    throw malformed("unexpected token: '\(word)'")
+                    throw malformed("unexpected token: '\(word)'", at: start)
                 }
                 i = j
             } else if c.isLetter || c == "_" {
@@ -85,26 +92,58 @@ enum SOQLLexer {
                     j += 1
                     while j < chars.count, chars[j].isNumber { j += 1 }
                 }
-                tokens.append(.word(String(chars[i..<j])))
+                add(.word(String(chars[i..<j])), start)
                 i = j
             } else if "(),=".contains(c) {
-                tokens.append(.symbol(String(c)))
+                add(.symbol(String(c)), start)
                 i += 1
             } else if c == "!" || c == "<" || c == ">" {
                 let two = i + 1 < chars.count ? String([c, chars[i + 1]]) : String(c)
                 if ["!=", "<=", ">=", "<>"].contains(two) {
-                    tokens.append(.symbol(two == "<>" ? "!=" : two))
+                    add(.symbol(two == "<>" ? "!=" : two), start)
                     i += 2
                 } else if c != "!" {
-                    tokens.append(.symbol(String(c)))
+                    add(.symbol(String(c)), start)
                     i += 1
                 } else {
-                    throw malformed("unexpected token: '!'")
+                    throw malformed("unexpected token: '!'", at: start)
                 }
             } else {
-                throw malformed("unexpected token: '\(c)'")
+                throw malformed("unexpected token: '\(c)'", at: start)
             }
         }
-        return tokens
+        return (tokens, offsets)
+    }
+}
+
+/// SOQL errors in Salesforce's style: the query line, a caret under the offending place, its row and
+/// column, then the reason (`\nSELECT Id FROM Contact WHER Id = '1'\n                            ^\nERROR at Row:1:Column:29\nunexpected token: Id`).
+enum SOQLErrors {
+    static func malformed(_ message: String, in query: String, at offset: Int) -> SalesforceError {
+        SalesforceError(status: 400, code: "MALFORMED_QUERY", message: located(message, in: query, at: offset))
+    }
+
+    static func invalidField(_ message: String, in query: String, at offset: Int) -> SalesforceError {
+        SalesforceError(status: 400, code: "INVALID_FIELD", message: located(message, in: query, at: offset))
+    }
+
+    static func invalidType(_ message: String, in query: String, at offset: Int) -> SalesforceError {
+        SalesforceError(status: 400, code: "INVALID_TYPE", message: located(message, in: query, at: offset))
+    }
+
+    /// `message` after the query line holding `offset` (a character offset), a caret line and the position.
+    static func located(_ message: String, in query: String, at offset: Int) -> String {
+        let chars = Array(query)
+        let at = max(0, min(offset, chars.count))
+        var lineStart = 0, row = 1
+        for k in 0..<at where chars[k] == "\n" {
+            row += 1
+            lineStart = k + 1
+        }
+        var lineEnd = at
+        while lineEnd < chars.count, chars[lineEnd] != "\n" { lineEnd += 1 }
+        let line = String(chars[lineStart..<lineEnd])
+        let column = at - lineStart + 1
+        return "\n\(line)\n\(String(repeating: " ", count: column - 1))^\nERROR at Row:\(row):Column:\(column)\n\(message)"
     }
 }

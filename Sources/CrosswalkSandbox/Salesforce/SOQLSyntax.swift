@@ -6,6 +6,17 @@ struct SOQLFieldPath: Sendable {
     var lookup: SalesforceField?
     /// The field read (on the queried object, or the parent's object when `lookup` is set).
     var field: SalesforceField
+    /// The position of `field` (or of `lookup`, for a parent field) in the queried object's fields.
+    var ordinal: Int
+
+    init(lookup: SalesforceField?, field: SalesforceField, on object: SalesforceObject) {
+        self.lookup = lookup
+        self.field = field
+        ordinal = object.ordinal((lookup ?? field).name) ?? -1
+    }
+
+    /// `Name` or `Account.Name`, lower-cased: two paths with the same key read the same value.
+    var key: String { (((lookup?.relationshipName).map { $0 + "." } ?? "") + field.name).lowercased() }
 }
 
 /// A literal on the right of a comparison.
@@ -21,7 +32,23 @@ enum SOQLLiteral: Sendable {
     case range(start: Date, end: Date)
 }
 
-/// A WHERE condition.
+/// An aggregate function of the SOQL reference (*SOQL and SOSL Reference › Aggregate Functions*).
+enum SOQLFunction: String, Sendable {
+    case count = "COUNT"
+    case countDistinct = "COUNT_DISTINCT"
+    case min = "MIN"
+    case max = "MAX"
+    case sum = "SUM"
+    case avg = "AVG"
+}
+
+/// `COUNT(Id)`, `SUM(Amount)`…; `path` is `nil` only for `COUNT()`.
+struct SOQLAggregate: Sendable {
+    var function: SOQLFunction
+    var path: SOQLFieldPath?
+}
+
+/// A WHERE (or HAVING) condition.
 indirect enum SOQLCondition: Sendable {
     case and([SOQLCondition])
     case or([SOQLCondition])
@@ -29,13 +56,28 @@ indirect enum SOQLCondition: Sendable {
     /// `field op literal` with op one of `= != < <= > >= LIKE`.
     case compare(SOQLFieldPath, String, SOQLLiteral)
     case within(SOQLFieldPath, [SOQLLiteral], negated: Bool)
+    /// `COUNT(Id) > 1` (HAVING only).
+    case aggregate(SOQLAggregate, String, SOQLLiteral)
 }
 
-/// An ORDER BY item.
+/// An ORDER BY item: a field, or (in an aggregate query) an aggregate.
 struct SOQLOrder: Sendable {
     var path: SOQLFieldPath
     var descending: Bool
     var nullsLast: Bool
+    var aggregate: SOQLAggregate?
+}
+
+/// One column of an aggregate query's result rows: a grouped field or an aggregate, under its key (the
+/// alias, the field name, or `expr0`, `expr1`… for unaliased aggregates).
+struct SOQLColumn: Sendable {
+    enum Value: Sendable {
+        case group(SOQLFieldPath)
+        case aggregate(SOQLAggregate)
+    }
+
+    var key: String
+    var value: Value
 }
 
 /// A parsed query over one object.
@@ -44,13 +86,15 @@ struct SOQLQuery: Sendable {
         case fields([SOQLFieldPath])
         /// `SELECT COUNT() FROM …`: only `totalSize`.
         case count
-        /// `SELECT COUNT(Id) FROM …`: one aggregate row with `expr0`.
-        case countField
+        /// Aggregate functions and grouped fields: `AggregateResult` rows.
+        case aggregate([SOQLColumn])
     }
 
     var object: SalesforceObject
     var selection: Selection
     var filter: SOQLCondition?
+    var groupBy: [SOQLFieldPath] = []
+    var having: SOQLCondition?
     var order: [SOQLOrder] = []
     var limit: Int?
     var offset: Int?

@@ -7,11 +7,38 @@ struct SalesforceState: Sendable {
     var store = SalesforceStore()
     var sessions = SalesforceSessions()
     var cursors = SalesforceCursors()
+    var bulk = SalesforceBulkJobs()
     /// REST API calls counted against `DailyApiRequests`.
     var apiUsage = 0
     var subscriptions: [SalesforceSubscription] = []
     /// Sequence for outbound-message notification ids.
     var notificationSequence = 0
+    /// What the org and the API user may do (a test control: editions without API, users without "API Enabled").
+    var account = SalesforceAccountState.ok
+}
+
+/// The account states a connector's `check` must tell apart (control `account_state`).
+enum SalesforceAccountState: String, Sendable, CaseIterable {
+    case ok
+    /// The org's edition has no API access (Professional Edition without the API add-on).
+    case apiDisabled = "api_disabled"
+    /// The user's profile lacks the "API Enabled" permission.
+    case userAPIDisabled = "user_api_disabled"
+    /// The user's password has expired: sessions work only to set a new one.
+    case passwordExpired = "password_expired"
+
+    /// The REST answer to any data call in this state, or `nil` when calls go through.
+    var refusal: SalesforceError? {
+        switch self {
+        case .ok:
+            nil
+        case .apiDisabled, .userAPIDisabled:
+            SalesforceError(status: 403, code: "API_DISABLED_FOR_ORG", message: "The REST API is not enabled for this Organization.")
+        case .passwordExpired:
+            SalesforceError(status: 403, code: "INVALID_OPERATION_WITH_EXPIRED_PASSWORD",
+                            message: "The users password has expired, you must call SetPassword before attempting any other API operations")
+        }
+    }
 }
 
 /// An emulated Salesforce org: OAuth, sObject REST, SOQL, collections, describe, limits and outbound messages.

@@ -1,11 +1,20 @@
 import Foundation
 
-/// The objects of the emulated org: Account, Contact, Lead, Opportunity, Task, User, with the custom
-/// external-id fields the Crosswalk flows use (`NetSuite_Id__c`, `Spotio_Id__c`, `Aritic_Id__c`).
+/// The objects of the emulated org — Account, Contact, Lead, Opportunity, Task, User — with the standard
+/// fields a real org's describe lists (compound addresses included), plus the custom external-id fields the
+/// Crosswalk flows use (`NetSuite_Id__c`, `Spotio_Id__c`, `Aritic_Id__c`). The field lists follow the
+/// Object Reference for Salesforce and Lightning Platform (one page per object) and the describe of a
+/// current Enterprise Edition org; see `Salesforce/README.md`.
 enum SalesforceCatalog {
     static let objects: [String: SalesforceObject] = {
         var all: [String: SalesforceObject] = [:]
         for object in [account, contact, lead, opportunity, task, user] { all[object.name.lowercased()] = object }
+        return all
+    }()
+
+    private static let byPrefix: [String: SalesforceObject] = {
+        var all: [String: SalesforceObject] = [:]
+        for object in objects.values { all[object.keyPrefix] = object }
         return all
     }()
 
@@ -16,159 +25,122 @@ enum SalesforceCatalog {
     static func object(_ name: String) -> SalesforceObject? { objects[name.lowercased()] }
 
     /// The object whose ids start with `prefix`.
-    static func object(keyPrefix prefix: Substring) -> SalesforceObject? {
-        objects.values.first { $0.keyPrefix == prefix }
+    static func object(keyPrefix prefix: Substring) -> SalesforceObject? { byPrefix[String(prefix)] }
+
+    // MARK: shared blocks
+
+    static func idField(_ label: String) -> SalesforceField { SalesforceField("Id", "\(label) ID", .id).system() }
+
+    static let isDeleted = SalesforceField("IsDeleted", "Deleted", .boolean).system().with { $0.defaultValue = "false" }
+
+    static func masterRecord(_ object: String) -> SalesforceField {
+        SalesforceField.reference("MasterRecordId", "Master Record ID", to: [object], relationship: "MasterRecord").readOnly()
     }
 
-    private static func audit() -> [SalesforceField] {
+    static func owner(to targets: [String] = ["User"]) -> SalesforceField {
+        SalesforceField.reference("OwnerId", "Owner ID", to: targets, relationship: "Owner").required(default: SalesforceField.currentUserDefault)
+    }
+
+    /// CreatedDate … SystemModstamp, in describe order.
+    static func audit() -> [SalesforceField] {
         [
-            SalesforceField("IsDeleted", "Deleted", .boolean).system(),
-            .reference("OwnerId", "Owner ID", to: ["User"], relationship: "Owner").required(default: SalesforceField.currentUserDefault),
             SalesforceField("CreatedDate", "Created Date", .datetime).system(),
-            .reference("CreatedById", "Created By ID", to: ["User"], relationship: "CreatedBy").system(),
+            SalesforceField.reference("CreatedById", "Created By ID", to: ["User"], relationship: "CreatedBy").system(),
             SalesforceField("LastModifiedDate", "Last Modified Date", .datetime).system(),
-            .reference("LastModifiedById", "Last Modified By ID", to: ["User"], relationship: "LastModifiedBy").system(),
+            SalesforceField.reference("LastModifiedById", "Last Modified By ID", to: ["User"], relationship: "LastModifiedBy").system(),
             SalesforceField("SystemModstamp", "System Modstamp", .datetime).system(),
         ]
     }
 
-    private static func idField(_ label: String) -> SalesforceField { SalesforceField("Id", "\(label) ID", .id).system() }
+    static let lastActivityDate = SalesforceField("LastActivityDate", "Last Activity", .date).readOnly()
+    static let lastViewed = [
+        SalesforceField("LastViewedDate", "Last Viewed Date", .datetime).readOnly(),
+        SalesforceField("LastReferencedDate", "Last Referenced Date", .datetime).readOnly(),
+    ]
 
-    private static func address(_ prefix: String, _ label: String) -> [SalesforceField] {
+    static func photoURL() -> SalesforceField {
+        SalesforceField("PhotoUrl", "Photo URL", .url, length: 255).readOnly().with { $0.extraTypeInfo = "imageurl" }
+    }
+
+    static let geocodeAccuracies = ["Address", "NearAddress", "Block", "Street", "ExtendedZip", "Zip", "Neighborhood", "City",
+                                    "County", "State", "Unknown"]
+
+    /// The components of an address (`BillingStreet` … `BillingGeocodeAccuracy`) followed by the compound
+    /// field itself (`BillingAddress`, type `address`, read-only).
+    static func address(_ prefix: String, _ label: String) -> [SalesforceField] {
+        let compound = "\(prefix)Address"
         func labelled(_ text: String) -> String { "\(label) \(text)".trimmingCharacters(in: .whitespaces) }
         return [
-            SalesforceField("\(prefix)Street", labelled("Street"), .textarea, length: 255),
-            SalesforceField("\(prefix)City", labelled("City"), .string, length: 40),
-            SalesforceField("\(prefix)State", labelled("State/Province"), .string, length: 80),
-            SalesforceField("\(prefix)PostalCode", labelled("Zip/Postal Code"), .string, length: 20),
-            SalesforceField("\(prefix)Country", labelled("Country"), .string, length: 80),
+            SalesforceField("\(prefix)Street", labelled("Street"), .textarea, length: 255).part(of: compound),
+            SalesforceField("\(prefix)City", labelled("City"), .string, length: 40).part(of: compound),
+            SalesforceField("\(prefix)State", labelled("State/Province"), .string, length: 80).part(of: compound),
+            SalesforceField("\(prefix)PostalCode", labelled("Zip/Postal Code"), .string, length: 20).part(of: compound),
+            SalesforceField("\(prefix)Country", labelled("Country"), .string, length: 80).part(of: compound),
+            SalesforceField.number("\(prefix)Latitude", labelled("Latitude"), precision: 18, scale: 15).part(of: compound),
+            SalesforceField.number("\(prefix)Longitude", labelled("Longitude"), precision: 18, scale: 15).part(of: compound),
+            SalesforceField.picklist("\(prefix)GeocodeAccuracy", labelled("Geocode Accuracy"), geocodeAccuracies, restricted: true).part(of: compound),
+            SalesforceField(compound, labelled("Address"), .address).readOnly(),
         ]
     }
 
-    static let leadSources = ["Web", "Phone Inquiry", "Partner Referral", "Purchased List", "Other", "Door to Door"]
-    static let industries = ["Agriculture", "Apparel", "Banking", "Chemicals", "Communications", "Construction", "Consulting",
-                             "Education", "Electronics", "Energy", "Engineering", "Finance", "Healthcare", "Manufacturing",
-                             "Media", "Retail", "Technology", "Other"]
+    /// Salutation, FirstName, LastName as parts of the compound `Name`, then `Name` itself.
+    static func personName(lastNameLength: Int = 80) -> [SalesforceField] {
+        [
+            SalesforceField("LastName", "Last Name", .string, length: lastNameLength).required().part(of: "Name"),
+            SalesforceField("FirstName", "First Name", .string, length: 40).part(of: "Name"),
+            SalesforceField.picklist("Salutation", "Salutation", salutations).part(of: "Name"),
+            SalesforceField("Name", "Full Name", .string, length: 121).calculatedField().with {
+                $0.calculated = false
+                $0.nameField = true
+                $0.idLookup = true
+                $0.extraTypeInfo = "personname"
+                $0.nillable = false
+            },
+        ]
+    }
+
+    /// Data.com and Data.com Clean fields.
+    static func jigsaw(_ idName: String, _ idLabel: String) -> [SalesforceField] {
+        [
+            SalesforceField("Jigsaw", "Data.com Key", .string, length: 20),
+            SalesforceField(idName, idLabel, .string, length: 20).readOnly(),
+            SalesforceField.picklist("CleanStatus", "Clean Status", cleanStatuses, restricted: true),
+        ]
+    }
+
+    static func custom(_ field: SalesforceField) -> SalesforceField { field.with { $0.custom = true } }
+
+    // MARK: picklists
+
+    static let salutations = ["Mr.", "Ms.", "Mrs.", "Dr.", "Prof.", "Mx."]
+    static let leadSources = ["Web", "Phone Inquiry", "Partner Referral", "Purchased List", "Other"]
+    static let industries = ["Agriculture", "Apparel", "Banking", "Biotechnology", "Chemicals", "Communications", "Construction",
+                             "Consulting", "Education", "Electronics", "Energy", "Engineering", "Entertainment", "Environmental",
+                             "Finance", "Food & Beverage", "Government", "Healthcare", "Hospitality", "Insurance", "Machinery",
+                             "Manufacturing", "Media", "Not For Profit", "Recreation", "Retail", "Shipping", "Technology",
+                             "Telecommunications", "Transportation", "Utilities", "Other"]
+    static let accountTypes = ["Prospect", "Customer - Direct", "Customer - Channel", "Channel Partner / Reseller",
+                               "Installation Partner", "Technology Partner", "Other"]
+    static let ratings = ["Hot", "Warm", "Cold"]
+    static let ownerships = ["Public", "Private", "Subsidiary", "Other"]
+    static let cleanStatuses = ["Matched", "Different", "Acknowledged", "NotFound", "Inactive", "Pending", "SelectMatch", "Skipped"]
     static let opportunityStages = ["Prospecting", "Qualification", "Needs Analysis", "Value Proposition", "Id. Decision Makers",
                                     "Perception Analysis", "Proposal/Price Quote", "Negotiation/Review", "Closed Won", "Closed Lost"]
+    /// Default probability and forecast category of each stage, as a new org has them.
+    static let stageDefaults: [String: (probability: Double, forecast: String, forecastName: String)] = [
+        "Prospecting": (10, "Pipeline", "Pipeline"), "Qualification": (10, "Pipeline", "Pipeline"),
+        "Needs Analysis": (20, "Pipeline", "Pipeline"), "Value Proposition": (50, "Pipeline", "Pipeline"),
+        "Id. Decision Makers": (60, "Pipeline", "Pipeline"), "Perception Analysis": (70, "Pipeline", "Pipeline"),
+        "Proposal/Price Quote": (75, "Pipeline", "Pipeline"), "Negotiation/Review": (90, "Pipeline", "Pipeline"),
+        "Closed Won": (100, "Closed", "Closed"), "Closed Lost": (0, "Omitted", "Omitted"),
+    ]
+    static let forecastCategories = ["Omitted", "Pipeline", "BestCase", "Forecast", "Closed"]
+    static let forecastCategoryNames = ["Omitted", "Pipeline", "Best Case", "Commit", "Closed"]
     static let leadStatuses = ["Open - Not Contacted", "Working - Contacted", "Closed - Converted", "Closed - Not Converted"]
     static let taskStatuses = ["Not Started", "In Progress", "Completed", "Waiting on someone else", "Deferred"]
-
-    static let account = SalesforceObject(
-        name: "Account", label: "Account", labelPlural: "Accounts", keyPrefix: "001",
-        fields: [idField("Account")] + [
-            { var f = SalesforceField("Name", "Account Name", .string, length: 255).required(); f.nameField = true; return f }(),
-            .picklist("Type", "Account Type", ["Prospect", "Customer - Direct", "Customer - Channel", "Channel Partner / Reseller", "Partner", "Other"]),
-            .reference("ParentId", "Parent Account ID", to: ["Account"], relationship: "Parent"),
-            .picklist("Industry", "Industry", industries),
-            SalesforceField("Website", "Website", .url),
-            SalesforceField("Phone", "Account Phone", .phone, length: 40),
-            SalesforceField("NumberOfEmployees", "Employees", .int),
-            SalesforceField("AnnualRevenue", "Annual Revenue", .currency),
-            SalesforceField("Description", "Account Description", .textarea),
-        ] + address("Billing", "Billing") + audit() + [
-            .externalID("NetSuite_Id__c", "NetSuite ID"),
-            .externalID("Spotio_Id__c", "SPOTIO ID"),
-            .externalID("Aritic_Id__c", "Aritic PinPoint ID"),
-        ],
-        children: [
-            .init(childObject: "Contact", field: "AccountId", name: "Contacts"),
-            .init(childObject: "Opportunity", field: "AccountId", name: "Opportunities"),
-            .init(childObject: "Task", field: "WhatId", name: "Tasks"),
-        ])
-
-    static let contact = SalesforceObject(
-        name: "Contact", label: "Contact", labelPlural: "Contacts", keyPrefix: "003",
-        fields: [idField("Contact")] + [
-            .reference("AccountId", "Account ID", to: ["Account"], relationship: "Account"),
-            .picklist("Salutation", "Salutation", ["Mr.", "Ms.", "Mrs.", "Dr.", "Prof."]),
-            SalesforceField("FirstName", "First Name", .string, length: 40),
-            SalesforceField("LastName", "Last Name", .string, length: 80).required(),
-            { var f = SalesforceField("Name", "Full Name", .string, length: 121).calculatedField(); f.nameField = true; return f }(),
-            SalesforceField("Title", "Title", .string, length: 128),
-            SalesforceField("Email", "Email", .email, length: 80),
-            SalesforceField("Phone", "Business Phone", .phone, length: 40),
-            SalesforceField("MobilePhone", "Mobile Phone", .phone, length: 40),
-            .picklist("LeadSource", "Lead Source", leadSources),
-            SalesforceField("Description", "Contact Description", .textarea),
-            SalesforceField("HasOptedOutOfEmail", "Email Opt Out", .boolean).required(default: "false"),
-        ] + address("Mailing", "Mailing") + audit() + [
-            .externalID("NetSuite_Id__c", "NetSuite ID"),
-            .externalID("Spotio_Id__c", "SPOTIO ID"),
-            .externalID("Aritic_Id__c", "Aritic PinPoint ID"),
-        ],
-        children: [.init(childObject: "Task", field: "WhoId", name: "Tasks")])
-
-    static let lead = SalesforceObject(
-        name: "Lead", label: "Lead", labelPlural: "Leads", keyPrefix: "00Q",
-        fields: [idField("Lead")] + [
-            SalesforceField("FirstName", "First Name", .string, length: 40),
-            SalesforceField("LastName", "Last Name", .string, length: 80).required(),
-            { var f = SalesforceField("Name", "Full Name", .string, length: 121).calculatedField(); f.nameField = true; return f }(),
-            SalesforceField("Company", "Company", .string, length: 255).required(),
-            SalesforceField("Title", "Title", .string, length: 128),
-            SalesforceField("Email", "Email", .email, length: 80),
-            SalesforceField("Phone", "Phone", .phone, length: 40),
-            .picklist("Status", "Lead Status", leadStatuses).required(default: "Open - Not Contacted"),
-            .picklist("LeadSource", "Lead Source", leadSources),
-            .picklist("Industry", "Industry", industries),
-            SalesforceField("Description", "Description", .textarea),
-            SalesforceField("IsConverted", "Converted", .boolean).required(default: "false"),
-        ] + address("", "") + audit() + [
-            .externalID("Spotio_Id__c", "SPOTIO ID"),
-            .externalID("Aritic_Id__c", "Aritic PinPoint ID"),
-        ],
-        children: [.init(childObject: "Task", field: "WhoId", name: "Tasks")])
-
-    static let opportunity = SalesforceObject(
-        name: "Opportunity", label: "Opportunity", labelPlural: "Opportunities", keyPrefix: "006",
-        fields: [idField("Opportunity")] + [
-            .reference("AccountId", "Account ID", to: ["Account"], relationship: "Account"),
-            { var f = SalesforceField("Name", "Name", .string, length: 120).required(); f.nameField = true; return f }(),
-            .picklist("StageName", "Stage", opportunityStages).required(),
-            SalesforceField("CloseDate", "Close Date", .date).required(),
-            SalesforceField("Amount", "Amount", .currency),
-            SalesforceField("Probability", "Probability (%)", .percent),
-            .picklist("Type", "Opportunity Type", ["Existing Customer - Upgrade", "Existing Customer - Replacement", "New Customer"]),
-            .picklist("LeadSource", "Lead Source", leadSources),
-            SalesforceField("Description", "Description", .textarea),
-            SalesforceField("IsClosed", "Closed", .boolean).calculatedField(),
-            SalesforceField("IsWon", "Won", .boolean).calculatedField(),
-        ] + audit() + [
-            .externalID("NetSuite_Id__c", "NetSuite ID"),
-            .externalID("Spotio_Id__c", "SPOTIO ID"),
-        ],
-        children: [.init(childObject: "Task", field: "WhatId", name: "Tasks")])
-
-    static let task = SalesforceObject(
-        name: "Task", label: "Task", labelPlural: "Tasks", keyPrefix: "00T",
-        fields: [idField("Activity")] + [
-            .reference("WhoId", "Name ID", to: ["Contact", "Lead"], relationship: "Who"),
-            .reference("WhatId", "Related To ID", to: ["Account", "Opportunity"], relationship: "What"),
-            { var f = SalesforceField("Subject", "Subject", .string, length: 255); f.nameField = true; return f }(),
-            SalesforceField("ActivityDate", "Due Date Only", .date),
-            .picklist("Status", "Status", taskStatuses).required(default: "Not Started"),
-            .picklist("Priority", "Priority", ["High", "Normal", "Low"]).required(default: "Normal"),
-            SalesforceField("Description", "Description", .textarea),
-            SalesforceField("IsClosed", "Closed", .boolean).calculatedField(),
-            .picklist("Type", "Type", ["Call", "Email", "Meeting", "Visit", "Other"]),
-        ] + audit() + [
-            .externalID("Spotio_Id__c", "SPOTIO ID"),
-        ])
-
-    static let user = SalesforceObject(
-        name: "User", label: "User", labelPlural: "Users", keyPrefix: "005",
-        fields: [idField("User")] + [
-            SalesforceField("Username", "Username", .string, length: 80).required(),
-            SalesforceField("FirstName", "First Name", .string, length: 40),
-            SalesforceField("LastName", "Last Name", .string, length: 80).required(),
-            { var f = SalesforceField("Name", "Full Name", .string, length: 121).calculatedField(); f.nameField = true; return f }(),
-            SalesforceField("Email", "Email", .email, length: 128).required(),
-            SalesforceField("Alias", "Alias", .string, length: 8).required(),
-            SalesforceField("IsActive", "Active", .boolean).required(default: "true"),
-            SalesforceField("CreatedDate", "Created Date", .datetime).system(),
-            SalesforceField("LastModifiedDate", "Last Modified Date", .datetime).system(),
-            SalesforceField("SystemModstamp", "System Modstamp", .datetime).system(),
-        ],
-        createable: false)
+    static let taskPriorities = ["High", "Normal", "Low"]
+    static let taskTypes = ["Call", "Email", "Meeting", "Visit", "Other"]
+    static let taskSubtypes = ["Task", "Email", "ListEmail", "Cadence", "Call", "LinkedIn"]
+    static let timeZones = ["America/Los_Angeles", "America/Denver", "America/Chicago", "America/New_York", "America/Toronto",
+                            "Europe/London", "Europe/Paris", "Europe/Berlin", "Europe/Madrid", "Asia/Tokyo", "Australia/Sydney", "GMT"]
 }

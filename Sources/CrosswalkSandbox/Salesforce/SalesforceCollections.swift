@@ -1,3 +1,4 @@
+import CrosswalkCore
 import Foundation
 import Synchronization
 
@@ -77,8 +78,8 @@ extension SalesforceApp {
         }
     }
 
-    /// Runs `operation` for each record of `{"allOrNone":…,"records":[…]}` on a draft of the store and keeps
-    /// the draft unless `allOrNone` and some record failed.
+    /// Runs `operation` for each record of `{"allOrNone":…,"records":[…]}`; with `allOrNone`, one failure
+    /// takes back every record's change.
     private func write(_ call: SalesforceCall, withIDOnFailure: Bool, only: SalesforceObject? = nil,
                        _ operation: (inout SalesforceStore, SalesforceObject, [String: Any], SalesforceWriteContext) throws(SalesforceError) -> (SalesforceRecord, Bool)) throws(SalesforceError) -> SandboxResponse {
         let body = try Self.jsonObject(call, kind: "SObjectCollection")
@@ -88,7 +89,7 @@ extension SalesforceApp {
         guard records.count <= Self.collectionLimit else { throw Self.tooMany }
         let allOrNone = body["allOrNone"] as? Bool ?? false
         let (results, committed) = state.withLock { state in
-            var draft = state.store
+            if allOrNone { state.store.begin() }
             var results: [ItemResult] = []
             for raw in records {
                 do throws(SalesforceError) {
@@ -100,7 +101,7 @@ extension SalesforceApp {
                     if let only, object.name != only.name {
                         throw SalesforceError(status: 400, code: "INVALID_TYPE", message: "records must all be of type \(only.name)")
                     }
-                    let (saved, created) = try operation(&draft, object, record, call.context)
+                    let (saved, created) = try operation(&state.store, object, record, call.context)
                     results.append(ItemResult(id: saved.id, created: created, record: saved))
                 } catch {
                     let id = ((raw as? [String: Any]).flatMap { r in r.first { $0.key.lowercased() == "id" }?.value as? String })
@@ -109,9 +110,10 @@ extension SalesforceApp {
             }
             let failed = results.contains { $0.error != nil }
             if allOrNone && failed {
+                state.store.rollback()
                 return (results.map { $0.error == nil ? ItemResult(id: $0.id, error: Self.rolledBack) : $0 }, false)
             }
-            state.store = draft
+            state.store.commit()
             return (results, true)
         }
         if committed { notify(results.compactMap(\.record), call) }
@@ -125,7 +127,7 @@ extension SalesforceApp {
         guard ids.count <= Self.collectionLimit else { throw Self.tooMany }
         let allOrNone = call.request.queryValue("allOrNone") == "true"
         let results: [ItemResult] = state.withLock { state in
-            var draft = state.store
+            if allOrNone { state.store.begin() }
             var results: [ItemResult] = []
             for raw in ids {
                 guard let id = SalesforceID.normalize(raw) else {
@@ -133,7 +135,7 @@ extension SalesforceApp {
                     continue
                 }
                 do throws(SalesforceError) {
-                    _ = try draft.delete(nil, id: id, call.context)
+                    _ = try state.store.delete(nil, id: id, call.context)
                     results.append(ItemResult(id: id))
                 } catch {
                     let itemError = error.code == "NOT_FOUND"
@@ -142,9 +144,10 @@ extension SalesforceApp {
                 }
             }
             if allOrNone, results.contains(where: { $0.error != nil }) {
+                state.store.rollback()
                 return results.map { $0.error == nil ? ItemResult(id: $0.id, error: Self.rolledBack) : $0 }
             }
-            state.store = draft
+            state.store.commit()
             return results
         }
         return .json(200, results.map { $0.json(withIDOnFailure: true) })
@@ -173,12 +176,20 @@ extension SalesforceApp {
             }
             fields.append(field)
         }
-        let rows: [Any] = state.withLock { state in
-            ids.map { raw in
-                guard let record = state.store.record(raw), record.type == object.name, !record.isDeleted else { return NSNull() }
-                return SalesforceRender.record(record, object, fields: fields, version: call.version)
+        let body: Data = state.withLock { state in
+            var w = SalesforceJSONWriter(capacity: ids.count * 512)
+            var scratch = SalesforceRender.Scratch()
+            let plan = SalesforceRender.Plan(object, fields: fields)
+            w.byte(0x5B)
+            for (k, raw) in ids.enumerated() {
+                if k > 0 { w.byte(0x2C) }
+                guard let id = SalesforceID.normalize(raw.trimmingCharacters(in: .whitespaces)), let (table, position) = state.store.locate(id),
+                      table.object.name == object.name, !table[position].isDeleted else { w.null(); continue }
+                SalesforceRender.row(&w, table[position], plan, store: state.store, version: call.version, scratch: &scratch)
             }
+            w.byte(0x5D)
+            return w.data
         }
-        return .json(200, rows)
+        return SandboxResponse(status: 200, headers: ["Content-Type": "application/json;charset=UTF-8"], body: body)
     }
 }

@@ -29,13 +29,16 @@ extension SalesforceApp {
         }
         segments.removeFirst()
         guard let token = Self.bearerToken(request) else { return SalesforceError.sessionInvalid.response }
-        let now = environment.now()
-        let admitted: (userID: String, usage: Int)? = state.withLock { state in
+        let now = SalesforceDates.wholeSeconds(environment.now())
+        let admitted: (userID: String, usage: Int, refusal: SalesforceError?)? = state.withLock { state in
             guard let session = state.sessions.session(token, now: now) else { return nil }
+            if let refusal = state.account.refusal { return (session.userID, state.apiUsage, refusal) }
             state.apiUsage += 1
-            return (session.userID, state.apiUsage)
+            return (session.userID, state.apiUsage, nil)
         }
         guard let admitted else { return SalesforceError.sessionInvalid.response }
+        // A session of an org or user without API access (or with an expired password) reaches no resource.
+        if let refusal = admitted.refusal { return refusal.response }
         var response: SandboxResponse
         if admitted.usage > Self.dailyRequestLimit {
             response = SalesforceError.requestLimit.response
@@ -54,7 +57,7 @@ extension SalesforceApp {
         case nil:
             try Self.allow(call, ["GET", "HEAD"])
             let base = "/services/data/\(call.version)"
-            return .json(200, ["sobjects", "query", "queryAll", "limits", "composite"].reduce(into: [String: String]()) { $0[$1] = "\(base)/\($1)" })
+            return .json(200, ["sobjects", "query", "queryAll", "limits", "composite", "jobs"].reduce(into: [String: String]()) { $0[$1] = "\(base)/\($1)" })
         case "sobjects":
             return try sobjects(call)
         case "query", "queryAll":
@@ -62,6 +65,8 @@ extension SalesforceApp {
         case "composite":
             guard s.count >= 2, s[1] == "sobjects" else { throw SalesforceError.notFound }
             return try collections(call)
+        case "jobs":
+            return try bulkQuery(call)
         case "limits":
             try Self.allow(call, ["GET", "HEAD"])
             return limits()
@@ -91,16 +96,17 @@ extension SalesforceApp {
 
     /// `GET limits/`
     private func limits() -> SandboxResponse {
-        let (usage, records) = state.withLock { state in
-            (state.apiUsage, state.store.tables.values.reduce(0) { $0 + $1.rows.count })
+        let now = SalesforceDates.wholeSeconds(environment.now())
+        let (usage, records, jobs, storedMB) = state.withLock { state in
+            (state.apiUsage, state.store.totalCount, state.bulk.createdToday(now: now), state.bulk.storedMegabytesToday(now: now))
         }
         func limit(_ max: Int, used: Int = 0) -> [String: Int] { ["Max": max, "Remaining": Swift.max(0, max - used)] }
         return .json(200, [
             "DailyApiRequests": limit(Self.dailyRequestLimit, used: usage),
             "DailyAsyncApexExecutions": limit(250_000),
             "DailyBulkApiBatches": limit(15_000),
-            "DailyBulkV2QueryJobs": limit(10_000),
-            "DailyBulkV2QueryFileStorageMB": limit(976_562),
+            "DailyBulkV2QueryJobs": limit(SalesforceBulkJobs.dailyJobLimit, used: jobs),
+            "DailyBulkV2QueryFileStorageMB": limit(976_562, used: storedMB),
             "ConcurrentAsyncGetReportInstances": limit(200),
             "DataStorageMB": limit(1_024, used: records * 2 / 1_024),
             "FileStorageMB": limit(1_024),

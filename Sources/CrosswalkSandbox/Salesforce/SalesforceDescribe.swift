@@ -32,7 +32,7 @@ enum SalesforceDescribe {
         var describe = globalEntry(object, version: version)
         describe["fields"] = object.fields.map(field)
         describe["childRelationships"] = object.children.map { child in
-            ["cascadeDelete": false, "childSObject": child.childObject, "deprecatedAndHidden": false, "field": child.field,
+            ["cascadeDelete": child.cascadeDelete, "childSObject": child.childObject, "deprecatedAndHidden": false, "field": child.field,
              "junctionIdListNames": [String](), "junctionReferenceTo": [String](), "relationshipName": child.name,
              "restrictedDelete": false] as [String: Any]
         }
@@ -49,29 +49,35 @@ enum SalesforceDescribe {
     }
 
     static func field(_ f: SalesforceField) -> [String: Any] {
-        let isText = f.type.isText || f.type == .id || f.type == .reference
+        let textual = f.type.isText || f.type.isID
+        let defaultValue: Any = f.type == .boolean ? (f.defaultValue == "true") as Any
+            : (f.type == .picklist || f.type == .combobox) && f.defaultValue != nil && f.defaultValue != SalesforceField.currentUserDefault
+            ? f.defaultValue! as Any : NSNull()
         return [
-            "aggregatable": f.type != .textarea, "autoNumber": false, "byteLength": isText ? f.length * 3 : 0,
+            "aggregatable": f.aggregatable, "aiPredictionField": false, "autoNumber": false,
+            "byteLength": textual ? f.length * 3 : 0,
             "calculated": f.calculated, "calculatedFormula": NSNull(), "cascadeDelete": false, "caseSensitive": false,
-            "controllerName": NSNull(), "createable": f.createable, "custom": f.custom,
-            "defaultValue": f.type == .boolean ? (f.defaultValue == "true") as Any : NSNull(),
-            "defaultedOnCreate": f.defaultValue != nil || f.isSystem, "dependentPicklist": false, "deprecatedAndHidden": false,
-            "digits": f.type == .int ? 9 : 0, "displayLocationInDecimal": false, "encrypted": false, "externalId": f.externalId,
-            "extraTypeInfo": NSNull(), "filterable": f.type != .textarea, "groupable": f.type != .textarea && !f.type.isNumeric,
-            "highScaleNumber": false, "htmlFormatted": false, "idLookup": f.idLookup, "inlineHelpText": NSNull(),
-            "label": f.label, "length": isText ? f.length : 0, "mask": NSNull(), "maskType": NSNull(), "name": f.name,
-            "nameField": f.nameField, "namePointing": f.referenceTo.count > 1, "nillable": f.nillable, "permissionable": !f.isSystem && f.nillable,
+            "compoundFieldName": f.compoundFieldName as Any? ?? NSNull(),
+            "controllerName": NSNull(), "createable": f.createable, "custom": f.custom, "defaultValue": defaultValue,
+            "defaultValueFormula": NSNull(), "defaultedOnCreate": f.defaultedOnCreate, "dependentPicklist": false,
+            "deprecatedAndHidden": false, "digits": f.type == .int ? f.digits : 0, "displayLocationInDecimal": false,
+            "encrypted": false, "externalId": f.externalId, "extraTypeInfo": f.extraTypeInfo as Any? ?? NSNull(),
+            "filterable": f.filterable, "filteredLookupInfo": NSNull(), "formulaTreatNullNumberAsZero": false,
+            "groupable": f.groupable, "highScaleNumber": false, "htmlFormatted": false, "idLookup": f.idLookup,
+            "inlineHelpText": NSNull(), "label": f.label, "length": textual ? f.length : 0, "mask": NSNull(), "maskType": NSNull(),
+            "name": f.name, "nameField": f.nameField, "namePointing": f.referenceTo.count > 1, "nillable": f.nillable,
+            "permissionable": !f.isSystem && f.nillable && !f.required && f.type != .address,
             "picklistValues": f.picklist.map { value in
                 ["active": true, "defaultValue": value == f.defaultValue, "label": value,
                  "validFor": NSNull(), "value": value] as [String: Any]
             },
             "polymorphicForeignKey": f.referenceTo.count > 1,
-            "precision": f.type == .currency || f.type == .double ? 18 : f.type == .percent ? 3 : 0,
-            "queryByDistance": false, "referenceTargetField": NSNull(), "referenceTo": f.referenceTo,
+            "precision": f.type == .currency || f.type == .double || f.type == .percent ? f.precision : 0,
+            "queryByDistance": f.type == .address, "referenceTargetField": NSNull(), "referenceTo": f.referenceTo,
             "relationshipName": f.relationshipName as Any? ?? NSNull(), "relationshipOrder": NSNull(),
-            "restrictedDelete": false, "restrictedPicklist": false,
-            "scale": f.type == .currency || f.type == .double || f.type == .percent ? 2 : 0,
-            "searchPrefilterable": false, "soapType": f.type.soapType, "sortable": f.type != .textarea,
+            "restrictedDelete": false, "restrictedPicklist": f.restrictedPicklist,
+            "scale": f.type == .currency || f.type == .double || f.type == .percent ? f.scale : 0,
+            "searchPrefilterable": f.type == .reference, "soapType": f.type.soapType, "sortable": f.sortable,
             "type": f.type.rawValue, "unique": f.unique, "updateable": f.updateable, "writeRequiresMasterRead": false,
         ]
     }

@@ -3,21 +3,29 @@ import Foundation
 import Synchronization
 
 /// Open query results that `nextRecordsUrl` pages through; they live 2 days, as Salesforce's locators do.
+///
+/// A cursor keeps the positions of its rows as they were when the query ran (4 bytes a row), so every
+/// page costs the same whatever its offset. To bound memory the oldest cursors are dropped past 500 open
+/// cursors or 20 million rows held (Salesforce itself has no open-cursor limit since API 56.0).
 struct SalesforceCursors: Sendable {
     struct Cursor: Sendable {
-        var rows: [SalesforceRecord]
+        var object: String
+        var positions: [Int32]
         var paths: [SOQLFieldPath]
         var batchSize: Int
         var expiresAt: Date
+        /// The table layout the positions belong to.
+        var layout: Int
     }
 
     static let lifetime: TimeInterval = 2 * 86_400
-    /// Oldest cursors are dropped past this many, to bound memory.
     static let capacity = 500
+    static let rowCapacity = 20_000_000
 
     private var open: [String: Cursor] = [:]
     private var order: [String] = []
     private var sequence = 0
+    private var rowsHeld = 0
 
     /// Keeps `cursor` and returns its locator id (`0r8…`).
     mutating func add(_ cursor: Cursor, now: Date) -> String {
@@ -25,12 +33,16 @@ struct SalesforceCursors: Sendable {
         let locator = SalesforceID.make(prefix: "0r8", sequence: sequence)
         open[locator] = cursor
         order.append(locator)
-        order.removeAll { id in
-            guard let c = open[id], c.expiresAt > now else { open[id] = nil; return true }
-            return false
-        }
-        while order.count > Self.capacity { open[order.removeFirst()] = nil }
+        rowsHeld += cursor.positions.count
+        let expired = order.filter { (open[$0]?.expiresAt ?? now) <= now }
+        for id in expired { drop(id) }
+        if !expired.isEmpty { order.removeAll { open[$0] == nil } }
+        while order.count > Self.capacity || (rowsHeld > Self.rowCapacity && order.count > 1) { drop(order.removeFirst()) }
         return locator
+    }
+
+    private mutating func drop(_ id: String) {
+        if let c = open.removeValue(forKey: id) { rowsHeld -= c.positions.count }
     }
 
     func cursor(_ locator: String, now: Date) -> Cursor? {
@@ -52,17 +64,18 @@ extension SalesforceApp {
         let parsed = try SOQLParser.parse(soql, now: call.now)
         let batchSize = Self.batchSize(call.request.headers["Sforce-Query-Options"])
         return state.withLock { state in
-            let rows = parsed.run(state.store, includeDeleted: includeDeleted)
             switch parsed.selection {
             case .count:
-                return .json(200, ["totalSize": rows.count, "done": true, "records": [Any]()])
-            case .countField:
-                return .json(200, ["totalSize": 1, "done": true,
-                                   "records": [["attributes": ["type": "AggregateResult"], "expr0": rows.count]]])
+                let positions = parsed.run(&state.store, includeDeleted: includeDeleted)
+                return .json(200, ["totalSize": positions.count, "done": true, "records": [Any]()])
+            case .aggregate(let columns):
+                return Self.aggregatePage(parsed.aggregateRows(&state.store, includeDeleted: includeDeleted), columns)
             case .fields(let paths):
-                let cursor = SalesforceCursors.Cursor(rows: rows, paths: paths, batchSize: batchSize,
-                                                      expiresAt: call.now.addingTimeInterval(SalesforceCursors.lifetime))
-                let locator = rows.count > batchSize ? state.cursors.add(cursor, now: call.now) : nil
+                let positions = parsed.run(&state.store, includeDeleted: includeDeleted)
+                let layout = state.store.table(parsed.object.name)?.layout ?? 0
+                let cursor = SalesforceCursors.Cursor(object: parsed.object.name, positions: positions, paths: paths, batchSize: batchSize,
+                                                      expiresAt: call.now.addingTimeInterval(SalesforceCursors.lifetime), layout: layout)
+                let locator = positions.count > batchSize ? state.cursors.add(cursor, now: call.now) : nil
                 return Self.page(cursor, locator: locator, offset: 0, resource: resource, call: call, store: state.store)
             }
         }
@@ -74,20 +87,57 @@ extension SalesforceApp {
         guard parts.count == 2, let offset = Int(parts[1]), offset >= 0 else { throw invalid }
         let locator = String(parts[0])
         return try state.withLock { state throws(SalesforceError) in
-            guard let cursor = state.cursors.cursor(locator, now: call.now), offset < cursor.rows.count else { throw invalid }
+            guard let cursor = state.cursors.cursor(locator, now: call.now), offset < cursor.positions.count,
+                  state.store.table(cursor.object)?.layout == cursor.layout else { throw invalid }
             return Self.page(cursor, locator: locator, offset: offset, resource: resource, call: call, store: state.store)
         }
     }
 
+    /// `AggregateResult` rows, all in one response: Salesforce does not page aggregate results with queryMore.
+    private static func aggregatePage(_ rows: [SOQLQuery.AggregateRow], _ columns: [SOQLColumn]) -> SandboxResponse {
+        var w = SalesforceJSONWriter(capacity: 64 + rows.count * 96)
+        w.raw("{\"totalSize\":")
+        w.int(rows.count)
+        w.raw(",\"done\":true,\"records\":[")
+        for (k, row) in rows.enumerated() {
+            if k > 0 { w.byte(0x2C) }
+            w.raw("{\"attributes\":{\"type\":\"AggregateResult\"}")
+            for (column, value) in zip(columns, row) {
+                w.byte(0x2C)
+                w.key(column.key)
+                w.cell(value)
+            }
+            w.byte(0x7D)
+        }
+        w.raw("]}")
+        return SandboxResponse(status: 200, headers: ["Content-Type": "application/json;charset=UTF-8"], body: w.data)
+    }
+
+    /// One page of a cursor: `{"totalSize","done","nextRecordsUrl","records"}`, written straight from the rows.
     private static func page(_ cursor: SalesforceCursors.Cursor, locator: String?, offset: Int, resource: String,
                              call: SalesforceCall, store: SalesforceStore) -> SandboxResponse {
-        let end = min(cursor.rows.count, offset + cursor.batchSize)
-        let records = cursor.rows[offset..<end].map { SalesforceRender.row($0, paths: cursor.paths, store: store, version: call.version) }
-        var body: [String: Any] = ["totalSize": cursor.rows.count, "done": end >= cursor.rows.count, "records": records]
-        if end < cursor.rows.count, let locator {
-            body["nextRecordsUrl"] = "/services/data/\(call.version)/\(resource)/\(locator)-\(end)"
+        let total = cursor.positions.count
+        let end = min(total, offset + cursor.batchSize)
+        var w = SalesforceJSONWriter(capacity: 64 + (end - offset) * 1024)
+        w.raw("{\"totalSize\":")
+        w.int(total)
+        w.raw(",\"done\":")
+        w.bool(end >= total)
+        if end < total, let locator {
+            w.raw(",\"nextRecordsUrl\":")
+            w.string("/services/data/\(call.version)/\(resource)/\(locator)-\(end)")
         }
-        return .json(200, body)
+        w.raw(",\"records\":[")
+        if let table = store.table(cursor.object), offset < end {
+            let plan = SalesforceRender.Plan(table.object, paths: cursor.paths)
+            var scratch = SalesforceRender.Scratch()
+            for k in offset..<end {
+                if k > offset { w.byte(0x2C) }
+                SalesforceRender.row(&w, table[Int(cursor.positions[k])], plan, store: store, version: call.version, scratch: &scratch)
+            }
+        }
+        w.raw("]}")
+        return SandboxResponse(status: 200, headers: ["Content-Type": "application/json;charset=UTF-8"], body: w.data)
     }
 
     /// `Sforce-Query-Options: batchSize=N`: a hint between 200 and 2,000 (default 2,000).

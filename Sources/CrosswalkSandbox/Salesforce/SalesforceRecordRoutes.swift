@@ -38,12 +38,21 @@ extension SalesforceApp {
     }
 
     private func objectInfo(_ object: SalesforceObject, _ call: SalesforceCall) -> SandboxResponse {
-        let recent = state.withLock { $0.store.records(object.name).suffix(10) }
+        let recent: [SalesforceRecord] = state.withLock { state in
+            guard let table = state.store.table(object.name) else { return [] }
+            var found: [SalesforceRecord] = []
+            var position = table.rows.count - 1
+            while position >= 0, found.count < 10 {
+                if !table[position].isDeleted { found.append(table.record(position)) }
+                position -= 1
+            }
+            return found
+        }
         let nameField = object.fields.first(where: \.nameField)
         return .json(200, [
             "objectDescribe": SalesforceDescribe.globalEntry(object, version: call.version),
-            "recentItems": recent.reversed().map { record in
-                var item: [String: Any] = ["attributes": SalesforceRender.attributes(object.name, id: record.id, version: call.version), "Id": record.id]
+            "recentItems": recent.map { record in
+                var item: [String: Any] = ["attributes": SalesforceRender.attributesJSON(object.name, id: record.id, version: call.version), "Id": record.id]
                 if let nameField { item[nameField.name] = record[nameField.name].json(nameField.type) }
                 return item
             },
@@ -61,8 +70,10 @@ extension SalesforceApp {
         switch call.method {
         case "GET", "HEAD":
             let fields = try Self.requestedFields(object, call)
-            let record = try state.withLock { state throws(SalesforceError) in try state.store.live(object, id: id) }
-            return .json(200, SalesforceRender.record(record, object, fields: fields, version: call.version))
+            return try state.withLock { state throws(SalesforceError) in
+                let record = try state.store.live(object, id: id)
+                return Self.recordResponse(state.store, id: record.id, object, fields: fields, version: call.version)
+            }
         case "PATCH":
             let body = try Self.jsonObject(call, kind: object.name)
             let record = try state.withLock { state throws(SalesforceError) in try state.store.update(object, id: id, body, call.context) }
@@ -74,6 +85,14 @@ extension SalesforceApp {
         default:
             throw SalesforceError.methodNotAllowed(call.method, allowed: ["GET", "HEAD", "PATCH", "DELETE"])
         }
+    }
+
+    /// A stored record as JSON (all fields, or `fields`), written from its packed row.
+    static func recordResponse(_ store: SalesforceStore, id: String, _ object: SalesforceObject, fields: [SalesforceField]?,
+                               version: String) -> SandboxResponse {
+        guard let (table, position) = store.locate(id) else { return SalesforceError.notFound.response }
+        let body = SalesforceRender.record(table[position], object, fields: fields, store: store, version: version)
+        return SandboxResponse(status: 200, headers: ["Content-Type": "application/json;charset=UTF-8"], body: body)
     }
 
     /// `?fields=A,B` checked against the object, or `nil` for every field.
@@ -91,13 +110,13 @@ extension SalesforceApp {
     }
 
     private func byExternalID(_ object: SalesforceObject, fieldName: String, value: String, _ call: SalesforceCall) throws(SalesforceError) -> SandboxResponse {
-        guard let field = object.field(fieldName), field.idLookup else {
+        guard let field = object.field(fieldName), field.isRecordKey else {
             throw SalesforceError(status: 404, code: "NOT_FOUND", message: "Provided external ID field does not exist or is not accessible: \(fieldName)")
         }
         switch call.method {
         case "GET", "HEAD", "DELETE":
             let fields = try Self.requestedFields(object, call)
-            let matches = state.withLock { state in
+            let matches = state.withLock { (state: inout SalesforceState) -> [SalesforceRecord] in
                 field.type == .id ? [state.store.record(value)].compactMap { $0 }.filter { !$0.isDeleted && $0.type == object.name }
                                   : state.store.records(object.name, where: field.name, equals: value)
             }
@@ -107,7 +126,7 @@ extension SalesforceApp {
                 _ = try state.withLock { state throws(SalesforceError) in try state.store.delete(object, id: matches[0].id, call.context) }
                 return .empty(204)
             }
-            return .json(200, SalesforceRender.record(matches[0], object, fields: fields, version: call.version))
+            return state.withLock { Self.recordResponse($0.store, id: matches[0].id, object, fields: fields, version: call.version) }
         case "PATCH", "POST":
             let body = try Self.jsonObject(call, kind: object.name)
             let updateOnly = call.request.queryValue("updateOnly") == "true"
@@ -152,16 +171,35 @@ extension SalesforceApp {
             throw SalesforceError(status: 400, code: "INVALID_REPLICATION_DATE", message: "startDate cannot be more than \(days) days ago")
         }
         let covered = Date(timeIntervalSince1970: (min(end, call.now).timeIntervalSince1970 / 60).rounded(.down) * 60)
-        let rows = state.withLock { $0.store.records(object.name, includeDeleted: true) }
+        let startSeconds = start.timeIntervalSince1970, endSeconds = end.timeIntervalSince1970
         if deleted {
-            let gone = rows.filter { $0.isDeleted && $0.deletedAt.map { $0 >= start && $0 < end } == true }
+            let gone: [(id: String, at: Int64)] = state.withLock { state in
+                guard let table = state.store.table(object.name) else { return [] }
+                return table.rows.filter { $0.isDeleted && Double($0.deletedAt) >= startSeconds && Double($0.deletedAt) < endSeconds }
+                    .map { ($0.key.string, $0.deletedAt) }
+            }
             return .json(200, [
-                "deletedRecords": gone.map { ["id": $0.id, "deletedDate": SalesforceDates.dateTime($0.deletedAt!)] },
+                "deletedRecords": gone.map { ["id": $0.id, "deletedDate": SalesforceDates.dateTime(Date(timeIntervalSince1970: Double($0.at)))] },
                 "earliestDateAvailable": SalesforceDates.dateTime(Date(timeIntervalSince1970: (earliest.timeIntervalSince1970 / 60).rounded(.up) * 60)),
                 "latestDateCovered": SalesforceDates.dateTime(covered),
             ])
         }
-        let changed = rows.filter { !$0.isDeleted && $0.modstamp >= start && $0.modstamp < end }
-        return .json(200, ["ids": changed.map(\.id), "latestDateCovered": SalesforceDates.dateTime(covered)])
+        // SystemModstamp index: the rows stamped inside the window, in Id order.
+        let changed: [String] = state.withLock { state in
+            guard state.store.table(object.name) != nil else { return [] }
+            state.store.withTable(object) { $0.prepare() }
+            let table = state.store.table(object.name)!
+            let range = table.modstamps.range(lower: Int64(startSeconds.rounded(.down)), lowerInclusive: true,
+                                              upper: Int64(endSeconds.rounded(.up)), upperInclusive: true)
+            var positions: [Int32] = []
+            for k in range {
+                let entry = table.modstamps.entries[k]
+                let row = table[Int(entry.row)]
+                guard row.modstamp == entry.key, !row.isDeleted, Double(row.modstamp) >= startSeconds, Double(row.modstamp) < endSeconds else { continue }
+                positions.append(entry.row)
+            }
+            return positions.sorted().map { table[Int($0)].key.string }
+        }
+        return .json(200, ["ids": changed, "latestDateCovered": SalesforceDates.dateTime(covered)])
     }
 }

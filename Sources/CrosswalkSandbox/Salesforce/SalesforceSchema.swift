@@ -1,6 +1,9 @@
 /// The field types the emulated org uses, named as describe names them.
 enum SalesforceFieldType: String, Sendable {
-    case id, string, email, phone, reference, picklist, boolean, datetime, date, double, currency, percent, int, textarea, url
+    case id, string, email, phone, reference, picklist, multipicklist, combobox, boolean, datetime, date, double, currency,
+         percent, int, textarea, url
+    /// A compound address (`BillingAddress`): read-only, made of its component fields.
+    case address
 
     /// The SOAP type describe reports.
     var soapType: String {
@@ -11,12 +14,14 @@ enum SalesforceFieldType: String, Sendable {
         case .date: "xsd:date"
         case .double, .currency, .percent: "xsd:double"
         case .int: "xsd:int"
+        case .address: "urn:address"
         default: "xsd:string"
         }
     }
 
     var isNumeric: Bool { self == .double || self == .currency || self == .percent || self == .int }
-    var isText: Bool { [.string, .email, .phone, .picklist, .textarea, .url].contains(self) }
+    var isText: Bool { [.string, .email, .phone, .picklist, .multipicklist, .combobox, .textarea, .url].contains(self) }
+    var isID: Bool { self == .id || self == .reference }
 }
 
 /// One field of an emulated object, with what describe says about it.
@@ -35,22 +40,53 @@ struct SalesforceField: Sendable {
     /// Required on create (not nillable, no default).
     var required = false
     var defaultValue: String?
+    /// Whether the org fills the field when a create leaves it out (system fields, defaults).
+    var defaultedOnCreate = false
     var referenceTo: [String] = []
     var relationshipName: String?
     var picklist: [String] = []
+    var restrictedPicklist = false
     var nameField = false
+    /// Whether describe marks the field `idLookup` (Id, Name, Email, external ids…).
+    var idLookup = false
+    /// The compound field this one is part of (`BillingCity` → `BillingAddress`, `FirstName` → `Name`).
+    var compoundFieldName: String?
+    /// `plaintextarea`, `personname`, `imageurl`… as describe reports them.
+    var extraTypeInfo: String?
+    /// Number fields: total digits and digits after the point; `int` fields: `digits`.
+    var precision = 0
+    var scale = 0
+    var digits = 0
 
     /// The `defaultValue` meaning "the user making the call" (OwnerId).
     static let currentUserDefault = "$currentUser"
 
-    var idLookup: Bool { type == .id || externalId || (type == .email) }
     var isSystem: Bool { !createable && !updateable }
+    /// Whether `sobjects/{type}/{field}/{value}` reads and upserts by this field: Id, external ids, and
+    /// (as the emulator chose) e-mail fields.
+    var isRecordKey: Bool { type == .id || externalId || type == .email }
+    /// A long text area (over 255 characters): neither filterable, sortable nor groupable.
+    var isLongText: Bool { type == .textarea && length > 255 }
+    var filterable: Bool { type != .address && !isLongText }
+    var sortable: Bool { type != .address && !isLongText && type != .multipicklist }
+    var groupable: Bool { type != .address && !isLongText && !type.isNumeric && type != .datetime && type != .multipicklist }
+    var aggregatable: Bool { type != .address && !isLongText && type != .boolean && type != .multipicklist }
 
     init(_ name: String, _ label: String, _ type: SalesforceFieldType, length: Int? = nil) {
         self.name = name
         self.label = label
         self.type = type
-        self.length = length ?? (type == .textarea ? 32_000 : type.isText ? 255 : type == .id || type == .reference ? 18 : 0)
+        self.length = length ?? (type == .textarea ? 32_000 : type.isText ? 255 : type.isID ? 18 : 0)
+        switch type {
+        case .id: idLookup = true
+        case .email: idLookup = true
+        case .int: digits = 9
+        case .currency: precision = 18; scale = 2
+        case .double: precision = 18; scale = 0
+        case .percent: precision = 3; scale = 0
+        case .textarea: extraTypeInfo = "plaintextarea"
+        default: break
+        }
     }
 
     /// A read-only field the system sets.
@@ -59,15 +95,38 @@ struct SalesforceField: Sendable {
         f.createable = false
         f.updateable = false
         f.nillable = false
+        f.defaultedOnCreate = true
         return f
     }
 
-    /// A field that must be given on create.
+    /// A read-only field the system may leave empty (LastActivityDate, PhotoUrl…).
+    func readOnly() -> SalesforceField {
+        var f = self
+        f.createable = false
+        f.updateable = false
+        return f
+    }
+
+    /// A field that must be given on create, or that gets `value` when left out.
     func required(default value: String? = nil) -> SalesforceField {
         var f = self
         f.nillable = false
         f.required = value == nil
         f.defaultValue = value
+        f.defaultedOnCreate = value != nil
+        return f
+    }
+
+    /// A field of the compound field `compound`.
+    func part(of compound: String) -> SalesforceField {
+        var f = self
+        f.compoundFieldName = compound
+        return f
+    }
+
+    func with(_ change: (inout SalesforceField) -> Void) -> SalesforceField {
+        var f = self
+        change(&f)
         return f
     }
 
@@ -77,6 +136,7 @@ struct SalesforceField: Sendable {
         f.custom = true
         f.externalId = true
         f.unique = true
+        f.idLookup = true
         return f
     }
 
@@ -88,9 +148,23 @@ struct SalesforceField: Sendable {
         return f
     }
 
-    static func picklist(_ name: String, _ label: String, _ values: [String]) -> SalesforceField {
+    static func picklist(_ name: String, _ label: String, _ values: [String], restricted: Bool = false) -> SalesforceField {
         var f = SalesforceField(name, label, .picklist)
         f.picklist = values
+        f.restrictedPicklist = restricted
+        return f
+    }
+
+    /// A checkbox: never null, `false` unless given.
+    static func checkbox(_ name: String, _ label: String, default value: Bool = false) -> SalesforceField {
+        SalesforceField(name, label, .boolean).required(default: value ? "true" : "false")
+    }
+
+    /// A number with `precision` digits, `scale` of them after the point.
+    static func number(_ name: String, _ label: String, _ type: SalesforceFieldType = .double, precision: Int, scale: Int) -> SalesforceField {
+        var f = SalesforceField(name, label, type)
+        f.precision = precision
+        f.scale = scale
         return f
     }
 
@@ -108,6 +182,7 @@ struct SalesforceChildRelationship: Sendable {
     var childObject: String
     var field: String
     var name: String
+    var cascadeDelete = false
 }
 
 /// One emulated sObject type.
@@ -137,8 +212,16 @@ struct SalesforceObject: Sendable {
     /// The field named `name`, compared case-insensitively as Salesforce does.
     func field(_ name: String) -> SalesforceField? { index[name.lowercased()].map { fields[$0] } }
 
+    /// The position of the field named `name` in `fields`.
+    func ordinal(_ name: String) -> Int? { index[name.lowercased()] }
+
     /// The lookup field whose relationship is `relationship` (e.g. `Account` → `AccountId`).
     func relationshipField(_ relationship: String) -> SalesforceField? {
         fields.first { $0.relationshipName?.lowercased() == relationship.lowercased() }
+    }
+
+    /// The component fields of the compound field `compound`, in describe order.
+    func components(of compound: String) -> [SalesforceField] {
+        fields.filter { $0.compoundFieldName == compound }
     }
 }

@@ -54,15 +54,20 @@ enum SalesforceDates {
         return c
     }()
 
-    /// `2024-05-01T09:30:00.000+0000`
+    /// `2024-05-01T09:30:00.000+0000`. Salesforce keeps datetimes to the whole second, so the
+    /// milliseconds are always `000`.
     static func dateTime(_ date: Date) -> String {
-        let totalMillis = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
-        let millisOfDay = Int((totalMillis % 86_400_000 + 86_400_000) % 86_400_000)
-        let days = Int((totalMillis - Int64(millisOfDay)) / 86_400_000)
+        let total = Int64(date.timeIntervalSince1970.rounded(.down))
+        let secondsOfDay = Int((total % 86_400 + 86_400) % 86_400)
+        let days = Int((total - Int64(secondsOfDay)) / 86_400)
         let (y, m, d) = civil(days)
-        let seconds = millisOfDay / 1000
-        return pad(y, 4) + "-" + pad(m, 2) + "-" + pad(d, 2) + "T" + pad(seconds / 3600, 2) + ":" + pad(seconds / 60 % 60, 2) + ":"
-            + pad(seconds % 60, 2) + "." + pad(millisOfDay % 1000, 3) + "+0000"
+        return pad(y, 4) + "-" + pad(m, 2) + "-" + pad(d, 2) + "T" + pad(secondsOfDay / 3600, 2) + ":" + pad(secondsOfDay / 60 % 60, 2) + ":"
+            + pad(secondsOfDay % 60, 2) + ".000+0000"
+    }
+
+    /// `date` cut to the whole second, as Salesforce stores datetimes.
+    static func wholeSeconds(_ date: Date) -> Date {
+        Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down))
     }
 
     /// `2024-05-01`
@@ -72,7 +77,7 @@ enum SalesforceDates {
     }
 
     /// Year, month, day of a day count since 1970-01-01 (H. Hinnant's civil_from_days).
-    private static func civil(_ days: Int) -> (Int, Int, Int) {
+    static func civil(_ days: Int) -> (Int, Int, Int) {
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let doe = z - era * 146_097

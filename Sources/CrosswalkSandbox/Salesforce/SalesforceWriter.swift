@@ -40,10 +40,32 @@ extension SalesforceStore {
         fields["IsDeleted"] = .bool(false)
         for name in ["CreatedDate", "LastModifiedDate", "SystemModstamp"] where object.field(name) != nil { fields[name] = stamp }
         for name in ["CreatedById", "LastModifiedById"] where object.field(name) != nil { fields[name] = .text(context.userID) }
+        if object.field("PhotoUrl") != nil { fields["PhotoUrl"] = .text("/services/images/photo/\(id)") }
+        if object.name == "Opportunity", fields["Probability"] == nil, let stage = fields["StageName"]?.text,
+           let defaults = SalesforceCatalog.stageDefaults[stage] {
+            fields["Probability"] = .number(defaults.probability)
+        }
         var record = SalesforceRecord(id: id, type: object.name, fields: fields, modstamp: context.now)
-        record.recalculate()
+        derive(&record, context, wasClosed: false)
         put(record)
         return record
+    }
+
+    /// The fields the org sets from others: names, stage flags, a task's account and completion time.
+    func derive(_ record: inout SalesforceRecord, _ context: SalesforceWriteContext, wasClosed: Bool) {
+        record.recalculate()
+        guard record.type == "Task" else { return }
+        var account: String?
+        if let what = record["WhatId"].text, let parent = self.record(what) {
+            account = parent.type == "Account" ? parent.id : parent["AccountId"].text
+        }
+        if account == nil, let who = record["WhoId"].text, let person = self.record(who), person.type == "Contact" {
+            account = person["AccountId"].text
+        }
+        record.fields["AccountId"] = account.map(SalesforceValue.text)
+        let closed = record["IsClosed"] == .bool(true)
+        if closed && !wasClosed { record.fields["CompletedDateTime"] = .text(SalesforceDates.dateTime(context.now)) }
+        if !closed { record.fields["CompletedDateTime"] = nil }
     }
 
     mutating func update(_ object: SalesforceObject, id: String, _ body: [String: Any], _ context: SalesforceWriteContext) throws(SalesforceError) -> SalesforceRecord {
@@ -52,9 +74,14 @@ extension SalesforceStore {
         try Self.checkRequired(object, values, creating: false)
         try checkReferences(object, values)
         try checkUnique(object, values, except: record.id)
+        let wasClosed = record["IsClosed"] == .bool(true)
         for (name, value) in values { record.fields[name] = value == .null ? nil : value }
+        if object.name == "Opportunity", values["StageName"] != nil, values["Probability"] == nil,
+           let stage = record["StageName"].text, let defaults = SalesforceCatalog.stageDefaults[stage] {
+            record.fields["Probability"] = .number(defaults.probability)
+        }
         touch(&record, context)
-        record.recalculate()
+        derive(&record, context, wasClosed: wasClosed)
         put(record)
         return record
     }
@@ -166,7 +193,11 @@ extension SalesforceStore {
             if s.isEmpty { return .null }
             guard let id = SalesforceID.normalize(s) else { throw SalesforceError.malformedID(field.label, value: s, field: field.name) }
             return .text(id)
-        case .string, .email, .phone, .picklist, .textarea, .url:
+        case .address:
+            throw SalesforceError(status: 400, code: "INVALID_FIELD_FOR_INSERT_UPDATE",
+                                  message: "Unable to create/update fields: \(field.name). Please check the security settings of this field and verify that it is read/write for your profile or permission set.",
+                                  fields: [field.name])
+        case .string, .email, .phone, .picklist, .multipicklist, .combobox, .textarea, .url:
             let text: String
             if let s = raw as? String {
                 text = s
@@ -233,7 +264,7 @@ extension SalesforceStore {
         }
     }
 
-    private func checkUnique(_ object: SalesforceObject, _ values: [String: SalesforceValue], except id: String) throws(SalesforceError) {
+    private mutating func checkUnique(_ object: SalesforceObject, _ values: [String: SalesforceValue], except id: String) throws(SalesforceError) {
         for field in object.fields where field.unique {
             guard let value = values[field.name]?.text else { continue }
             if let other = records(object.name, where: field.name, equals: value).first(where: { $0.id != id }) {
