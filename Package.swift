@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "CrosswalkMemory", type: .dynamic, targets: ["MemoryConnector"]),
         .library(name: "CrosswalkHTTPProbe", type: .dynamic, targets: ["HTTPProbeConnector"]),
         .library(name: "CrosswalkExampleC", type: .dynamic, targets: ["ExampleCConnector"]),
+        .library(name: "CrosswalkSalesforce", type: .dynamic, targets: ["SalesforceConnector"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -109,9 +110,17 @@ let package = Package(
             "CrosswalkSandbox", "CrosswalkHTTP", "CrosswalkCore", .product(name: "Logging", package: "swift-log"),
         ], path: "Benchmarks/SandboxBenchmark"),
 
+        // Each connector's .so against the sandbox through the real host: records/s and API calls per 1,000 records.
+        .executableTarget(name: "connector-benchmark", dependencies: [
+            "CrosswalkRuntime", "CrosswalkConnectors", "CrosswalkAuth", "CrosswalkConfig", "CrosswalkCore", "CrosswalkPlugins", "CrosswalkSandbox",
+            .product(name: "Logging", package: "swift-log"),
+        ], path: "Benchmarks/ConnectorBenchmark"),
+
         // Test connectors (the five real connectors are their own issue).
         .target(name: "MemoryConnector", dependencies: ["CrosswalkPluginKit"], path: "Plugins/Memory"),
         .target(name: "HTTPProbeConnector", dependencies: ["CrosswalkPluginKit"], path: "Plugins/HTTPProbe"),
+        // The Salesforce connector (issue 14): REST, SOQL, Bulk API 2.0, sObject Collections, outbound messages.
+        .target(name: "SalesforceConnector", dependencies: ["CrosswalkPluginKit"], path: "Plugins/Salesforce"),
 
         .testTarget(name: "CrosswalkAuthTests", dependencies: [
             "CrosswalkAuth", "CrosswalkCore",
@@ -139,6 +148,12 @@ let package = Package(
             "CrosswalkSandbox", "CrosswalkStore", "CrosswalkStoreSQLite", "CrosswalkTestKit", .product(name: "Logging", package: "swift-log"),
         ], exclude: ["Fixtures"]),
         .testTarget(name: "CrosswalkCoreTests", dependencies: ["CrosswalkCore"]),
+        // The built libCrosswalkSalesforce.so through the real loader and host against the sandbox.
+        .testTarget(name: "SalesforceConnectorTests", dependencies: [
+            "CrosswalkRuntime", "CrosswalkConnectors", "CrosswalkAuth", "CrosswalkConfig", "CrosswalkCore", "CrosswalkPlugins",
+            "CrosswalkSandbox", "CrosswalkTestKit", .product(name: "Logging", package: "swift-log"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ]),
         .testTarget(name: "CrosswalkConnectorsTests", dependencies: ["CrosswalkConnectors", "CrosswalkCore", "CrosswalkTestKit", "kit-golden-check"]),
         .testTarget(name: "CrosswalkConfigTests", dependencies: ["CrosswalkConfig", "CrosswalkCore"]),
         .testTarget(name: "CrosswalkPluginsTests", dependencies: [
