@@ -50,6 +50,8 @@ let package = Package(
         .target(name: "CrosswalkCore", dependencies: [.product(name: "Crypto", package: "swift-crypto")], exclude: ["JSON/README.md"]),
         // The typed client over a connector: the ABI's documents, the protocol, an in-memory connector.
         .target(name: "CrosswalkConnectors", dependencies: ["CrosswalkCore"]),
+        // The mapping and criteria language: parse, type-check, compile to closures, evaluate (pure).
+        .target(name: "CrosswalkMapping", dependencies: ["CrosswalkCore", "CrosswalkConnectors"], exclude: ["README.md"]),
         .target(name: "CrosswalkConfig", dependencies: ["CrosswalkCore", .product(name: "Yams", package: "Yams")]),
         .target(name: "CrosswalkAuth", dependencies: [
             "CrosswalkCore",
@@ -63,7 +65,7 @@ let package = Package(
         // The composition root: config → store → vault → transport → connection contexts → plugin instances.
         .target(name: "CrosswalkRuntime", dependencies: [
             "CrosswalkCore", "CrosswalkConnectors", "CrosswalkConfig", "CrosswalkAuth", "CrosswalkHTTP", "CrosswalkStore", "CrosswalkStoreSQLite", "CrosswalkPlugins",
-            "CrosswalkSandbox",
+            "CrosswalkSandbox", "CrosswalkMapping",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
@@ -85,8 +87,12 @@ let package = Package(
             "CCurl", "CrosswalkCore",
             .product(name: "Logging", package: "swift-log"), .product(name: "Metrics", package: "swift-metrics"),
         ]),
+        // libffi (Debian: libffi-dev), for plugins' mapping functions.
+        .target(name: "CFFI", linkerSettings: [.linkedLibrary("ffi")]),
+        // The parent-death signal and spawn file actions Swift cannot import (plugin workers).
+        .target(name: "CWorkerProcess"),
         .target(name: "CrosswalkPlugins", dependencies: [
-            "CrosswalkABI", "CrosswalkCore", "CrosswalkConnectors",
+            "CrosswalkABI", "CrosswalkCore", "CrosswalkConnectors", "CFFI", "CWorkerProcess",
             .product(name: "Logging", package: "swift-log"),
         ]),
         // The CLI: argument parsing and printing; everything else is CrosswalkRuntime's.
@@ -115,6 +121,18 @@ let package = Package(
             "CrosswalkRuntime", "CrosswalkConnectors", "CrosswalkAuth", "CrosswalkConfig", "CrosswalkCore", "CrosswalkPlugins", "CrosswalkSandbox",
             .product(name: "Logging", package: "swift-log"),
         ], path: "Benchmarks/ConnectorBenchmark"),
+
+        .executableTarget(name: "mapping-benchmark", dependencies: ["CrosswalkMapping", "CrosswalkConnectors", "CrosswalkCore"],
+                          path: "Benchmarks/MappingBenchmark"),
+        // libFuzzer target for the mapping language (see Sources/CrosswalkMapping/README.md, "Fuzzing"). Built normally it is
+        // a replay tool: `mapping-fuzz FILE…` runs each input once.
+        .executableTarget(name: "mapping-fuzz", dependencies: ["CrosswalkMapping", "CrosswalkCore"], path: "Tests/Fuzz/MappingFuzz",
+                          exclude: ["corpus", "mapping.dict"]),
+
+        // What process isolation costs (read/write records/s, mapping-function calls/s, worker restart).
+        .executableTarget(name: "isolation-benchmark", dependencies: [
+            "CrosswalkPlugins", "CrosswalkConnectors", "CrosswalkCore", .product(name: "Logging", package: "swift-log"),
+        ], path: "Benchmarks/IsolationBenchmark"),
 
         // Test connectors (the five real connectors are their own issue).
         .target(name: "MemoryConnector", dependencies: ["CrosswalkPluginKit"], path: "Plugins/Memory"),
@@ -145,7 +163,7 @@ let package = Package(
         ]),
         .testTarget(name: "CrosswalkRuntimeTests", dependencies: [
             "CrosswalkRuntime", "CrosswalkConnectors", "CrosswalkAuth", "CrosswalkConfig", "CrosswalkCore", "CrosswalkHTTP", "CrosswalkPlugins",
-            "CrosswalkSandbox", "CrosswalkStore", "CrosswalkStoreSQLite", "CrosswalkTestKit", .product(name: "Logging", package: "swift-log"),
+            "CrosswalkSandbox", "CrosswalkStore", "CrosswalkStoreSQLite", "CrosswalkTestKit", "CrosswalkMapping", .product(name: "Logging", package: "swift-log"),
         ], exclude: ["Fixtures"]),
         .testTarget(name: "CrosswalkCoreTests", dependencies: ["CrosswalkCore"]),
         // The built libCrosswalkSalesforce.so through the real loader and host against the sandbox.
@@ -155,6 +173,7 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
         .testTarget(name: "CrosswalkConnectorsTests", dependencies: ["CrosswalkConnectors", "CrosswalkCore", "CrosswalkTestKit", "kit-golden-check"]),
+        .testTarget(name: "CrosswalkMappingTests", dependencies: ["CrosswalkMapping", "CrosswalkConnectors", "CrosswalkCore", "mapping-fuzz"]),
         .testTarget(name: "CrosswalkConfigTests", dependencies: ["CrosswalkConfig", "CrosswalkCore"]),
         .testTarget(name: "CrosswalkPluginsTests", dependencies: [
             "CrosswalkPlugins", "CrosswalkCore", "CrosswalkConnectors", "CrosswalkTestKit", .product(name: "Logging", package: "swift-log"),
@@ -163,7 +182,7 @@ let package = Package(
     ]
 )
 
-let cTargets: Set<String> = ["CrosswalkABI", "ExampleCConnector", "CCurl", "CSQLite"]
+let cTargets: Set<String> = ["CrosswalkABI", "ExampleCConnector", "CCurl", "CSQLite", "CFFI", "CWorkerProcess"]
 for target in package.targets where !cTargets.contains(target.name) {
     var settings = target.swiftSettings ?? []
     settings.append(.enableUpcomingFeature("ExistentialAny"))

@@ -25,18 +25,39 @@ enum SalesforceBenchmark: AppBenchmark {
     }
 
     static func page(_ response: HTTPResponse, type: String) throws -> Page {
-        let body = response.body
-        guard let recordsAt = body.range(of: Data("\"records\":[".utf8)) else { throw BenchmarkError("no records in \(response.bodyText.prefix(200))") }
-        let header = body[..<recordsAt.lowerBound].dropLast() + Data("}".utf8)
-        guard let head = try JSONSerialization.jsonObject(with: header) as? [String: Any] else { throw BenchmarkError("bad page header") }
-        let marker = Data("{\"attributes\":{\"type\":\"\(type)\"".utf8)
-        var count = 0
-        var searchFrom = recordsAt.upperBound
-        while let found = body.range(of: marker, in: searchFrom..<body.endIndex) {
-            count += 1
-            searchFrom = found.upperBound
+        let marker = Array("{\"attributes\":{\"type\":\"\(type)\"".utf8)
+        let recordsKey = Array("\"records\":[".utf8)
+        return try response.body.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) throws -> Page in
+            guard let recordsAt = find(recordsKey, in: bytes, from: 0) else {
+                throw BenchmarkError("no records in \(response.bodyText.prefix(200))")
+            }
+            // The header fields come before the records; decode only them.
+            let header = Data(bytes[0..<recordsAt]).dropLast() + Data("}".utf8)
+            guard let head = try JSONSerialization.jsonObject(with: header) as? [String: Any] else { throw BenchmarkError("bad page header") }
+            var count = 0
+            var from = recordsAt + recordsKey.count
+            while let found = find(marker, in: bytes, from: from) {
+                count += 1
+                from = found + marker.count
+            }
+            return Page(total: head["totalSize"] as? Int ?? 0, next: head["nextRecordsUrl"] as? String, count: count)
         }
-        return Page(total: head["totalSize"] as? Int ?? 0, next: head["nextRecordsUrl"] as? String, count: count)
+    }
+
+    /// The offset of `needle` in `bytes` at or after `from`.
+    static func find(_ needle: [UInt8], in bytes: UnsafeRawBufferPointer, from: Int) -> Int? {
+        guard let first = needle.first, bytes.count >= needle.count else { return nil }
+        var i = from
+        let last = bytes.count - needle.count
+        while i <= last {
+            if bytes[i] == first {
+                var k = 1
+                while k < needle.count, bytes[i + k] == needle[k] { k += 1 }
+                if k == needle.count { return i }
+            }
+            i += 1
+        }
+        return nil
     }
 
     static func run(_ h: BenchmarkHarness) async throws {
@@ -63,17 +84,17 @@ enum SalesforceBenchmark: AppBenchmark {
         // The first page of the whole table (the query runs, the cursor is made, one page is written).
         let first = try await query("SELECT \(all) FROM Contact")
         h.report("contacts", Double(first.total), "rows")
-        try await h.recordsPerSecond("query_first_page_2000") { try await query("SELECT \(all) FROM Contact").count }
+        try await h.recordsPerSecond("query_first_page_2000") { _ in try await query("SELECT \(all) FROM Contact").count }
 
         // A page deep in that cursor: the locator with an offset near the end.
         guard let next = first.next, let dash = next.lastIndex(of: "-") else { throw BenchmarkError("no nextRecordsUrl") }
         let deepOffset = max(2000, first.total - 2000) / 2000 * 2000
         let deepURL = String(next[..<dash]) + "-\(deepOffset)"
-        try await h.recordsPerSecond("query_locator_offset_\(deepOffset)") { try await more(deepURL).count }
+        try await h.recordsPerSecond("query_locator_offset_\(deepOffset)") { _ in try await more(deepURL).count }
 
         // queryMore: one page after another through the cursor.
         var cursor: String? = first.next
-        try await h.recordsPerSecond("query_more_pages") {
+        try await h.recordsPerSecond("query_more_pages") { _ in
             if cursor == nil { cursor = first.next }
             let page = try await more(cursor!)
             cursor = page.next
@@ -82,21 +103,21 @@ enum SalesforceBenchmark: AppBenchmark {
 
         // Keyset paging deep in the table: WHERE Id > :last ORDER BY Id LIMIT 2000.
         let deepID = try await lastID(h, auth: auth, skipping: max(0, first.total - 4000))
-        try await h.recordsPerSecond("query_keyset_deep_2000") {
+        try await h.recordsPerSecond("query_keyset_deep_2000") { _ in
             try await query("SELECT \(all) FROM Contact WHERE Id > '\(deepID)' ORDER BY Id LIMIT 2000").count
         }
 
         // Incremental window on SystemModstamp (index range, then Id order).
-        try await h.recordsPerSecond("query_systemmodstamp_window_2000") {
+        try await h.recordsPerSecond("query_systemmodstamp_window_2000") { _ in
             try await query("SELECT \(all) FROM Contact WHERE SystemModstamp >= LAST_N_DAYS:30 ORDER BY SystemModstamp, Id LIMIT 2000").count
         }
 
-        // BULK
+        try await bulk(h, auth: auth, fields: fields)
 
         // composite/sobjects writes, 200 records a call.
         var serial = 0
         var created: [String] = []
-        try await h.recordsPerSecond("composite_create_contacts_200") {
+        try await h.recordsPerSecond("composite_create_contacts_200") { _ in
             let records: [[String: Any]] = (0..<200).map { _ in
                 serial += 1
                 return ["attributes": ["type": "Contact"], "FirstName": "Bench", "LastName": "Contact \(serial)",
@@ -108,7 +129,7 @@ enum SalesforceBenchmark: AppBenchmark {
             return results.filter { $0["success"] as? Bool == true }.count
         }
         var round = 0
-        try await h.recordsPerSecond("composite_update_contacts_200") {
+        try await h.recordsPerSecond("composite_update_contacts_200") { _ in
             let records: [[String: Any]] = (0..<200).map { k in
                 ["attributes": ["type": "Contact"], "Id": created[(round * 200 + k) % created.count], "Title": "Buyer \(round)"]
             }
@@ -147,7 +168,7 @@ enum SalesforceBenchmark: AppBenchmark {
         }
         guard state == "JobComplete" else { throw BenchmarkError("bulk job did not complete: \(state)") }
         var locator: String?
-        try await h.recordsPerSecond("bulk_results_10000") {
+        try await h.recordsPerSecond("bulk_results_10000") { _ in
             var path = "\(data)/jobs/query/\(id)/results?maxRecords=10000"
             if let locator { path += "&locator=\(locator)" }
             let response = try await h.send("GET", path, headers: auth)

@@ -10,6 +10,7 @@ import Foundation
 let benchmarks: [any AppBenchmark.Type] = [
     SalesforceBenchmark.self,
     NetSuiteBenchmark.self,
+    HubSpotBenchmark.self,
     SpotioBenchmark.self,
     AriticBenchmark.self,
 ]

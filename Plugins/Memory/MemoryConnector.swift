@@ -5,7 +5,11 @@ import Foundation
 /// A connector whose "app" is memory: records live in the instance. Used by tests and demos to
 /// exercise the whole ABI (read paging with cursors, batch writes, per-record failures) with no app.
 ///
-/// Settings: `{"seed": 25}` creates 25 contacts up front.
+/// Settings: `{"seed": 25}` creates 25 contacts up front (seeding is linear: benchmarks seed
+/// 100,000).
+///
+/// Mapping functions (`crosswalk.functions/1`): `upper` string(string), an error for an empty
+/// string and null for null; `plus` int64(int64,int64).
 public final class MemoryConnector: Connector {
     public static let descriptor = ConnectorDescriptor(
         id: "dev.crosswalk.memory", name: "Memory (test connector)", version: "1.0.0", vendor: "Crosswalk",
@@ -15,9 +19,15 @@ public final class MemoryConnector: Connector {
                 ["name": "Contact", "operations": ["read", "create", "update", "upsert", "delete"], "match_keys": ["Email"]],
             ],
             "auth": ["scheme": "none"],
-            "capabilities": ["crosswalk.read/1", "crosswalk.write/1"],
+            "capabilities": ["crosswalk.read/1", "crosswalk.write/1", "crosswalk.functions/1"],
             "batch_limits": ["read": 100, "write": 50],
             "settings": [["name": "seed", "type": "integer", "required": false]],
+            "functions": [
+                ["name": "upper", "symbol": "crosswalk_fn_memory_upper", "signature": "string(string)", "pure": true,
+                 "description": "the string in upper case"],
+                ["name": "plus", "symbol": "crosswalk_fn_memory_plus", "signature": "int64(int64,int64)", "pure": true],
+            ],
+            "function_support": MappingFunctions.manifestSupport,
         ])
 
     private var records: [String: Record] = [:]
@@ -25,13 +35,21 @@ public final class MemoryConnector: Connector {
     private var changes: [(seq: Int, id: String)] = []
     private var sequence = 0
     private let host: ConnectorHost
+    private let clock = ISO8601DateFormatter()
 
     public init(host: ConnectorHost, settings: JSONValue) throws {
         self.host = host
         let seed = settings["seed"]?.intValue ?? 0
         guard seed >= 0 else { throw ConnectorError(.invalidArgument, "seed must be 0 or more, got \(seed)") }
+        records.reserveCapacity(seed)
+        changes.reserveCapacity(seed)
+        let now = clock.string(from: Date())
         for i in 0..<seed {
-            _ = store(id: nil, fields: ["Email": .string("person\(i)@example.com"), "LastName": .string("Person \(i)")])
+            sequence += 1
+            let id = "mem-\(sequence)"
+            records[id] = Record(object: "Contact", id: id, fields: ["Email": .string("person\(i)@example.com"), "LastName": .string("Person \(i)")],
+                                 modifiedAt: now)
+            changes.append((sequence, id))
         }
         host.log(.debug, "memory connector ready with \(seed) contacts")
     }
@@ -53,7 +71,13 @@ public final class MemoryConnector: Connector {
         }
         let after = request.cursor?.intValue ?? 0
         let limit = min(max(request.limit ?? 100, 1), 100)
-        let page = changes.filter { $0.seq > after }.prefix(limit)
+        // `changes` is ordered by sequence: find the first change after the cursor by bisection.
+        var low = 0, high = changes.count
+        while low < high {
+            let mid = (low + high) / 2
+            if changes[mid].seq > after { high = mid } else { low = mid + 1 }
+        }
+        let page = changes[low..<min(changes.count, low + limit)]
         let last = page.last?.seq ?? after
         return ReadResult(records: page.compactMap { records[$0.id] }, nextCursor: .number(JSONNumber(last)),
                           hasMore: changes.last.map { $0.seq > last } ?? false)
@@ -96,12 +120,29 @@ public final class MemoryConnector: Connector {
     private func store(id: String?, fields: [String: JSONValue]) -> String {
         sequence += 1
         let id = id ?? "mem-\(sequence)"
-        let now = ISO8601DateFormatter().string(from: Date())
+        let now = clock.string(from: Date())
+        let existed = records[id] != nil
         records[id] = Record(object: "Contact", id: id, fields: fields, modifiedAt: now)
-        changes.removeAll { $0.id == id }
+        if existed { changes.removeAll { $0.id == id } }
         changes.append((sequence, id))
         return id
     }
+}
+
+/// `upper`: the string in upper case; an error for an empty string, null for null.
+@_cdecl("crosswalk_fn_memory_upper")
+public func memoryUpper(_ text: UnsafePointer<CChar>?) -> UnsafeMutablePointer<CChar>? {
+    MappingFunctions.string {
+        guard let text = MappingFunctions.argument(text) else { return nil }
+        guard !text.isEmpty else { throw ConnectorError(.invalidArgument, "upper needs a non-empty string") }
+        return text.uppercased()
+    }
+}
+
+/// `plus`: the sum of two integers (wrapping).
+@_cdecl("crosswalk_fn_memory_plus")
+public func memoryPlus(_ a: Int64, _ b: Int64) -> Int64 {
+    MappingFunctions.value(0) { a &+ b }
 }
 
 @_cdecl("crosswalk_plugin_entry")

@@ -50,17 +50,39 @@ public struct DeploymentConfig: Sendable, Equatable {
     }
 }
 
-/// Where plugins are found and which of them are instantiated.
+/// Where plugins are found and which of them are instantiated, and how their code runs.
 public struct PluginsConfig: Sendable, Equatable {
     /// Folders scanned for `*.so`, absolute.
     public var paths: [String]
     /// Plugin ids to instantiate; other plugins found are loaded and listed but not enabled.
     public var enabled: [String]
+    /// `plugins.isolation`: where plugin code runs; `nil` for the default (process).
+    public var isolation: PluginIsolationSetting?
+    /// `plugins.deadlines`: per operation (`check`, `discover`, `read`, `write`, `parse_webhook`,
+    /// `create`), replacing the defaults for the operations named.
+    public var deadlines: [String: Duration]
+    /// `plugins.max_result_bytes`: the largest result a plugin may hand back; `nil` for the default.
+    public var maxResultBytes: Int?
 
-    public init(paths: [String], enabled: [String] = []) {
+    /// The operations `plugins.deadlines` names.
+    public static let deadlineOperations = ["check", "discover", "read", "write", "parse_webhook", "create"]
+
+    public init(paths: [String], enabled: [String] = [], isolation: PluginIsolationSetting? = nil,
+                deadlines: [String: Duration] = [:], maxResultBytes: Int? = nil) {
         self.paths = paths
         self.enabled = enabled
+        self.isolation = isolation
+        self.deadlines = deadlines
+        self.maxResultBytes = maxResultBytes
     }
+}
+
+/// `plugins.isolation`.
+public enum PluginIsolationSetting: String, Sendable, Equatable, CaseIterable {
+    /// Each plugin runs in a worker child process (the default).
+    case process
+    /// Plugins run inside the host's process (benchmarks, embedding).
+    case none
 }
 
 /// Where Crosswalk keeps its state.

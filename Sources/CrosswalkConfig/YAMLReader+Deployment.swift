@@ -1,4 +1,5 @@
 import Foundation
+import Yams
 
 /// The `crosswalk.yaml` schema, read section by section over ``YAMLReader``.
 extension YAMLReader {
@@ -29,10 +30,67 @@ extension YAMLReader {
     }
 
     private mutating func plugins(_ value: Located, baseDirectory: String) -> PluginsConfig {
-        let fields = fields(value, allowed: ["paths", "enabled"]) ?? [:]
+        let fields = fields(value, allowed: ["paths", "enabled", "isolation", "deadlines", "max_result_bytes"]) ?? [:]
         let paths = fields["paths"].map { (strings($0) ?? []).map { resolve($0, against: baseDirectory) } }
+        var isolation: PluginIsolationSetting?
+        if let node = fields["isolation"], let text = string(node) {
+            isolation = PluginIsolationSetting(rawValue: text)
+            if isolation == nil {
+                report(node.line, node.path, "expected one of: \(PluginIsolationSetting.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+        }
+        var deadlines: [String: Duration] = [:]
+        if let node = present(fields["deadlines"]) {
+            for (name, entry) in entries(node, allowed: PluginsConfig.deadlineOperations) ?? [] {
+                if let d = duration(entry) { deadlines[name] = d }
+            }
+        }
+        var maxResultBytes: Int?
+        if let node = fields["max_result_bytes"] {
+            maxResultBytes = byteCount(node)
+        }
         return PluginsConfig(paths: paths ?? DeploymentConfig.default(baseDirectory: baseDirectory).plugins.paths,
-                             enabled: fields["enabled"].flatMap { strings($0) } ?? [])
+                             enabled: fields["enabled"].flatMap { strings($0) } ?? [],
+                             isolation: isolation, deadlines: deadlines, maxResultBytes: maxResultBytes)
+    }
+
+    /// `30s`, `500ms`, `2m`, `1h`, or a number of seconds; more than zero.
+    private mutating func duration(_ value: Located) -> Duration? {
+        let expected = "a duration such as 30s, 500ms, 2m or 1h"
+        guard case .scalar(let scalar) = value.node else { return mismatch(value, expected: expected) }
+        let text = scalar.string.trimmingCharacters(in: .whitespaces)
+        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
+        var number = text, scale = 1.0
+        for (suffix, factor) in units where text.hasSuffix(suffix) {
+            let head = String(text.dropLast(suffix.count))
+            if Double(head) != nil {
+                number = head
+                scale = factor
+                break
+            }
+        }
+        guard let amount = Double(number), amount.isFinite, amount > 0 else {
+            report(value.line, value.path, "expected \(expected), more than zero; found '\(text)'")
+            return nil
+        }
+        return .milliseconds(Int64((amount * scale * 1000).rounded()))
+    }
+
+    /// An integer number of bytes, or `512KiB`, `64MiB`, `1GiB`; more than zero.
+    private mutating func byteCount(_ value: Located) -> Int? {
+        guard case .scalar(let scalar) = value.node else { return mismatch(value, expected: "a number of bytes") }
+        let text = scalar.string.trimmingCharacters(in: .whitespaces)
+        let units: [(String, Int)] = [("KiB", 1 << 10), ("MiB", 1 << 20), ("GiB", 1 << 30)]
+        var number = text, scale = 1
+        for (suffix, factor) in units where text.hasSuffix(suffix) {
+            number = String(text.dropLast(suffix.count)).trimmingCharacters(in: .whitespaces)
+            scale = factor
+        }
+        guard let amount = Int(number), amount > 0, amount <= Int.max / scale else {
+            report(value.line, value.path, "expected a number of bytes (e.g. 67108864 or 64MiB), more than zero; found '\(text)'")
+            return nil
+        }
+        return amount * scale
     }
 
     private mutating func store(_ value: Located, baseDirectory: String) -> StoreConfig {

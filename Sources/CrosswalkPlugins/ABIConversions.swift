@@ -7,12 +7,18 @@ enum ABIStatus {
     static let table: [(crosswalk_status, CrosswalkError.Code)] = [
         (CROSSWALK_E_INVALID_ARGUMENT, .invalidArgument), (CROSSWALK_E_NOT_FOUND, .notFound), (CROSSWALK_E_AUTH, .auth),
         (CROSSWALK_E_UNSUPPORTED, .unsupported), (CROSSWALK_E_CONFLICT, .conflict), (CROSSWALK_E_INTERNAL, .internalError),
+        (CROSSWALK_E_CANCELLED, .cancelled),
         (CROSSWALK_E_RATE_LIMITED, .rateLimited), (CROSSWALK_E_TIMEOUT, .timeout), (CROSSWALK_E_UNAVAILABLE, .unavailable),
     ]
 
-    /// The error code for a status; unknown statuses are internal errors.
+    /// Whether the ABI names `status` (OK included).
+    static func isKnown(_ status: crosswalk_status) -> Bool { status == CROSSWALK_OK || table.contains { $0.0 == status } }
+
+    /// The error code for a status. Unknown statuses are internal errors, except that unknown
+    /// statuses in 100..199 are retryable (ABI 1.1): they become `.unavailable`.
     static func code(for status: crosswalk_status) -> CrosswalkError.Code {
-        table.first { $0.0 == status }?.1 ?? .internalError
+        if let known = table.first(where: { $0.0 == status })?.1 { return known }
+        return (100..<200).contains(status) ? .unavailable : .internalError
     }
 
     /// The status for an error code; codes the ABI does not name map to their nearest kind.
@@ -51,22 +57,55 @@ enum ABIBuffers {
     }
 
     static func giveError(_ error: CrosswalkError, to out: UnsafeMutablePointer<crosswalk_buffer_v1>?) {
-        var o: [String: Any] = ["version": 1, "code": error.code.rawValue, "message": error.message]
-        if let ms = error.retryAfterMilliseconds { o["retry_after_ms"] = ms }
-        give((try? JSONSerialization.data(withJSONObject: o, options: [.sortedKeys])) ?? Data(), to: out)
+        give(errorJSON(error), to: out)
     }
 
-    /// Copies what a plugin put in `buffer`, then calls the plugin's release.
+    /// The ABI's error document for `error`.
+    static func errorJSON(_ error: CrosswalkError) -> Data {
+        var o: [String: JSONValue] = ["version": 1, "code": .string(error.code.rawValue), "message": .string(error.message)]
+        if let ms = error.retryAfterMilliseconds { o["retry_after_ms"] = .number(JSONNumber(ms)) }
+        return JSONValue.object(o).data(sortedKeys: true)
+    }
+
+    /// Copies what a plugin put in `buffer`, then calls the plugin's release. No checks: for
+    /// buffers the host trusts the size of (its own, or after ``take(_:max:)``'s checks).
     static func take(_ buffer: inout crosswalk_buffer_v1) -> Data {
         defer { if buffer.release != nil { buffer.release?(&buffer) } }
         guard let p = buffer.data, buffer.len > 0 else { return Data() }
         return Data(bytes: p, count: buffer.len)
     }
 
+    /// Copies what a plugin put in `buffer` when it is well-formed and at most `max` bytes, and
+    /// always calls the plugin's release.
+    /// - Returns: the bytes, or what is wrong with the buffer (completing "<plugin>: <op> …").
+    static func take(_ buffer: inout crosswalk_buffer_v1, max: Int) -> Result<Data, BufferProblem> {
+        defer { if buffer.release != nil { buffer.release?(&buffer) } }
+        if buffer.data == nil && buffer.len > 0 { return .failure(.nullData(length: buffer.len)) }
+        if buffer.len > max { return .failure(.tooLarge(length: buffer.len, max: max)) }
+        guard let p = buffer.data, buffer.len > 0 else { return .success(Data()) }
+        return .success(Data(bytes: p, count: buffer.len))
+    }
+
     static func empty() -> crosswalk_buffer_v1 {
         var b = crosswalk_buffer_v1()
         b.struct_size = UInt32(MemoryLayout<crosswalk_buffer_v1>.size)
         return b
+    }
+}
+
+/// What can be wrong with a buffer a plugin hands back.
+enum BufferProblem: Error, Sendable, Hashable {
+    case nullData(length: Int)
+    case tooLarge(length: Int, max: Int)
+
+    /// Completes "<plugin>: <operation> …".
+    var message: String {
+        switch self {
+        case .nullData(let length):
+            return "answered a buffer with no data but a length of \(length) bytes (data == NULL, len > 0)"
+        case .tooLarge(let length, let max):
+            return "answered \(length) bytes, more than the \(max) bytes this host accepts (plugins.max_result_bytes)"
+        }
     }
 }
 

@@ -6,7 +6,9 @@ import Logging
 /// What the host offers one plugin instance: everything that is the same for every app.
 ///
 /// The plugin reaches these through `crosswalk_host_v1`; this struct of closures is the safe
-/// Swift side. Closures are called on the instance's plugin thread and may block it.
+/// Swift side. They always run in the host's process, whatever the isolation: a worker forwards
+/// the plugin's calls to them, so secrets, the rate limiter and the store never enter it. A
+/// cancelled plugin call stops waiting for them (and their task is cancelled).
 public struct HostServices: Sendable {
     /// Sends a request for the instance's connection: resolve against the base URL, authenticate,
     /// retry, rate-limit. `nil` means the instance has no connection (HTTP is refused).
@@ -35,20 +37,4 @@ public protocol PluginStateStore: Sendable {
     func get(_ key: String) async throws -> Data?
     func put(_ key: String, _ value: Data) async throws
     func remove(_ key: String) async throws
-}
-
-/// Runs async host work from a plugin thread, which we own and may block.
-func blocking<T: Sendable>(_ operation: @escaping @Sendable () async throws -> T) -> Result<T, any Error> {
-    let box = ResultBox<T>()
-    let done = DispatchSemaphore(value: 0)
-    Task {
-        do { box.result = .success(try await operation()) } catch { box.result = .failure(error) }
-        done.signal()
-    }
-    done.wait()
-    return box.result!
-}
-
-private final class ResultBox<T>: @unchecked Sendable {
-    var result: Result<T, any Error>?
 }

@@ -29,18 +29,30 @@ public struct PluginScan: Sendable {
     public func plugin(_ id: String) -> LoadedPlugin? { loaded.first { $0.id == id } }
 }
 
-/// Finds, opens and checks connector plugins.
+/// Finds, checks and loads connector plugins.
 ///
-/// A library is opened with `dlopen(RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE)` and never closed:
-/// a Swift plugin registers type metadata process-wide that cannot be taken back. Its entry is
-/// called once per process; loading the same file again returns the same plugin.
+/// With process isolation (the default) the host never opens a plugin itself: each file's entry
+/// runs first in a child (`plugin-worker --probe`), so a plugin that crashes or hangs in it is
+/// refused with one line and the others load; probe results are cached by (path, size, mtime)
+/// for the process. The plugin's code later runs in its own worker process.
+///
+/// With `isolation: none` a library is opened here with `dlopen(RTLD_NOW | RTLD_LOCAL |
+/// RTLD_NODELETE)` and never closed: a Swift plugin registers type metadata process-wide that
+/// cannot be taken back. Its entry is called once per process.
+///
+/// Loading the same file again (with the same configuration) returns the same plugin.
 public struct PluginLoader: Sendable {
     private let logger: Logger
+    /// Isolation, deadlines and limits of the plugins this loader loads.
+    public let configuration: PluginHostConfiguration
 
-    public init(logger: Logger) { self.logger = logger }
+    public init(logger: Logger, configuration: PluginHostConfiguration = .default) {
+        self.logger = logger
+        self.configuration = configuration
+    }
 
     /// Every `*.so` in `folders` (not recursive), in a stable order. Missing folders are skipped
-    /// with a warning.
+    /// with a note in the log.
     public func candidates(in folders: [String]) -> [String] {
         var seen = Set<String>()
         var paths: [String] = []
@@ -62,95 +74,123 @@ public struct PluginLoader: Sendable {
     /// rest keep loading; a second plugin with an id already loaded is refused.
     public func scan(folders: [String]) -> PluginScan {
         var scan = PluginScan(loaded: [], refused: [])
-        for path in candidates(in: folders) {
-            do {
-                let plugin = try load(path: path)
+        for (path, outcome) in loadAll(candidates(in: folders)) {
+            switch outcome {
+            case .success(let plugin):
                 if let first = scan.plugin(plugin.id) {
-                    throw PluginRefusal(path: path, reason: "plugin id \(plugin.id) is already provided by \(first.path)")
+                    let refusal = PluginRefusal(path: path, reason: "plugin id \(plugin.id) is already provided by \(first.path)")
+                    scan.refused.append(refusal)
+                    logger.error("\(refusal.description)")
+                    continue
                 }
                 scan.loaded.append(plugin)
-                logger.debug("plugin loaded", metadata: ["plugin": "\(plugin.id)", "path": "\(path)"])
-            } catch let refusal as PluginRefusal {
+                logger.debug("plugin loaded", metadata: ["plugin": "\(plugin.id)", "path": "\(path)", "isolation": "\(configuration.isolation)"])
+            case .failure(let refusal):
                 scan.refused.append(refusal)
                 logger.error("\(refusal.description)")
-            } catch {
-                scan.refused.append(PluginRefusal(path: path, reason: "\(error)"))
             }
         }
         return scan
     }
 
-    /// Opens one plugin file and checks it.
+    /// Loads one plugin file.
     /// - Throws: `PluginRefusal` saying what is wrong.
     public func load(path: String) throws -> LoadedPlugin {
+        try loadAll([path])[0].1.get()
+    }
+
+    /// Loads `paths` (probing every file not probed yet in one child), in order.
+    func loadAll(_ paths: [String]) -> [(String, Result<LoadedPlugin, PluginRefusal>)] {
+        let infos: [Result<(PluginInfo, OpenedLibrary?), PluginRefusal>]
+        switch configuration.isolation {
+        case .none: infos = paths.map { path in openHere(path).map { ($0.info, $0) } }
+        case .process:
+            let probed = Self.probe(paths, configuration: configuration, logger: logger)
+            infos = probed.map { result in
+                result.flatMap { info in
+                    // The probe checked the manifest in the child; read it here too.
+                    do { _ = try PluginManifest.parse(info.manifestJSON) } catch let e as CrosswalkError {
+                        return .failure(PluginRefusal(path: info.path, reason: e.message))
+                    } catch { return .failure(PluginRefusal(path: info.path, reason: "\(error)")) }
+                    return .success((info, nil))
+                }
+            }
+        }
+        return zip(paths, infos).map { path, info in
+            (path, info.map { info, library in plugin(path: path, info: info, library: library) }
+                .mapError { PluginRefusal(path: path, reason: $0.reason) })
+        }
+    }
+
+    // MARK: - caches (per process)
+
+    /// One `LoadedPlugin` per file and configuration, so that its worker is shared.
+    private struct PluginKey: Hashable {
+        var file: FileKey
+        var configuration: PluginHostConfiguration
+    }
+
+    /// A file by its real path, size and modification time.
+    struct FileKey: Hashable {
+        var realPath: String
+        var size: Int
+        var modified: Double
+
+        init(_ path: String) {
+            realPath = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+            var st = stat()
+            if stat(realPath, &st) == 0 {
+                size = Int(st.st_size)
+                modified = Double(st.st_mtim.tv_sec) + Double(st.st_mtim.tv_nsec) / 1e9
+            } else {
+                size = -1
+                modified = 0
+            }
+        }
+    }
+
+    private static let plugins = LockedValue<[PluginKey: LoadedPlugin]>([:])
+    private static let opened = LockedValue<[String: Result<OpenedLibrary, PluginRefusal>]>([:])
+    private static let probes = LockedValue<[FileKey: Result<PluginInfo, PluginRefusal>]>([:])
+
+    private func plugin(path: String, info: PluginInfo, library: OpenedLibrary?) -> LoadedPlugin {
+        let key = PluginKey(file: FileKey(path), configuration: configuration)
+        return Self.plugins.withLock { plugins in
+            if let existing = plugins[key] { return existing }
+            var info = info
+            info.path = path
+            let plugin = LoadedPlugin(info: info, configuration: configuration, library: library, logger: logger)
+            plugins[key] = plugin
+            return plugin
+        }
+    }
+
+    /// Opens `path` in this process, once per process (by real path).
+    private func openHere(_ path: String) -> Result<OpenedLibrary, PluginRefusal> {
         let real = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
-        return try Self.cache.withLock { cache in
-            if let cached = cache[real] { return try cached.get() }
-            let result = Result { try open(path: path) }.mapError { ($0 as? PluginRefusal) ?? PluginRefusal(path: path, reason: "\($0)") }
-            cache[real] = result
-            return try result.get()
+        var logger = self.logger
+        logger[metadataKey: "plugin_file"] = "\(path)"
+        return Self.opened.withLock { opened in
+            if let cached = opened[real] { return cached }
+            let result = Result { try OpenedLibrary.open(path: path, log: { [logger] level, text in logger.log(level: level, "\(text)") }) }
+                .mapError { ($0 as? PluginRefusal) ?? PluginRefusal(path: path, reason: "\($0)") }
+            opened[real] = result
+            return result
         }
     }
 
-    /// Outcome of opening each file, by real path: a library's entry runs once per process.
-    private static let cache = LockedValue<[String: Result<LoadedPlugin, PluginRefusal>]>([:])
-
-    private func open(path: String) throws -> LoadedPlugin {
-        func refuse(_ reason: String) -> PluginRefusal { PluginRefusal(path: path, reason: reason) }
-        guard FileManager.default.fileExists(atPath: path) else { throw refuse("no such file") }
-        _ = dlerror()
-        guard let handle = dlopen(path, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE) else {
-            let detail = dlerror().map { String(cString: $0) } ?? "unknown error"
-            throw refuse("not a loadable shared object (\(Self.shortDLError(detail, path: path)))")
+    /// Probe results for `paths`, running one probe child for the files not probed yet.
+    private static func probe(_ paths: [String], configuration: PluginHostConfiguration, logger: Logger) -> [Result<PluginInfo, PluginRefusal>] {
+        let keys = paths.map(FileKey.init)
+        var missing: [String] = []
+        for (path, key) in zip(paths, keys) where probes.withLock({ $0[key] == nil }) && !missing.contains(path) { missing.append(path) }
+        if !missing.isEmpty {
+            let fresh = PluginProbe(configuration: configuration, logger: logger).run(missing)
+            probes.withLock { cache in
+                for path in missing { cache[FileKey(path)] = fresh[path] ?? .failure(PluginRefusal(path: path, reason: "was not probed")) }
+            }
         }
-        // Never dlclose: see the type's documentation.
-        guard let symbol = dlsym(handle, CROSSWALK_ENTRY_SYMBOL) else {
-            throw refuse("no \(CROSSWALK_ENTRY_SYMBOL) symbol: not a Crosswalk plugin, or the entry is not exported (CROSSWALK_EXPORT / @_cdecl)")
-        }
-        let entry = unsafeBitCast(symbol, to: crosswalk_plugin_entry_fn.self)
-        let host = Self.entryTable(logger: logger, path: path)
-        guard let descriptor = entry(UnsafePointer(host.pointer)) else {
-            throw refuse("\(CROSSWALK_ENTRY_SYMBOL) returned no descriptor (see the plugin's log lines above)")
-        }
-        let table = try Self.readDescriptor(descriptor, refuse: refuse)
-        let manifest: PluginManifest
-        do { manifest = try PluginManifest.parse(String(cString: table.manifest_json)) } catch let e as CrosswalkError {
-            throw refuse(e.message)
-        }
-        return LoadedPlugin(path: path, table: table, manifest: manifest)
-    }
-
-    /// Copies the descriptor up to its `struct_size` and checks versions and required fields.
-    static func readDescriptor(_ p: UnsafePointer<crosswalk_plugin_v1>, refuse: (String) -> PluginRefusal) throws -> crosswalk_plugin_v1 {
-        let header = UnsafeRawPointer(p)
-        let size = Int(header.load(as: UInt32.self))
-        let major = Int(header.load(fromByteOffset: MemoryLayout<crosswalk_plugin_v1>.offset(of: \.abi_major)!, as: UInt16.self))
-        let minor = Int(header.load(fromByteOffset: MemoryLayout<crosswalk_plugin_v1>.offset(of: \.abi_minor)!, as: UInt16.self))
-        guard major == Int(CROSSWALK_ABI_MAJOR) else {
-            throw refuse("built for Crosswalk ABI \(major).\(minor), this host speaks ABI \(CROSSWALK_ABI_MAJOR).\(CROSSWALK_ABI_MINOR); rebuild it against this host's sdk/include/crosswalk.h")
-        }
-        // ABI 1.0 requires everything up to `write`; later fields are optional.
-        let required = MemoryLayout<crosswalk_plugin_v1>.offset(of: \.write)! + MemoryLayout<UnsafeRawPointer>.size
-        guard size >= required else {
-            throw refuse("descriptor is \(size) bytes, smaller than the \(required) bytes ABI \(CROSSWALK_ABI_MAJOR).0 requires (struct_size not set?)")
-        }
-        var table = crosswalk_plugin_v1()
-        withUnsafeMutableBytes(of: &table) { dst in
-            dst.copyMemory(from: UnsafeRawBufferPointer(start: header, count: min(size, MemoryLayout<crosswalk_plugin_v1>.size)))
-        }
-        guard let id = table.id.map({ String(cString: $0) }), !id.isEmpty else { throw refuse("descriptor has no id") }
-        guard PluginLoader.isValidID(id) else {
-            throw refuse("id \"\(id)\" is not reverse-DNS (lower-case letters, digits, '-' and '.', at least two parts, e.g. com.salesforce)")
-        }
-        if table.swift_version != 0 && table.swift_version != SwiftVersion.host {
-            throw refuse("built with Swift \(SwiftVersion.describe(table.swift_version)), this host with Swift \(SwiftVersion.describe(SwiftVersion.host)); Swift has no stable ABI on Linux: rebuild the plugin with the host's toolchain")
-        }
-        let missing = [("create", table.create == nil), ("check", table.check == nil),
-                       ("discover", table.discover == nil), ("read", table.read == nil), ("write", table.write == nil)]
-            .filter(\.1).map(\.0)
-        guard missing.isEmpty else { throw refuse("descriptor lacks \(missing.joined(separator: ", "))") }
-        guard table.manifest_json != nil else { throw refuse("descriptor has no manifest") }
-        return table
+        return keys.map { key in probes.withLock { $0[key] } ?? .failure(PluginRefusal(path: key.realPath, reason: "was not probed")) }
     }
 
     /// Reverse-DNS ids: `com.salesforce`, `dev.crosswalk.example.c`.
@@ -160,23 +200,6 @@ public struct PluginLoader: Sendable {
             !part.isEmpty && part.allSatisfy { ($0.isASCII && ($0.isLowercase || $0.isNumber)) || $0 == "-" }
         }
     }
-
-    /// dlerror repeats the path; keep the reason.
-    static func shortDLError(_ detail: String, path: String) -> String {
-        detail.hasPrefix(path + ": ") ? String(detail.dropFirst(path.count + 2)) : detail
-    }
-
-    /// The process-wide host table handed to one library's entry: logging only (no connection).
-    /// Kept for the life of the process, as the ABI promises.
-    private static func entryTable(logger: Logger, path: String) -> HostTable {
-        var logger = logger
-        logger[metadataKey: "plugin_file"] = "\(path)"
-        let table = HostTable(logger: logger, services: HostServices())
-        table.register()
-        entryTables.withLock { $0.append(table) }
-        return table
-    }
-    private static let entryTables = LockedValue<[HostTable]>([])
 }
 
 extension PluginRefusal: Error {}

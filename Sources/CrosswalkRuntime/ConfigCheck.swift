@@ -31,7 +31,7 @@ public enum ConfigCheck {
             .map { String(decoding: $0, as: UTF8.self) } ?? ""
         let lines = ConfigSourceMap(yaml: text)
         var problems: [String] = []
-        let scan = PluginLoader(logger: logger).scan(folders: deployment.pluginFolders)
+        let scan = deployment.pluginLoader(logger: logger).scan(folders: deployment.pluginFolders)
         for (index, id) in config.plugins.enabled.enumerated() where scan.plugin(id) == nil {
             let path = "plugins.enabled[\(index)]"
             let refused = scan.refused.map(\.description)

@@ -18,16 +18,19 @@ public struct RuntimeOptions: Sendable {
     public var environment: [String: String]
     /// The folder of the running executable, searched last (`swift build` puts plugins beside it).
     public var executableFolder: String?
+    /// `--isolation`: where plugin code runs, over the config's `plugins.isolation`; `nil`: the config's.
+    public var isolation: PluginIsolation?
 
     public init(configPath: String? = nil, pluginPaths: [String] = [],
                 workingDirectory: String = FileManager.default.currentDirectoryPath,
                 environment: [String: String] = ProcessInfo.processInfo.environment,
-                executableFolder: String? = RuntimeOptions.runningExecutableFolder()) {
+                executableFolder: String? = RuntimeOptions.runningExecutableFolder(), isolation: PluginIsolation? = nil) {
         self.configPath = configPath
         self.pluginPaths = pluginPaths
         self.workingDirectory = workingDirectory
         self.environment = environment
         self.executableFolder = executableFolder
+        self.isolation = isolation
     }
 
     /// The folder holding the running executable.

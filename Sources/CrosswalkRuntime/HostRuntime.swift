@@ -65,7 +65,7 @@ public final class HostRuntime: Sendable {
             try? await store.close()
             throw error
         }
-        let scan = PluginLoader(logger: logger).scan(folders: deployment.pluginFolders)
+        let scan = deployment.pluginLoader(logger: logger).scan(folders: deployment.pluginFolders)
         return HostRuntime(deployment: deployment, store: store, vault: Vault(key: key, storage: StoreSealedStorage(store: store)),
                            transport: transport, logger: logger, scan: scan)
     }

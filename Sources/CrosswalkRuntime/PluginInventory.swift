@@ -25,7 +25,7 @@ public struct PluginInventory: Sendable {
 
     /// Scans `deployment`'s plugin folders.
     public init(deployment: Deployment, logger: Logger) {
-        let scan = PluginLoader(logger: logger).scan(folders: deployment.pluginFolders)
+        let scan = deployment.pluginLoader(logger: logger).scan(folders: deployment.pluginFolders)
         let enabled = deployment.enabled
         rows = scan.loaded.map { p in
             Row(id: p.id, version: p.version, abi: p.abiDescription, language: p.languageDescription,

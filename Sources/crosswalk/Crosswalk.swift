@@ -1,5 +1,6 @@
 import ArgumentParser
 import CrosswalkCore
+import CrosswalkPlugins
 import CrosswalkRuntime
 import Foundation
 import Logging
@@ -20,7 +21,7 @@ struct Crosswalk: AsyncParsableCommand {
         version: CrosswalkVersion.current,
         subcommands: [PluginsCommand.self, ConfigCommand.self, ConnectionsCommand.self, ConnectCommand.self,
                       DiscoverCommand.self, ReadCommand.self, WriteCommand.self,
-                      VaultCommand.self, SandboxCommand.self, DemoCommand.self])
+                      VaultCommand.self, SandboxCommand.self, DemoCommand.self, PluginWorkerCommand.self])
 
     /// Runs the command and turns a `CrosswalkError` into its message and exit status, here and
     /// nowhere else.
@@ -60,6 +61,9 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .customLong("plugin-path"), help: "A folder with plugin .so files (repeatable); added to the config's and CROSSWALK_PLUGIN_PATH.")
     var pluginPaths: [String] = []
 
+    @Option(name: .customLong("isolation"), help: "Where plugin code runs: process (a worker per plugin, the default) or none (inside crosswalk); overrides plugins.isolation.")
+    var isolation: PluginIsolation?
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, warning, error (default: warning; env CROSSWALK_LOG_LEVEL).")
     var logLevel: String?
 
@@ -71,7 +75,7 @@ struct GlobalOptions: ParsableArguments {
         return logger
     }
 
-    var runtimeOptions: RuntimeOptions { RuntimeOptions(configPath: configPath, pluginPaths: pluginPaths) }
+    var runtimeOptions: RuntimeOptions { RuntimeOptions(configPath: configPath, pluginPaths: pluginPaths, isolation: isolation) }
 
     /// The deployment, its warnings printed on standard error.
     func deployment() throws -> Deployment {
@@ -116,3 +120,5 @@ enum Table {
         return ([line(headers)] + rows.map(line)).joined(separator: "\n")
     }
 }
+
+extension PluginIsolation: ExpressibleByArgument {}

@@ -50,7 +50,7 @@ struct PluginsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let plugin: LoadedPlugin
-            do { plugin = try PluginLoader(logger: options.makeLogger()).load(path: path) } catch let refusal as PluginRefusal {
+            do { plugin = try PluginLoader(logger: options.makeLogger(), configuration: PluginHostConfiguration(isolation: options.isolation ?? .process)).load(path: path) } catch let refusal as PluginRefusal {
                 throw CrosswalkError(.pluginRefused, refusal.description)
             }
             print("""

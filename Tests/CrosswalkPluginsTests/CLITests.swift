@@ -22,6 +22,35 @@ import Testing
         #expect(run.stderr.contains("refused \(dir.path)/libold.so: built for Crosswalk ABI 0.0"))
     }
 
+    @Test func pluginsListRefusesAPluginThatCrashesInItsEntryAndExitsNormally() throws {
+        let dir = try PluginTestKit.temporaryFolder("cli-crash")
+        let crash = try PluginTestKit.compileC(PluginTestKit.misbehavingSource, to: dir.appendingPathComponent("libcrash.so"), defines: ["CRASH_IN_ENTRY"])
+        let run = try crosswalk(["plugins", "list", "--json", "--plugin-path", dir.path])
+        #expect(run.status == 0, "\(run.stderr)")
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [[String: String]])
+        let refused = try #require(rows.first { $0["path"] == crash.path })
+        #expect(refused["status"] == "refused: crashed in crosswalk_plugin_entry (SIGSEGV)")
+        #expect(Set(rows.map { $0["id"] ?? "" }).isSuperset(of: ["dev.crosswalk.memory", "dev.crosswalk.httpprobe", "dev.crosswalk.example.c"]))
+        #expect(run.stderr.contains("refused \(crash.path): crashed in crosswalk_plugin_entry (SIGSEGV)"))
+
+        // config check carries on too.
+        let config = dir.appendingPathComponent("crosswalk.yaml")
+        try Data("version: 1\nplugins:\n  paths: [.]\n  enabled: [dev.crosswalk.memory]\n  deadlines: {check: 5s}\n".utf8).write(to: config)
+        let check = try crosswalk(["config", "check", config.path])
+        #expect(check.status == 0, "\(check.stderr)")
+        #expect(check.stdout.contains("OK (0 connections, 1 enabled plugins, 0 flows)"))
+    }
+
+    @Test func isolationNoneFlagLoadsInProcess() throws {
+        let run = try crosswalk(["plugins", "list", "--json", "--isolation", "none"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [[String: String]])
+        #expect(rows.contains { $0["id"] == "dev.crosswalk.memory" && $0["status"] == "loaded" })
+        let bad = try crosswalk(["plugins", "list", "--isolation", "sandboxed"])
+        #expect(bad.status != 0)
+        #expect(bad.stderr.contains("'sandboxed' is invalid for '--isolation"))
+    }
+
     @Test func pluginsListMarksEnabledFromConfig() throws {
         let dir = try PluginTestKit.temporaryFolder("cli-config")
         let config = dir.appendingPathComponent("crosswalk.yaml")

@@ -9,15 +9,15 @@ import Testing
 /// The plain-C example connector, compiled here with `cc` exactly as sdk/README.md tells authors.
 /// (Its behaviour against the Aritic sandbox through the real host is tested in CrosswalkRuntimeTests.)
 @Suite struct CPluginTests {
-    func example() throws -> (LoadedPlugin, LogRecorder) {
+    func example(_ isolation: PluginIsolation) throws -> (LoadedPlugin, LogRecorder) {
         let dir = try PluginTestKit.temporaryFolder("cexample")
         let so = try PluginTestKit.compileC(PluginTestKit.exampleSource, to: dir.appendingPathComponent("libexample.so"), libraries: ["cjson"])
         let (logger, recorder) = PluginTestKit.recordingLogger()
-        return (try PluginLoader(logger: logger).load(path: so.path), recorder)
+        return (try PluginTestKit.loader(isolation, logger: logger).load(path: so.path), recorder)
     }
 
-    @Test func loadsWithItsManifest() throws {
-        let (plugin, recorder) = try example()
+    @Test(arguments: PluginIsolation.allCases) func loadsWithItsManifest(isolation: PluginIsolation) throws {
+        let (plugin, recorder) = try example(isolation)
         #expect(plugin.id == "dev.crosswalk.example.c")
         #expect(plugin.swiftVersion == 0)
         #expect(plugin.languageDescription == "C")
@@ -27,8 +27,8 @@ import Testing
         #expect(recorder.messages.contains("Aritic contacts connector (C) loaded"))
     }
 
-    @Test func createNeedsBaseURLAndHTTPWithoutAConnectionIsRefused() async throws {
-        let (plugin, _) = try example()
+    @Test(arguments: PluginIsolation.allCases) func createNeedsBaseURLAndHTTPWithoutAConnectionIsRefused(isolation: PluginIsolation) async throws {
+        let (plugin, _) = try example(isolation)
         let (logger, recorder) = PluginTestKit.recordingLogger()
         let e = try await #require(throws: CrosswalkError.self) {
             _ = try await plugin.instantiate(connection: "c", settings: Data("{}".utf8), services: HostServices(), logger: logger)
@@ -57,11 +57,11 @@ import Testing
         func remove(_ key: String) async throws { _ = values.withLock { $0.removeValue(forKey: key) } }
     }
 
-    @Test func stateAndIDMapExtensionsWorkAndUnknownIDsAreNull() async throws {
+    @Test(arguments: PluginIsolation.allCases) func stateAndIDMapExtensionsWorkAndUnknownIDsAreNull(isolation: PluginIsolation) async throws {
         let dir = try PluginTestKit.temporaryFolder("extensions")
         let source = PluginTestKit.repoRoot.appendingPathComponent("Tests/CrosswalkPluginsTests/Fixtures/extensions_plugin.c")
         let so = try PluginTestKit.compileC(source, to: dir.appendingPathComponent("libextensions.so"))
-        let plugin = try PluginLoader(logger: PluginTestKit.recordingLogger().0).load(path: so.path)
+        let plugin = try PluginTestKit.loader(isolation).load(path: so.path)
         let state = MemoryState()
         let requests = LockedValue<[String]>([])
         let services = HostServices(state: state, idmap: { request in

@@ -7,16 +7,14 @@ import Testing
 
 /// The real Swift plugins built by `swift build`, loaded through dlopen and driven through the ABI.
 @Suite struct SwiftPluginTests {
-    let loader = PluginLoader(logger: PluginTestKit.recordingLogger().0)
-
-    func memory(seed: Int) async throws -> PluginInstance {
-        let plugin = try loader.load(path: PluginTestKit.builtPlugin("CrosswalkMemory"))
+    func memory(seed: Int, _ isolation: PluginIsolation) async throws -> PluginInstance {
+        let plugin = try PluginTestKit.loader(isolation).load(path: PluginTestKit.builtPlugin("CrosswalkMemory"))
         return try await plugin.instantiate(connection: "mem", settings: try PluginTestKit.json(["seed": seed]),
                                             services: HostServices(), logger: PluginTestKit.recordingLogger().0)
     }
 
-    @Test func descriptorAndManifest() throws {
-        let plugin = try loader.load(path: PluginTestKit.builtPlugin("CrosswalkMemory"))
+    @Test(arguments: PluginIsolation.allCases) func descriptorAndManifest(isolation: PluginIsolation) throws {
+        let plugin = try PluginTestKit.loader(isolation).load(path: PluginTestKit.builtPlugin("CrosswalkMemory"))
         #expect(plugin.id == "dev.crosswalk.memory")
         #expect(plugin.version == "1.0.0")
         #expect(plugin.abiMajor == 1)
@@ -24,11 +22,11 @@ import Testing
         #expect(plugin.manifest.objects.map(\.name) == ["Contact"])
         #expect(plugin.manifest.batchLimits?.write == 50)
         // Loading the same file again gives the same plugin: the entry runs once per process.
-        #expect(try loader.load(path: plugin.path) === plugin)
+        #expect(try PluginTestKit.loader(isolation).load(path: plugin.path) === plugin)
     }
 
-    @Test func readPagesThroughEveryRecordWithCursors() async throws {
-        let instance = try await memory(seed: 250)
+    @Test(arguments: PluginIsolation.allCases) func readPagesThroughEveryRecordWithCursors(isolation: PluginIsolation) async throws {
+        let instance = try await memory(seed: 250, isolation)
         var cursor: Any = NSNull()
         var ids: [String] = []
         var pages = 0
@@ -46,8 +44,8 @@ import Testing
         await instance.destroy()
     }
 
-    @Test func writeReportsPerRecordOutcomes() async throws {
-        let instance = try await memory(seed: 0)
+    @Test(arguments: PluginIsolation.allCases) func writeReportsPerRecordOutcomes(isolation: PluginIsolation) async throws {
+        let instance = try await memory(seed: 0, isolation)
         let result = try PluginTestKit.object(try await instance.write(try PluginTestKit.json([
             "version": 1, "object": "Contact", "operation": "create",
             "records": [["ref": "a", "fields": ["LastName": "Hopper", "Email": "grace@example.com"]],
@@ -71,8 +69,8 @@ import Testing
         #expect(c["created"] as? Bool == false)
     }
 
-    @Test func errorsCarryCodeMessageAndContext() async throws {
-        let instance = try await memory(seed: 1)
+    @Test(arguments: PluginIsolation.allCases) func errorsCarryCodeMessageAndContext(isolation: PluginIsolation) async throws {
+        let instance = try await memory(seed: 1, isolation)
         do {
             _ = try await instance.read(try PluginTestKit.json(["version": 1, "object": "Nope"]))
             Issue.record("expected not_found")
@@ -89,17 +87,17 @@ import Testing
         #expect(malformed.message == "malformed request JSON: missing object")
     }
 
-    @Test func createRefusalIsAnError() async throws {
-        let plugin = try loader.load(path: PluginTestKit.builtPlugin("CrosswalkMemory"))
+    @Test(arguments: PluginIsolation.allCases) func createRefusalIsAnError(isolation: PluginIsolation) async throws {
+        let plugin = try PluginTestKit.loader(isolation).load(path: PluginTestKit.builtPlugin("CrosswalkMemory"))
         await #expect(throws: CrosswalkError.self) {
             _ = try await plugin.instantiate(connection: "m", settings: try PluginTestKit.json(["seed": -1]), services: HostServices(),
                                              logger: PluginTestKit.recordingLogger().0)
         }
     }
 
-    @Test func concurrentCallsIntoOneInstanceAreSerialised() async throws {
+    @Test(arguments: PluginIsolation.allCases) func concurrentCallsIntoOneInstanceAreSerialised(isolation: PluginIsolation) async throws {
         // The memory connector's state is not thread-safe: only serialised calls keep every write.
-        let instance = try await memory(seed: 0)
+        let instance = try await memory(seed: 0, isolation)
         try await withThrowingTaskGroup(of: Void.self) { group in
             for i in 0..<40 {
                 group.addTask {
@@ -115,9 +113,9 @@ import Testing
         #expect(check["message"] as? String == "40 contacts in memory")
     }
 
-    @Test func twoSwiftPluginsLiveInOneProcess() async throws {
-        let probe = try loader.load(path: PluginTestKit.builtPlugin("CrosswalkHTTPProbe"))
-        let memory = try loader.load(path: PluginTestKit.builtPlugin("CrosswalkMemory"))
+    @Test(arguments: PluginIsolation.allCases) func twoSwiftPluginsLiveInOneProcess(isolation: PluginIsolation) async throws {
+        let probe = try PluginTestKit.loader(isolation).load(path: PluginTestKit.builtPlugin("CrosswalkHTTPProbe"))
+        let memory = try PluginTestKit.loader(isolation).load(path: PluginTestKit.builtPlugin("CrosswalkMemory"))
         #expect(probe.id == "dev.crosswalk.httpprobe")
         let sent = LockedValue<[HTTPRequest]>([])
         let services = HostServices(http: { request in
@@ -135,8 +133,8 @@ import Testing
         #expect(try PluginTestKit.object(try await m.check())["ok"] as? Bool == true)
     }
 
-    @Test func pluginHTTPGoesThroughTheHostWithoutAuthorization() async throws {
-        let probe = try loader.load(path: PluginTestKit.builtPlugin("CrosswalkHTTPProbe"))
+    @Test(arguments: PluginIsolation.allCases) func pluginHTTPGoesThroughTheHostWithoutAuthorization(isolation: PluginIsolation) async throws {
+        let probe = try PluginTestKit.loader(isolation).load(path: PluginTestKit.builtPlugin("CrosswalkHTTPProbe"))
         let sent = LockedValue<[HTTPRequest]>([])
         let services = HostServices(http: { request in
             sent.withLock { $0.append(request) }
@@ -154,8 +152,8 @@ import Testing
         #expect(request.headers["Authorization"] == nil)
     }
 
-    @Test func httpWithoutAConnectionIsUnsupported() async throws {
-        let probe = try loader.load(path: PluginTestKit.builtPlugin("CrosswalkHTTPProbe"))
+    @Test(arguments: PluginIsolation.allCases) func httpWithoutAConnectionIsUnsupported(isolation: PluginIsolation) async throws {
+        let probe = try PluginTestKit.loader(isolation).load(path: PluginTestKit.builtPlugin("CrosswalkHTTPProbe"))
         let p = try await probe.instantiate(connection: "probe", settings: Data("{}".utf8), services: HostServices(),
                                             logger: PluginTestKit.recordingLogger().0)
         let e = try await #require(throws: CrosswalkError.self) { try await p.check() }
@@ -163,8 +161,8 @@ import Testing
         #expect(e.message == "no connection: HTTP is not available here")
     }
 
-    @Test func callsAfterDestroyAreRefusedNotRun() async throws {
-        let instance = try await memory(seed: 3)
+    @Test(arguments: PluginIsolation.allCases) func callsAfterDestroyAreRefusedNotRun(isolation: PluginIsolation) async throws {
+        let instance = try await memory(seed: 3, isolation)
         #expect(try PluginTestKit.object(try await instance.check())["ok"] as? Bool == true)
         await instance.destroy()
         let e = try await #require(throws: CrosswalkError.self) { try await instance.check() }

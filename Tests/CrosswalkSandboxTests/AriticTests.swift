@@ -366,3 +366,52 @@ struct AriticTests {
         await #expect(throws: CrosswalkError.self) { try await app.importState(Data("[]".utf8)) }
     }
 }
+
+@Suite("Aritic (Mautic) list parameters")
+struct AriticListParameterTests {
+    let env = WebhookRecordingEnvironment()
+    let app: AriticApp
+    let basic: HTTPFields
+
+    init() {
+        app = AriticApp(environment: env)
+        basic = ["Authorization": "Basic \(Data("\(AriticApp.demoCredentials.username):\(AriticApp.demoCredentials.password)".utf8).base64EncodedString())"]
+    }
+
+    private func list(_ query: [(String, String)]) async -> [[String: Any]] {
+        let reply = await app.call("GET", "/api/contacts", query: query, headers: basic)
+        #expect(reply.status == 200, "\(query): \(reply.object)")
+        return ((reply.object["contacts"] as? [String: Any]) ?? [:]).values.compactMap { $0 as? [String: Any] }
+            .sorted { ($0["id"] as? Int ?? 0) < ($1["id"] as? Int ?? 0) }
+    }
+
+    private func keyedOrder(_ query: [(String, String)]) async -> [Int] {
+        // The body keeps Mautic's order; decode it with the keys in order.
+        let raw = String(decoding: await app.handle(SandboxRequest(method: "GET", path: "/api/contacts", query: query.map { (name: $0.0, value: $0.1) },
+                                                                  headers: basic)).body, as: UTF8.self)
+        let ids = raw.matches(of: /"(\d+)":\{"id":(\d+)/).map { Int($0.output.2)! }
+        return ids
+    }
+
+    @Test func orXGroupsAndOrderEntries() async throws {
+        for (first, city, points) in [("A", "Lyon", 5), ("B", "Boston", 50), ("C", "Paris", 20), ("D", "Lyon", 30)] {
+            #expect(await app.call("POST", "/api/contacts/new", json: ["firstname": first, "city": city, "points": points], headers: basic).status == 201)
+        }
+        let orX: [(String, String)] = [("where[0][expr]", "orX"),
+                                       ("where[0][val][0][col]", "city"), ("where[0][val][0][expr]", "eq"), ("where[0][val][0][val]", "Lyon"),
+                                       ("where[0][val][1][col]", "city"), ("where[0][val][1][expr]", "eq"), ("where[0][val][1][val]", "Boston")]
+        #expect(await list(orX).compactMap { ($0["fields"] as? [String: Any]).flatMap { ($0["all"] as? [String: Any])?["firstname"] as? String } } == ["A", "B", "D"])
+        let andX: [(String, String)] = [("where[0][expr]", "andX"),
+                                        ("where[0][val][0][col]", "city"), ("where[0][val][0][expr]", "eq"), ("where[0][val][0][val]", "Lyon"),
+                                        ("where[0][val][1][col]", "points"), ("where[0][val][1][expr]", "gt"), ("where[0][val][1][val]", "10")]
+        #expect(await list(andX).count == 1)
+        #expect(await keyedOrder([("order[0][col]", "points"), ("order[0][dir]", "DESC")]) == [2, 4, 3, 1])
+        #expect(await keyedOrder([("orderBy", "city"), ("order[0][col]", "points"), ("order[0][dir]", "DESC")]) == [2, 4, 1, 3])
+        #expect(await keyedOrder([("orderBy", "id"), ("orderByDir", "DESC"), ("start", "1"), ("limit", "2")]) == [3, 2])
+        let unknown = await app.call("GET", "/api/contacts", query: [("where[0][expr]", "orX"), ("where[0][val][0][col]", "shoe"),
+                                                                     ("where[0][val][0][expr]", "eq"), ("where[0][val][0][val]", "1")], headers: basic)
+        #expect(unknown.status == 400)
+        let empty = await app.call("GET", "/api/contacts", query: [("where[0][expr]", "orX")], headers: basic)
+        #expect(empty.status == 400)
+    }
+}

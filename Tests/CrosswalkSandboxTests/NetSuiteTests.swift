@@ -101,7 +101,7 @@ struct NetSuiteTests {
     ]
 
     /// A `SandboxRequest` as the server would build it for `url`.
-    private static func request(_ method: String, _ url: String, authorization: String?, body: String,
+    static func request(_ method: String, _ url: String, authorization: String?, body: String,
                                 headers extra: HTTPFields = [:]) throws -> SandboxRequest {
         let components = try #require(URLComponents(string: url))
         var headers: HTTPFields = ["Content-Type": "application/json", "Prefer": "transient"]

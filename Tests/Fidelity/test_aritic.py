@@ -197,3 +197,25 @@ def test_webhooks_are_signed_and_keyed_by_event(client, sandbox):
         assert payload["mautic.lead_post_save_new"][0]["contact"]["fields"]["all"]["email"] == email
     finally:
         server.shutdown()
+
+
+def test_where_groups_and_order_entries(aritic, client):
+    """`where[n][expr]=orX` with nested conditions and `order[n][col|dir]`, as Mautic's CommonRepository reads them;
+    the page is checked against the mautic client's own unfiltered listing."""
+    base, credentials = aritic
+    auth = (credentials["username"], credentials["password"])
+    params = {"limit": 50, "where[0][expr]": "orX",
+              "where[0][val][0][col]": "city", "where[0][val][0][expr]": "eq", "where[0][val][0][val]": "Lyon",
+              "where[0][val][1][col]": "city", "where[0][val][1][expr]": "eq", "where[0][val][1][val]": "Boston",
+              "order[0][col]": "points", "order[0][dir]": "DESC"}
+    page = requests.get(base + "/api/contacts", auth=auth, params=params, timeout=30).json()
+    contacts = list(page["contacts"].values()) if page["contacts"] else []
+    assert all(c["fields"]["all"]["city"] in ("Lyon", "Boston") for c in contacts)
+    points = [c["points"] for c in contacts]
+    assert points == sorted(points, reverse=True)
+    everyone = Contacts(client=client).get_list(limit=5000)
+    expected = [c for c in everyone["contacts"].values() if c["fields"]["all"]["city"] in ("Lyon", "Boston")]
+    assert int(page["total"]) == len(expected)
+    bad = requests.post(base + "/api/contacts/new", auth=auth, timeout=30, data='{"firstname": "Ada"',
+                        headers={"Content-Type": "application/json"})
+    assert bad.status_code == 400 and bad.json()["errors"][0]["message"] == "Invalid json message received"

@@ -3,9 +3,11 @@ import http.server
 import json
 import queue
 import threading
+import time
 import uuid
 
 import pytest
+import requests
 from hubspot import HubSpot
 from hubspot.crm.contacts import (
     BatchInputSimplePublicObjectBatchInputForCreate,
@@ -202,3 +204,128 @@ def test_webhook_v3_signature_verifies_with_the_sdk_helper(sandbox, client):
         assert {"eventId", "subscriptionId", "appId", "occurredAt", "attemptNumber"} <= event.keys()
     finally:
         receiver.shutdown()
+
+
+# ---- Issue 12: what a connector meets on a real portal ------------------------------------------------------------
+
+SEARCH_VISIBLE_TIMEOUT_S = 15
+
+
+def _search_email(client, email):
+    return client.crm.contacts.search_api.do_search(PublicObjectSearchRequest(
+        filter_groups=[FilterGroup(filters=[Filter(property_name="email", operator="EQ", value=email)])],
+        properties=["email", "lastname"], limit=1))
+
+
+def test_search_lags_behind_writes_when_turned_on(sandbox, client):
+    """HubSpot's search index trails writes; with search_lag on, the sandbox does too (GET and batch read do not)."""
+    sandbox.control("hubspot", "POST", "app/search_lag", {"ms": 1500})
+    try:
+        email = unique("lag") + "@example.com"
+        created = client.crm.contacts.basic_api.create(SimplePublicObjectInputForCreate(properties={"email": email, "lastname": "Before"}))
+        assert _search_email(client, email).total == 0
+        assert client.crm.contacts.basic_api.get_by_id(created.id).id == created.id
+        read = client.crm.contacts.batch_api.read(BatchReadInputSimplePublicObjectId(
+            inputs=[SimplePublicObjectId(id=created.id)], properties=["email"], properties_with_history=[]))
+        assert [r.id for r in read.results] == [created.id]
+        deadline = time.monotonic() + SEARCH_VISIBLE_TIMEOUT_S
+        while _search_email(client, email).total == 0:
+            assert time.monotonic() < deadline, "the record never became searchable"
+            time.sleep(0.25)
+        client.crm.contacts.basic_api.update(created.id, SimplePublicObjectInput(properties={"lastname": "After"}))
+        assert _search_email(client, email).results[0].properties["lastname"] == "Before"
+        while _search_email(client, email).results[0].properties["lastname"] != "After":
+            assert time.monotonic() < deadline + SEARCH_VISIBLE_TIMEOUT_S, "the update never reached search"
+            time.sleep(0.25)
+    finally:
+        sandbox.control("hubspot", "POST", "app/search_lag", {"ms": 0, "flush": True})
+
+
+def test_conflict_names_an_existing_contact_and_in_batch_duplicates_are_refused(client):
+    email = unique("held") + "@example.com"
+    holder = client.crm.contacts.basic_api.create(SimplePublicObjectInputForCreate(properties={"email": email}))
+    with pytest.raises(ApiException) as conflict:
+        client.crm.contacts.batch_api.create(BatchInputSimplePublicObjectBatchInputForCreate(inputs=[
+            SimplePublicObjectBatchInputForCreate(properties={"email": unique("new") + "@example.com"}),
+            SimplePublicObjectBatchInputForCreate(properties={"email": email.upper()})]))
+    body = json.loads(conflict.value.body)
+    assert conflict.value.status == 409 and body["category"] == "CONFLICT"
+    assert body["message"] == f"Contact already exists. Existing ID: {holder.id}"
+    twice = unique("twice") + "@example.com"
+    with pytest.raises(ApiException) as duplicate:
+        client.crm.contacts.batch_api.create(BatchInputSimplePublicObjectBatchInputForCreate(inputs=[
+            SimplePublicObjectBatchInputForCreate(properties={"email": twice}),
+            SimplePublicObjectBatchInputForCreate(properties={"email": twice})]))
+    assert duplicate.value.status == 400
+    assert json.loads(duplicate.value.body)["category"] == "VALIDATION_ERROR"
+    later = client.crm.contacts.basic_api.create(SimplePublicObjectInputForCreate(properties={"email": twice}))
+    assert int(later.id) > int(holder.id)
+
+
+def test_association_labels_are_read_not_hard_coded(client):
+    from hubspot.crm.associations.v4.schema import PublicAssociationDefinitionCreateRequest, PublicAssociationDefinitionUpdateRequest
+    labels = client.crm.associations.v4.schema.definitions_api
+    built_in = {(l.type_id, l.category): l.label for l in labels.get_all("contacts", "companies").results}
+    assert built_in[(279, "HUBSPOT_DEFINED")] is None and built_in[(1, "HUBSPOT_DEFINED")] == "Primary"
+    assert 3 in {l.type_id for l in labels.get_all("deals", "contacts").results}
+    made = labels.create("contacts", "companies", PublicAssociationDefinitionCreateRequest(
+        label="Former employee", name=unique("former").replace("-", "_"), inverse_label="Former employer"))
+    type_id = made.results[0].type_id
+    assert [r.category for r in made.results] == ["USER_DEFINED", "USER_DEFINED"]
+    labels.update("contacts", "companies", PublicAssociationDefinitionUpdateRequest(association_type_id=type_id, label="Alumnus"))
+    assert "Alumnus" in {l.label for l in labels.get_all("contacts", "companies").results}
+    labels.remove("contacts", "companies", type_id)
+    assert type_id not in {l.type_id for l in labels.get_all("contacts", "companies").results}
+
+
+@pytest.mark.parametrize("object_type", ["calls", "emails", "meetings", "notes", "tasks", "line_items", "products", "tickets", "quotes"])
+def test_every_standard_object_has_properties(client, object_type):
+    properties = client.crm.properties.core_api.get_all(object_type=object_type).results
+    assert len(properties) >= 10
+    assert "hs_object_id" in {p.name for p in properties}
+
+
+def test_owners_page_and_schemas_list(client, sandbox):
+    first = client.crm.owners.owners_api.get_page(limit=50)
+    assert len(first.results) == 50 and first.paging.next.after
+    second = client.crm.owners.owners_api.get_page(limit=50, after=first.paging.next.after)
+    assert not {o.id for o in first.results} & {o.id for o in second.results}
+    assert client.crm.schemas.core_api.get_all().results == []
+    token = sandbox.credentials["hubspot"]["private_app_token"]
+    legacy = requests.get(sandbox.url("hubspot", "/properties/v2/contacts/properties"), headers={"Authorization": f"Bearer {token}"}, timeout=30)
+    assert legacy.status_code == 200 and len(legacy.json()) >= 190
+
+
+def test_missing_scope_and_revoked_token(sandbox, client):
+    sandbox.control("hubspot", "POST", "app/scopes", {"missing": ["crm.objects.contacts.write"]})
+    try:
+        assert client.crm.contacts.basic_api.get_page(limit=1).results is not None
+        with pytest.raises(ApiException) as refused:
+            client.crm.contacts.basic_api.create(SimplePublicObjectInputForCreate(properties={"email": unique("scope") + "@example.com"}))
+        body = json.loads(refused.value.body)
+        assert refused.value.status == 403 and body["category"] == "MISSING_SCOPES"
+        assert body["errors"][0]["context"]["requiredGranularScopes"] == ["crm.objects.contacts.write"]
+    finally:
+        sandbox.control("hubspot", "POST", "app/scopes", {"missing": []})
+    sandbox.control("hubspot", "POST", "app/token", {"revoked": True})
+    try:
+        with pytest.raises(ApiException) as revoked:
+            client.crm.contacts.basic_api.get_page(limit=1)
+        assert revoked.value.status == 401 and json.loads(revoked.value.body)["category"] == "INVALID_AUTHENTICATION"
+    finally:
+        sandbox.control("hubspot", "POST", "app/token", {"revoked": False})
+
+
+def test_hundreds_of_properties_in_a_get_are_a_414(client):
+    with pytest.raises(ApiException) as too_long:
+        client.crm.contacts.basic_api.get_page(limit=1, properties=[f"custom_property_number_{n}" for n in range(700)])
+    assert too_long.value.status == 414
+    assert json.loads(too_long.value.body)["status"] == "error"
+
+
+def test_paging_next_link_keeps_properties(sandbox, client):
+    first = client.crm.contacts.basic_api.get_page(limit=2, properties=["email", "phone"])
+    token = sandbox.credentials["hubspot"]["private_app_token"]
+    followed = requests.get(first.paging.next.link, headers={"Authorization": f"Bearer {token}"}, timeout=30).json()
+    assert set(followed["results"][0]["properties"]) >= {"email", "phone"}
+    assert followed["results"][0]["id"] == first.paging.next.after

@@ -147,3 +147,61 @@ def test_metadata_catalog_json_schema(api):
     schema = run(api.jsonschema("contact"))
     assert schema["properties"]["company"]["type"] == "object"
     assert schema["properties"]["lastModifiedDate"]["format"] == "date-time"
+
+
+def test_a_slow_request_holds_its_slot_and_the_next_is_refused(sandbox, api):
+    """Concurrency governance refuses, it does not queue: with a limit of 1 and every request slowed by 1.5 s,
+    two requests sent together get one 200 and one 429."""
+    sandbox.control("netsuite", "POST", "app/concurrency", {"limit": 1})
+    sandbox.control("netsuite", "POST", "faults", {"latency_ms": 1500})
+
+    async def both():
+        return await asyncio.gather(api.request("GET", "/record/v1/customer?limit=1"),
+                                    api.request("GET", "/record/v1/customer?limit=1"))
+    try:
+        statuses = sorted(r.status_code for r in run(both()))
+    finally:
+        sandbox.control("netsuite", "POST", "faults", {"latency_ms": 0})
+        sandbox.control("netsuite", "POST", "app/concurrency", {"tier": "shared"})
+    assert statuses == [200, 429]
+
+
+def test_account_states_a_connector_check_meets(sandbox, api):
+    try:
+        sandbox.control("netsuite", "POST", "app/account", {"token_based_auth": False})
+        with pytest.raises(NetsuiteAPIRequestError) as tba_off:
+            run(api.get("/record/v1/customer", params={"limit": 1}))
+        assert tba_off.value.status_code == 401 and error_code(tba_off.value) == "INVALID_LOGIN"
+
+        sandbox.control("netsuite", "POST", "app/account", {"token_based_auth": True, "rest_web_services": False})
+        with pytest.raises(NetsuiteAPIRequestError) as rest_off:
+            run(api.get("/record/v1/customer", params={"limit": 1}))
+        assert rest_off.value.status_code == 400 and error_code(rest_off.value) == "FEATURE_DISABLED"
+
+        sandbox.control("netsuite", "POST", "app/account", {"rest_web_services": True, "permissions": {"invoice": "none"}})
+        with pytest.raises(NetsuiteAPIRequestError) as no_permission:
+            run(api.get("/record/v1/invoice", params={"limit": 1}))
+        assert no_permission.value.status_code == 403 and error_code(no_permission.value) == "INSUFFICIENT_PERMISSION"
+        assert run(api.get("/record/v1/customer", params={"limit": 1}))["count"] == 1
+    finally:
+        sandbox.control("netsuite", "POST", "app/account",
+                        {"token_based_auth": True, "rest_web_services": True, "permissions": {"invoice": "full"}})
+
+
+def test_a_bare_date_in_q_is_midnight_in_the_account_time_zone(sandbox, api):
+    """A contact just created was modified today (account time): AFTER today's date finds it, a date-time one
+    minute after now does not."""
+    import datetime
+    import zoneinfo
+    sandbox.control("netsuite", "POST", "app/preferences", {"time_zone": "Pacific/Kiritimati"})
+    try:
+        run(api.post("/record/v1/contact", json={"firstName": "Grace", "lastName": unique("Hopper")}))
+        local = datetime.datetime.now(zoneinfo.ZoneInfo("Pacific/Kiritimati"))
+        today = f"{local.month}/{local.day}/{local.year}"
+        found = run(api.get("/record/v1/contact", params={"q": f'lastModifiedDate AFTER "{today}"'}))
+        assert found["totalResults"] >= 1
+        later = local + datetime.timedelta(minutes=2)
+        stamp = f"{later.month}/{later.day}/{later.year} {later.strftime('%I:%M %p').lstrip('0').lower()}"
+        assert run(api.get("/record/v1/contact", params={"q": f'lastModifiedDate AFTER "{stamp}"'}))["totalResults"] == 0
+    finally:
+        sandbox.control("netsuite", "POST", "app/preferences", {"time_zone": "America/Los_Angeles"})

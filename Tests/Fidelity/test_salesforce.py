@@ -11,8 +11,8 @@ import jwt
 import pytest
 import yaml
 from simple_salesforce import Salesforce
-from simple_salesforce.exceptions import (SalesforceExpiredSession, SalesforceMalformedRequest, SalesforceRefusedRequest,
-                                          SalesforceResourceNotFound)
+from simple_salesforce.exceptions import (SalesforceExpiredSession, SalesforceGeneralError, SalesforceMalformedRequest,
+                                          SalesforceRefusedRequest, SalesforceResourceNotFound)
 
 API = "60.0"
 HERE = pathlib.Path(__file__).parent
@@ -351,6 +351,63 @@ def test_account_states_a_check_must_report(sandbox, state, code):
     finally:
         sandbox.control("salesforce", "POST", "app/account_state", {"state": "ok"})
     assert client(sandbox).query("SELECT Id FROM Account LIMIT 1")["totalSize"] == 1
+
+
+def test_composite_runs_subrequests_with_references_and_all_or_none(sf):
+    base = f"/services/data/v{API}"
+    answer = sf.restful("composite", method="POST", json={"allOrNone": False, "compositeRequest": [
+        {"method": "POST", "url": f"{base}/sobjects/Account", "referenceId": "newAccount", "body": {"Name": "Composite Co"}},
+        {"method": "POST", "url": f"{base}/sobjects/Contact", "referenceId": "newContact",
+         "body": {"LastName": "Composite", "AccountId": "@{newAccount.id}"}},
+        {"method": "GET", "url": f"{base}/query?q=SELECT+Id,AccountId+FROM+Contact+WHERE+Id='@{{newContact.id}}'", "referenceId": "check"},
+        {"method": "GET", "url": f"{base}/sobjects/Account/@{{check.records[0].AccountId}}?fields=Name", "referenceId": "account"},
+    ]})["compositeResponse"]
+    assert [r["httpStatusCode"] for r in answer] == [201, 201, 200, 200]
+    assert answer[0]["httpHeaders"]["Location"] == f"{base}/sobjects/Account/{answer[0]['body']['id']}"
+    assert answer[3]["body"]["Name"] == "Composite Co"
+    rolled = sf.restful("composite", method="POST", json={"allOrNone": True, "compositeRequest": [
+        {"method": "POST", "url": f"{base}/sobjects/Account", "referenceId": "kept", "body": {"Name": "Rolled Back Co"}},
+        {"method": "POST", "url": f"{base}/sobjects/Contact", "referenceId": "bad", "body": {"FirstName": "No last name"}},
+    ]})["compositeResponse"]
+    assert [r["httpStatusCode"] for r in rolled] == [400, 400]
+    assert rolled[0]["body"][0]["errorCode"] == "PROCESSING_HALTED" and rolled[1]["body"][0]["errorCode"] == "REQUIRED_FIELD_MISSING"
+    assert sf.query("SELECT COUNT() FROM Account WHERE Name = 'Rolled Back Co'")["totalSize"] == 0
+
+
+def test_composite_batch_and_halt_on_error(sf):
+    answer = sf.restful("composite/batch", method="POST", json={"haltOnError": True, "batchRequests": [
+        {"method": "GET", "url": f"v{API}/limits"},
+        {"method": "PATCH", "url": f"v{API}/sobjects/Account/001Hs000000zzzzIAA", "richInput": {"Name": "x"}},
+        {"method": "GET", "url": f"v{API}/sobjects/Account/describe"},
+    ]})
+    assert answer["hasErrors"] is True
+    assert [r["statusCode"] for r in answer["results"]] == [200, 404, 412]
+    assert answer["results"][2]["result"][0]["errorCode"] == "BATCH_PROCESSING_HALTED"
+
+
+def test_restricted_picklists_and_number_ranges_are_enforced(sf):
+    with pytest.raises(SalesforceMalformedRequest) as picklist:
+        sf.Account.create({"Name": "Geo", "BillingGeocodeAccuracy": "Somewhere"})
+    assert picklist.value.content[0]["errorCode"] == "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST"
+    assert picklist.value.content[0]["fields"] == ["BillingGeocodeAccuracy"]
+    # Unrestricted picklists take any value, as in Salesforce.
+    assert sf.Account.create({"Name": "Any Industry", "Industry": "Space Mining"})["success"] is True
+    with pytest.raises(SalesforceMalformedRequest) as number:
+        sf.Opportunity.create({"Name": "Huge", "StageName": "Prospecting", "CloseDate": "2024-01-01", "Probability": 1000})
+    assert number.value.content[0]["errorCode"] == "NUMBER_OUTSIDE_VALID_RANGE"
+    rounded = sf.Opportunity.create({"Name": "Rounded", "StageName": "Prospecting", "CloseDate": "2024-01-01", "Amount": 10.456})
+    assert sf.Opportunity.get(rounded["id"])["Amount"] == 10.46
+
+
+def test_long_uris_and_malformed_soql_answer_as_salesforce_does(sf):
+    ids = ",".join(["'003Hs000000000AIAQ'"] * 1000)
+    with pytest.raises(SalesforceGeneralError) as long:
+        sf.query(f"SELECT Id FROM Contact WHERE Id IN ({ids})")
+    assert long.value.status == 414 and long.value.content[0]["errorCode"] == "URI_TOO_LONG"
+    with pytest.raises(SalesforceMalformedRequest) as bad:
+        sf.query("SELECT Id FROM Contact WHER Id = '1'")
+    assert bad.value.content[0]["errorCode"] == "MALFORMED_QUERY"
+    assert bad.value.content[0]["message"].endswith("\n" + " " * 23 + "^\nERROR at Row:1:Column:24\nunexpected token: 'WHER'")
 
 
 # Standard field counts of a current Enterprise Edition org (plus the flows' custom fields).

@@ -81,7 +81,7 @@ public struct ConformanceRun: Sendable {
     }
 
     private func load(deployment: Deployment, logger: Logger, log: ResultLog) -> LoadedPlugin? {
-        let loader = PluginLoader(logger: logger)
+        let loader = deployment.pluginLoader(logger: logger)
         let isPath = plugin.contains("/") || plugin.hasSuffix(".so")
         let loaded: LoadedPlugin
         do {

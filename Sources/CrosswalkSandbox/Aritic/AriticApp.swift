@@ -39,6 +39,25 @@ public final class AriticApp: SandboxApp {
         }
     }
 
+    /// Apache's own pages, as the web server in front of Mautic answers before PHP runs: 414 past its request-line
+    /// limit (`LimitRequestLine` 8190), 413 past the body limit (the sandbox's, standing in for `LimitRequestBody`).
+    public func refusal(_ refusal: SandboxRefusal) -> SandboxResponse {
+        switch refusal {
+        case .uriTooLong:
+            .text(414, AriticWire.apachePage(414, "Request-URI Too Long",
+                                             "The requested URL's length exceeds the capacity\nlimit for this server.<br />\n"),
+                  contentType: "text/html; charset=iso-8859-1")
+        case .bodyTooLarge:
+            .text(413, AriticWire.apachePage(413, "Request Entity Too Large",
+                                             "The requested resource<br />\ndoes not allow request data with POST requests, or the amount of data provided in\nthe request exceeds the capacity limit.\n"),
+                  contentType: "text/html; charset=iso-8859-1")
+        }
+    }
+
+    /// Apache's default `LimitRequestLine` is 8190 bytes for the whole request line; the URL gets what the method
+    /// and protocol leave.
+    public var maxURLBytes: Int? { 8190 - "DELETE  HTTP/1.1".count }
+
     public func expireAccessTokens() async { await store.expireAccessTokens() }
     public func reset() async { await store.reset() }
     public func seed(_ options: SandboxSeed) async { await store.seed(options) }

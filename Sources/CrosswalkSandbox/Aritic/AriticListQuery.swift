@@ -55,6 +55,28 @@ struct AriticRow {
     var searchText: [String]
 }
 
+/// What the list engine reads: ids in ascending order, a column of a row, the text plain search matches.
+protocol AriticListSource {
+    var ids: [Int] { get }
+    /// A column by its snake_case name; `nil` for an unknown column.
+    func cell(_ id: Int, _ column: String) -> AriticCell?
+    func searchText(_ id: Int) -> [String]
+}
+
+/// A few rows (segments, hooks) as a list source.
+struct AriticRowSource: AriticListSource {
+    let rows: [Int: AriticRow]
+    let ids: [Int]
+
+    init(_ rows: [AriticRow]) {
+        self.rows = Dictionary(rows.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        ids = self.rows.keys.sorted()
+    }
+
+    func cell(_ id: Int, _ column: String) -> AriticCell? { rows[id]?.column(column) }
+    func searchText(_ id: Int) -> [String] { rows[id]?.searchText ?? [] }
+}
+
 /// The list parameters Mautic's API reads: `search`, `start`, `limit`, `orderBy`, `orderByDir`, `where[]`,
 /// `published` (`publishedOnly`), `minimal`.
 struct AriticListQuery {
@@ -64,6 +86,8 @@ struct AriticListQuery {
         var operand: AriticOperand
         /// The values of `in` / `notIn`.
         var options: [AriticOperand]
+        /// The conditions of an `andX` / `orX` group.
+        var children: [Where] = []
     }
 
     var start = 0
@@ -72,12 +96,14 @@ struct AriticListQuery {
     var searchTokens: [(command: String?, value: String, negate: Bool)] = []
     var orderBy: [String] = []
     var descending = false
+    /// `order[n][col|dir]` entries, applied after `orderBy`, each with its own direction.
+    var order: [(column: String, descending: Bool)] = []
     var minimal = false
     var publishedOnly = false
     var wheres: [Where] = []
 
     static let expressions: Set<String> = ["eq", "neq", "lt", "lte", "gt", "gte", "in", "notin", "like", "notlike",
-                                           "isnull", "isnotnull", "isempty", "isnotempty"]
+                                           "isnull", "isnotnull", "isempty", "isnotempty", "andx", "orx"]
 
     static func parse(_ q: [String: Any]) -> Result<AriticListQuery, AriticFormError> {
         var query = AriticListQuery()
@@ -97,20 +123,55 @@ struct AriticListQuery {
         query.descending = (AriticWire.text(q["orderByDir"]) ?? "ASC").uppercased() == "DESC"
         query.minimal = AriticWire.truthy(q["minimal"])
         query.publishedOnly = AriticWire.truthy(q["published"]) || AriticWire.truthy(q["publishedOnly"])
-        for item in AriticWire.list(q["where"]) {
-            guard let clause = item as? [String: Any], let column = AriticWire.text(clause["col"]),
-                  let expr = AriticWire.text(clause["expr"]) else {
+        for item in AriticWire.list(q["order"]) {
+            guard let entry = item as? [String: Any], let column = AriticWire.text(entry["col"]), !column.isEmpty else {
+                return .failure(.init(field: "order", message: "Each order entry needs col (and dir)."))
+            }
+            let bare = column.split(separator: ".").last.map(String.init) ?? column
+            query.order.append((bare, (AriticWire.text(entry["dir"]) ?? "ASC").uppercased() == "DESC"))
+        }
+        switch parseWheres(AriticWire.list(q["where"])) {
+        case let .success(wheres): query.wheres = wheres
+        case let .failure(error): return .failure(error)
+        }
+        return .success(query)
+    }
+
+    /// `where[n][col|expr|val]` conditions; `andX` / `orX` take a list of conditions in `val` (Mautic's
+    /// `CommonRepository::buildWhereClauseFromArray`).
+    static func parseWheres(_ items: [Any]) -> Result<[Where], AriticFormError> {
+        var out: [Where] = []
+        for item in items {
+            guard let clause = item as? [String: Any], let expr = AriticWire.text(clause["expr"]) else {
                 return .failure(.init(field: "where", message: "Each where condition needs col, expr and val."))
             }
             guard expressions.contains(expr.lowercased()) else {
                 return .failure(.init(field: "where", message: "The expression '\(expr)' is not supported."))
             }
+            if ["andx", "orx"].contains(expr.lowercased()) {
+                switch parseWheres(AriticWire.list(clause["val"])) {
+                case let .success(children) where !children.isEmpty:
+                    out.append(Where(column: "", expr: expr.lowercased(), operand: AriticOperand(""), options: [], children: children))
+                    continue
+                case .success:
+                    return .failure(.init(field: "where", message: "\(expr) needs a list of conditions in val."))
+                case let .failure(error):
+                    return .failure(error)
+                }
+            }
+            guard let column = AriticWire.text(clause["col"]) else {
+                return .failure(.init(field: "where", message: "Each where condition needs col, expr and val."))
+            }
             let bare = column.split(separator: ".").last.map(String.init) ?? column
             let options = AriticWire.list(clause["val"]).compactMap { AriticWire.text($0) }.map(AriticOperand.init)
-            query.wheres.append(Where(column: bare, expr: expr.lowercased(), operand: AriticOperand(AriticWire.text(clause["val"]) ?? ""),
-                                      options: options))
+            out.append(Where(column: bare, expr: expr.lowercased(), operand: AriticOperand(AriticWire.text(clause["val"]) ?? ""), options: options))
         }
-        return .success(query)
+        return .success(out)
+    }
+
+    /// Every plain column the conditions name, groups included.
+    private static func columns(_ wheres: [Where]) -> [String] {
+        wheres.flatMap { $0.children.isEmpty ? [$0.column] : columns($0.children) }
     }
 
     /// Splits a search string into `command:value` and text tokens; quotes group words, `!` negates.
@@ -137,36 +198,51 @@ struct AriticListQuery {
         }
     }
 
-    /// Rows that pass the search and `where` filters, ordered, with the total before paging.
+    /// Ids that pass the search and `where` filters, ordered (`orderBy` columns, then id), with the total before
+    /// paging. Without filters and with the default order a page costs the same at any `start`.
     /// `command` answers a search command for a row (`nil` = unknown command, matched as text).
-    func run(_ rows: [AriticRow], command: (String, String, Int) -> Bool?) -> Result<(page: [Int], total: Int), AriticFormError> {
-        for clause in wheres where rows.first.map({ $0.column(clause.column) == nil }) ?? false {
-            return .failure(.init(field: "where", message: "Unknown column '\(clause.column)'."))
-        }
-        for column in orderBy where rows.first.map({ $0.column(column) == nil }) ?? false {
-            return .failure(.init(field: "orderBy", message: "Unknown column '\(column)'."))
-        }
-        let matching = rows.filter { row in
-            searchTokens.allSatisfy { token in
-                let hit: Bool
-                if let name = token.command, let answer = command(name, token.value, row.id) {
-                    hit = answer
-                } else {
-                    let needle = (token.command.map { "\($0):" } ?? "") + token.value
-                    hit = AriticListQuery.like(row.searchText, needle)
-                }
-                return hit != token.negate
-            } && wheres.allSatisfy { passes($0, row) }
-        }
-        let sorted = matching.sorted { a, b in
-            for column in orderBy {
-                let (x, y) = (a.column(column) ?? .null, b.column(column) ?? .null)
-                if x != y { return descending ? x > y : x < y }
+    func run(_ source: some AriticListSource, command: (String, String, Int) -> Bool?) -> Result<(page: [Int], total: Int), AriticFormError> {
+        let ids = source.ids
+        if let first = ids.first {
+            for column in Self.columns(wheres) where source.cell(first, column) == nil {
+                return .failure(.init(field: "where", message: "Unknown column '\(column)'."))
             }
-            return descending && orderBy.isEmpty ? a.id > b.id : a.id < b.id
+            for column in orderBy + order.map(\.column) where source.cell(first, column) == nil {
+                return .failure(.init(field: "orderBy", message: "Unknown column '\(column)'."))
+            }
         }
-        let page = sorted.dropFirst(start).prefix(limit ?? Int.max).map(\.id)
-        return .success((Array(page), matching.count))
+        let matching: [Int]
+        if searchTokens.isEmpty && wheres.isEmpty {
+            matching = ids
+        } else {
+            matching = ids.filter { id in
+                wheres.allSatisfy { passes($0, id: id, source) } && searchTokens.allSatisfy { token in
+                    let hit: Bool
+                    if let name = token.command, let answer = command(name, token.value, id) {
+                        hit = answer
+                    } else {
+                        let needle = (token.command.map { "\($0):" } ?? "") + token.value
+                        hit = AriticListQuery.like(source.searchText(id), needle)
+                    }
+                    return hit != token.negate
+                }
+            }
+        }
+        let total = matching.count
+        let first = min(start, total), count = min(limit ?? Int.max, total - first)
+        let sortKeys = orderBy.map { (column: $0, descending: descending) } + order
+        if sortKeys.isEmpty || (sortKeys.count == 1 && sortKeys[0].column == "id") {
+            let backwards = sortKeys.first?.descending ?? descending
+            // Ids are already ascending: slice from the front, or from the back when descending.
+            let page = backwards ? Array(matching[(total - first - count)..<(total - first)].reversed()) : Array(matching[first..<(first + count)])
+            return .success((page, total))
+        }
+        let keyed = matching.map { id in (id: id, keys: sortKeys.map { source.cell(id, $0.column) ?? .null }) }
+        let sorted = keyed.sorted { a, b in
+            for (index, (x, y)) in zip(a.keys, b.keys).enumerated() where x != y { return sortKeys[index].descending ? x > y : x < y }
+            return a.id < b.id
+        }
+        return .success((sorted[first..<(first + count)].map(\.id), total))
     }
 
     /// SQL `LIKE` on any of `values` (case-insensitive, `%` wildcards). A pattern without `%` is a contains match
@@ -193,8 +269,15 @@ struct AriticListQuery {
         }
     }
 
-    private func passes(_ clause: Where, _ row: AriticRow) -> Bool {
-        let cell = row.column(clause.column) ?? .null
+    private func passes(_ clause: Where, id: Int, _ source: some AriticListSource) -> Bool {
+        switch clause.expr {
+        case "andx": return clause.children.allSatisfy { passes($0, id: id, source) }
+        case "orx": return clause.children.contains { passes($0, id: id, source) }
+        default: return passes(clause, source.cell(id, clause.column) ?? .null)
+        }
+    }
+
+    private func passes(_ clause: Where, _ cell: AriticCell) -> Bool {
         switch clause.expr {
         case "isnull": return cell == .null
         case "isnotnull": return cell != .null

@@ -8,40 +8,47 @@ extension AriticStore {
 
     // MARK: Reading
 
-    func row(_ kind: AriticKind, _ r: AriticRecord) -> AriticRow {
-        let searchAliases = kind == .companies ? ["companyname", "companyemail", "companycity", "companywebsite"]
-                                               : ["firstname", "lastname", "email", "company"]
-        return AriticRow(id: r.id, column: { name in
-            switch name {
-            case "id": return .number(Double(r.id))
-            case "date_added": return .date(r.dateAdded)
-            case "date_modified": return r.dateModified.map { .date($0) } ?? .null
-            case "points", "score": return .number(Double(r.points))
-            case "owner_id": return r.ownerId.map { .number(Double($0)) } ?? .null
-            case "last_active": return r.lastActive.map { .date($0) } ?? .null
-            case "date_identified": return r.dateIdentified.map { .date($0) } ?? .null
-            case "is_published": return .number(1)
-            default:
-                guard let field = AriticFields.field(kind, alias: name) else { return nil }
-                guard let raw = r.values[name], !raw.isEmpty else { return .null }
-                if field.isNumber, let number = Double(raw) { return .number(number) }
-                if field.type == "datetime", let date = AriticWire.parseDate(raw) { return .date(date) }
-                return .text(raw)
-            }
-        }, searchText: searchAliases.compactMap { r.values[$0] })
+    /// A contact's or company's column by its snake_case name (`date_modified`, `email`, …); `nil` for an unknown column.
+    static func cell(_ kind: AriticKind, _ r: AriticRecord, _ name: String) -> AriticCell? {
+        switch name {
+        case "id": return .number(Double(r.id))
+        case "date_added": return .date(r.dateAdded)
+        case "date_modified": return r.dateModified.map { .date($0) } ?? .null
+        case "points", "score": return .number(Double(r.points))
+        case "owner_id": return r.ownerId.map { .number(Double($0)) } ?? .null
+        case "last_active": return r.lastActive.map { .date($0) } ?? .null
+        case "date_identified": return r.dateIdentified.map { .date($0) } ?? .null
+        case "is_published": return .number(1)
+        default:
+            guard let field = AriticFields.field(kind, alias: name) else { return nil }
+            guard let raw = r.values[name], !raw.isEmpty else { return .null }
+            if field.isNumber, let number = Double(raw) { return .number(number) }
+            if field.type == "datetime", let date = AriticWire.parseDate(raw) { return .date(date) }
+            return .text(raw)
+        }
+    }
+
+    /// Contacts or companies as the list engine reads them, in id order.
+    struct RecordSource: AriticListSource {
+        let kind: AriticKind
+        let records: [Int: AriticRecord]
+        let ids: [Int]
+        static let contactSearch = ["firstname", "lastname", "email", "company"]
+        static let companySearch = ["companyname", "companyemail", "companycity", "companywebsite"]
+
+        func cell(_ id: Int, _ column: String) -> AriticCell? {
+            records[id].flatMap { AriticStore.cell(kind, $0, column) } ?? (AriticFields.field(kind, alias: column) != nil || column == "id" ? .null : nil)
+        }
+
+        func searchText(_ id: Int) -> [String] {
+            guard let r = records[id] else { return [] }
+            return (kind == .companies ? Self.companySearch : Self.contactSearch).compactMap { r.values[$0] }
+        }
     }
 
     /// Mautic's contact and company search commands (`email:`, `ids:`, `segment:`, `company:`, `name:`, `owner:`, `is:`).
     /// Segment members and linked company names are indexed once per list call.
     private func searchCommand(_ kind: AriticKind, userId: Int) -> (String, String, Int) -> Bool? {
-        var members: [String: Set<Int>] = [:]
-        for m in state.memberships where !m.manuallyRemoved {
-            if let alias = state.segments[m.segmentId]?.alias { members[alias, default: []].insert(m.contactId) }
-        }
-        var companyNames: [Int: [String]] = [:]
-        for link in state.links {
-            if let name = state.companies[link.companyId]?.values["companyname"] { companyNames[link.contactId, default: []].append(name) }
-        }
         return { [state, users] name, value, id in
             guard let r = state.record(kind, id) else { return false }
             switch (name, kind) {
@@ -54,9 +61,10 @@ extension AriticStore {
             case ("name", .companies):
                 return AriticListQuery.like([r.values["companyname"] ?? ""], value)
             case ("company", .contacts):
-                return AriticListQuery.like((companyNames[id] ?? []) + [r.values["company"] ?? ""], value)
+                let linked = (state.links[id] ?? []).compactMap { state.companies[$0.companyId]?.values["companyname"] }
+                return AriticListQuery.like(linked + [r.values["company"] ?? ""], value)
             case ("segment", .contacts), ("list", .contacts):
-                return members[value]?.contains(id) ?? false
+                return state.segments.values.contains { $0.alias == value && state.isMember(id, of: $0.id) }
             case ("owner", _):
                 guard let owner = r.ownerId.flatMap({ users[$0] }) else { return false }
                 return AriticListQuery.like([owner.username, owner.displayName], value)
@@ -80,22 +88,23 @@ extension AriticStore {
         case let .success(parsed): query = parsed
         case let .failure(error): return AriticWire.error(400, error.text, details: error.details, version: version)
         }
-        let rows: [AriticRow]
-        let command: (String, String, Int) -> Bool?
+        let result: Result<(page: [Int], total: Int), AriticFormError>
         switch kind {
         case .contacts, .companies:
-            rows = state.records(kind).values.map { row(kind, $0) }
-            command = searchCommand(kind, userId: call.userId)
+            let source = RecordSource(kind: kind, records: state.records(kind), ids: state.ids(kind))
+            result = query.run(source, command: searchCommand(kind, userId: call.userId))
         case .segments:
-            rows = segmentRows(publishedOnly: query.publishedOnly)
-            command = { name, value, id in name == "ids" ? value.split(separator: ",").compactMap { Int($0) }.contains(id) : nil }
+            let command: (String, String, Int) -> Bool? = { name, value, id in
+                name == "ids" ? value.split(separator: ",").compactMap { Int($0) }.contains(id) : nil
+            }
+            result = query.run(AriticRowSource(segmentRows(publishedOnly: query.publishedOnly)), command: command)
         case .hooks:
-            rows = state.hooks.values.map { h in
+            let rows = state.hooks.values.map { h in
                 AriticRow(id: h.id, column: { $0 == "id" ? .number(Double(h.id)) : ($0 == "name" ? .text(h.name) : nil) }, searchText: [h.name])
             }
-            command = { _, _, _ in nil }
+            result = query.run(AriticRowSource(rows), command: { _, _, _ in nil })
         }
-        switch query.run(rows, command: command) {
+        switch result {
         case let .failure(error):
             return AriticWire.error(400, error.text, details: error.details, version: version)
         case let .success((ids, total)):
@@ -145,7 +154,7 @@ extension AriticStore {
         if let existing {
             record = existing
         } else if kind == .contacts, let email = AriticWire.text(params["email"])?.lowercased(), !email.isEmpty,
-                  let duplicate = state.contacts.values.first(where: { $0.values["email"]?.lowercased() == email }) {
+                  let duplicate = state.contactId(withEmail: email).flatMap({ state.contacts[$0] }) {
             record = duplicate
         } else {
             isNew = true
@@ -182,14 +191,14 @@ extension AriticStore {
     /// Links the company called `name` (created when missing) as the contact's primary company.
     private func linkPrimaryCompany(named name: String, contactId: Int, call: AriticCall) {
         let company: AriticRecord
-        if let existing = state.companies.values.first(where: { $0.values["companyname"]?.caseInsensitiveCompare(name) == .orderedSame }) {
+        if let existing = state.companyId(named: name).flatMap({ state.companies[$0] }) {
             company = existing
         } else {
             company = AriticRecord(id: state.nextCompanyId, values: ["companyname": name], dateAdded: call.now, dateModified: nil,
                                    createdBy: call.userId, modifiedBy: nil, ownerId: nil, points: 0, lastActive: nil,
                                    dateIdentified: nil, tags: [], ipAddresses: [])
             state.nextCompanyId += 1
-            state.companies[company.id] = company
+            state.setRecord(.companies, company.id, company)
             raiseSaved(.companies, company, isNew: true, previousPoints: nil)
         }
         setLink(company: company.id, contact: contactId, add: true, primary: true, call: call)
@@ -259,10 +268,13 @@ extension AriticStore {
         guard let record = state.record(kind, id) else { return nil }
         state.setRecord(kind, id, nil)
         if kind == .contacts {
-            state.links.removeAll { $0.contactId == id }
-            state.memberships.removeAll { $0.contactId == id }
+            state.links[id] = nil
+            for segment in Array(state.memberships.keys) { state.memberships[segment]?[id] = nil }
         } else {
-            state.links.removeAll { $0.companyId == id }
+            for contact in Array(state.links.keys) {
+                state.links[contact]?.removeAll { $0.companyId == id }
+                if state.links[contact]?.isEmpty == true { state.links[contact] = nil }
+            }
         }
         let type = kind == .companies ? AriticWebhookEvents.companyDelete : AriticWebhookEvents.contactDelete
         raise(type, AriticObject([("id", id), (kind.one, render.record(kind, record, id: NSNull())),

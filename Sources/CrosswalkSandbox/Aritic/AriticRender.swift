@@ -32,11 +32,7 @@ struct AriticRender {
         for group in AriticFields.groups(kind) {
             var groupObject = AriticObject()
             for field in definitions where field.group == group {
-                groupObject[field.alias] = AriticObject([
-                    ("id", String(field.id)), ("label", field.label), ("alias", field.alias), ("type", field.type),
-                    ("group", field.group), ("object", field.object), ("is_fixed", field.isFixed ? "1" : "0"),
-                    ("properties", field.properties), ("default_value", NSNull()), ("value", value(field, of: record)),
-                ])
+                groupObject.pairs.append((key: field.alias, value: AriticFieldEntry(prefix: Self.prefix(kind, field), value: value(field, of: record))))
             }
             out[group] = groupObject
         }
@@ -45,6 +41,25 @@ struct AriticRender {
         out["all"] = all
         return out
     }
+
+    /// The encoded keys of a field entry before its value, once per field.
+    private static let prefixes: [String: [UInt8]] = {
+        var out: [String: [UInt8]] = [:]
+        for kind in [AriticKind.contacts, .companies] {
+            for field in AriticFields.fields(kind) {
+                var bytes = AriticJSON.encode(AriticObject([
+                    ("id", String(field.id)), ("label", field.label), ("alias", field.alias), ("type", field.type),
+                    ("group", field.group), ("object", field.object), ("is_fixed", field.isFixed ? "1" : "0"),
+                    ("properties", field.properties), ("default_value", NSNull()), ("value", NSNull()),
+                ]))
+                bytes.removeLast("null}".utf8.count)
+                out["\(kind.multi)/\(field.alias)"] = Array(bytes)
+            }
+        }
+        return out
+    }()
+
+    private static func prefix(_ kind: AriticKind, _ field: AriticField) -> [UInt8] { prefixes["\(kind.multi)/\(field.alias)"] ?? [] }
 
     /// A contact (`minimal` drops what Mautic's `leadList` group leaves out).
     func contact(_ c: AriticRecord, minimal: Bool = false, id: Any? = nil) -> AriticObject {

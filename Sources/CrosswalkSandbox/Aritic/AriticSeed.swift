@@ -59,9 +59,9 @@ extension AriticStore {
         values["companynumber_of_employees"] = employees
         values["companyannual_revenue"] = revenue
         if !region.isEmpty { values["companystate"] = region }
-        state.companies[id] = AriticRecord(id: id, values: values, dateAdded: added, dateModified: modified, createdBy: 1,
+        state.setRecord(.companies, id, AriticRecord(id: id, values: values, dateAdded: added, dateModified: modified, createdBy: 1,
                                            modifiedBy: modified == nil ? nil : 1, ownerId: rng.chance(0.7) ? 2 : nil,
-                                           points: Int(rng.next() % 200), lastActive: nil, dateIdentified: nil, tags: [], ipAddresses: [])
+                                           points: Int(rng.next() % 200), lastActive: nil, dateIdentified: nil, tags: [], ipAddresses: []))
         return id
     }
 
@@ -80,12 +80,12 @@ extension AriticStore {
         if !region.isEmpty { values["state"] = region }
         if let companyName { values["company"] = companyName }
         if rng.chance(0.3) { values["crm_id"] = "003\(String(format: "%012d", rng.next() % 1_000_000_000_000))" }
-        state.contacts[id] = AriticRecord(id: id, values: values, dateAdded: added, dateModified: modified, createdBy: 1,
+        state.setRecord(.contacts, id, AriticRecord(id: id, values: values, dateAdded: added, dateModified: modified, createdBy: 1,
                                           modifiedBy: modified == nil ? nil : 1, ownerId: rng.chance(0.6) ? 2 : nil,
                                           points: Int(rng.next() % 100), lastActive: modified ?? added, dateIdentified: added,
-                                          tags: rng.chance(0.3) ? ["customer"] : [], ipAddresses: [])
+                                          tags: rng.chance(0.3) ? ["customer"] : [], ipAddresses: []))
         if let company {
-            state.links.append(AriticCompanyLink(contactId: id, companyId: company, dateAdded: added, isPrimary: true))
+            state.links[id, default: []].append(AriticCompanyLink(contactId: id, companyId: company, dateAdded: added, isPrimary: true))
         }
         return id
     }

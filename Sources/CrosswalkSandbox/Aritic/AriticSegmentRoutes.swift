@@ -81,7 +81,7 @@ extension AriticStore {
 
     func deleteSegment(_ id: Int) -> SandboxResponse {
         guard let segment = state.segments.removeValue(forKey: id) else { return notFound() }
-        state.memberships.removeAll { $0.segmentId == id }
+        state.memberships[id] = nil
         return AriticJSON.response(200, AriticObject([("list", render.segment(segment, id: NSNull()))]))
     }
 
@@ -94,13 +94,14 @@ extension AriticStore {
 
     /// Adds (or manually removes) a contact; a removal is remembered so filters would not add it back.
     func setMembership(_ segmentId: Int, _ contactId: Int, add: Bool, now: Date) {
-        if let index = state.memberships.firstIndex(where: { $0.segmentId == segmentId && $0.contactId == contactId }) {
-            state.memberships[index].manuallyAdded = add
-            state.memberships[index].manuallyRemoved = !add
-            if add { state.memberships[index].dateAdded = now }
+        if var existing = state.memberships[segmentId]?[contactId] {
+            existing.manuallyAdded = add
+            existing.manuallyRemoved = !add
+            if add { existing.dateAdded = now }
+            state.memberships[segmentId]![contactId] = existing
         } else {
-            state.memberships.append(AriticMembership(segmentId: segmentId, contactId: contactId, dateAdded: now,
-                                                      manuallyAdded: add, manuallyRemoved: !add))
+            state.memberships[segmentId, default: [:]][contactId] = AriticMembership(segmentId: segmentId, contactId: contactId, dateAdded: now,
+                                                                                     manuallyAdded: add, manuallyRemoved: !add)
         }
     }
 
@@ -122,7 +123,8 @@ extension AriticStore {
     func contactSegments(_ contactId: Int, _ call: AriticCall) -> SandboxResponse {
         guard state.contacts[contactId] != nil else { return notFound() }
         var lists = AriticObject()
-        for m in state.memberships.filter({ $0.contactId == contactId && !$0.manuallyRemoved }).sorted(by: { $0.segmentId < $1.segmentId }) {
+        let member = state.memberships.keys.sorted().compactMap { state.memberships[$0]?[contactId] }.filter { !$0.manuallyRemoved }
+        for m in member {
             guard let s = state.segments[m.segmentId] else { continue }
             lists[String(s.id)] = AriticObject([("id", s.id), ("name", s.name), ("alias", s.alias), ("dateAdded", AriticWire.date(m.dateAdded))])
         }
@@ -145,13 +147,13 @@ extension AriticStore {
         let name = companyId.flatMap { state.companies[$0]?.values["companyname"] }
         guard var contact = state.contacts[contactId] else { return }
         contact.values["company"] = name
-        state.contacts[contactId] = contact
+        state.setRecord(.contacts, contactId, contact)
     }
 
     /// `GET /api/contacts/{id}/companies` → `{"total": n, "companies": [row, …]}`.
     func contactCompanies(_ contactId: Int, _ call: AriticCall) -> SandboxResponse {
         guard state.contacts[contactId] != nil else { return notFound() }
-        let rows = state.links.filter { $0.contactId == contactId }.map { render.contactCompanyRow($0) }
+        let rows = (state.links[contactId] ?? []).map { render.contactCompanyRow($0) }
         return AriticJSON.response(200, AriticObject([("total", rows.count), ("companies", rows)]))
     }
 
@@ -165,28 +167,29 @@ extension AriticStore {
     /// Adds or removes an association; the first (or a `primary`) company becomes the contact's primary company
     /// and fills its `company` field. Raises `mautic.lead_company_change` when something changed.
     func setLink(company companyId: Int, contact contactId: Int, add: Bool, primary: Bool, call: AriticCall) {
-        let existing = state.links.firstIndex { $0.companyId == companyId && $0.contactId == contactId }
+        var links = state.links[contactId] ?? []
+        defer { state.links[contactId] = links.isEmpty ? nil : links }
+        let existing = links.firstIndex { $0.companyId == companyId }
         if add {
-            let hasPrimary = state.links.contains { $0.contactId == contactId && $0.isPrimary }
+            let hasPrimary = links.contains { $0.isPrimary }
             let makePrimary = primary || !hasPrimary
             if makePrimary {
-                for index in state.links.indices where state.links[index].contactId == contactId { state.links[index].isPrimary = false }
+                for index in links.indices { links[index].isPrimary = false }
             }
             if let existing {
                 if !makePrimary { return }
-                state.links[existing].isPrimary = true
+                links[existing].isPrimary = true
             } else {
-                state.links.append(AriticCompanyLink(contactId: contactId, companyId: companyId, dateAdded: call.now, isPrimary: makePrimary))
+                links.append(AriticCompanyLink(contactId: contactId, companyId: companyId, dateAdded: call.now, isPrimary: makePrimary))
             }
             if makePrimary { setPrimaryCompanyName(of: contactId, to: companyId) }
         } else {
             guard let existing else { return }
-            let wasPrimary = state.links[existing].isPrimary
-            state.links.remove(at: existing)
+            let wasPrimary = links[existing].isPrimary
+            links.remove(at: existing)
             if wasPrimary {
-                let next = state.links.firstIndex { $0.contactId == contactId }
-                if let next { state.links[next].isPrimary = true }
-                setPrimaryCompanyName(of: contactId, to: next.map { state.links[$0].companyId })
+                if !links.isEmpty { links[0].isPrimary = true }
+                setPrimaryCompanyName(of: contactId, to: links.first?.companyId)
             }
         }
         guard let contact = state.contacts[contactId], let company = state.companies[companyId] else { return }

@@ -47,6 +47,10 @@ actor AriticStore {
             return AriticWire.error(405, "No route found for \"\(request.method) \(request.path)\": Method Not Allowed (Allow: \(allowed.joined(separator: ", ")))",
                                     version: nil)
         case let .found(route):
+            // FOSRestBundle's body listener refuses a JSON body it cannot decode before any controller runs.
+            if !request.body.isEmpty, (request.headers["Content-Type"] ?? "").lowercased().contains("json"), request.jsonBody() == nil {
+                return AriticWire.error(400, "Invalid json message received", version: route.needsAuth ? version : nil)
+            }
             var userId = 0
             if route.needsAuth {
                 switch authenticate(request, now: now) {

@@ -62,6 +62,11 @@ enum AriticWire {
 
     static let notFoundMessage = "Item was not found."
 
+    /// An Apache error page (`ErrorDocument` default) for `status`.
+    static func apachePage(_ status: Int, _ title: String, _ paragraph: String) -> String {
+        "<!DOCTYPE HTML PUBLIC \"-//IETF//DTD HTML 2.0//EN\">\n<html><head>\n<title>\(status) \(title)</title>\n</head><body>\n<h1>\(title)</h1>\n<p>\(paragraph)</p>\n</body></html>\n"
+    }
+
     // MARK: Parameters
 
     /// The request body as PHP would see `$request->request->all()`: JSON objects/arrays as decoded,

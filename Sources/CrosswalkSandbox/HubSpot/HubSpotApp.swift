@@ -26,9 +26,16 @@ public final class HubSpotApp: SandboxApp {
         public var accessTokenLifetime: TimeInterval
         /// Redirect URIs the OAuth app accepts; `nil` accepts any absolute URI.
         public var redirectURIs: [String]?
+        /// Longest request target (path and query) answered; longer ones get HubSpot's 414.
+        public var maxURILength: Int
+        /// Largest request body answered; larger ones get 413 in HubSpot's error shape.
+        public var maxBodyBytes: Int
 
         public init(burstPerTenSeconds: Int = 190, oauthBurstPerTenSeconds: Int = 110, dailyLimit: Int = 650_000,
-                    searchPerSecond: Int = 5, accessTokenLifetime: TimeInterval = 1800, redirectURIs: [String]? = nil) {
+                    searchPerSecond: Int = 5, accessTokenLifetime: TimeInterval = 1800, redirectURIs: [String]? = nil,
+                    maxURILength: Int = 16_200, maxBodyBytes: Int = 10 << 20) {
+            self.maxURILength = maxURILength
+            self.maxBodyBytes = maxBodyBytes
             self.burstPerTenSeconds = burstPerTenSeconds
             self.oauthBurstPerTenSeconds = oauthBurstPerTenSeconds
             self.dailyLimit = dailyLimit
@@ -63,6 +70,7 @@ public final class HubSpotApp: SandboxApp {
         let now = environment.now()
         let configuration = configuration
         let (response, webhooks) = runtime.withLock { runtime -> (SandboxResponse, [SandboxWebhook]) in
+            if let refused = HubSpotLimits.refuse(request, configuration: configuration) { return (refused.response, []) }
             let route: HubSpotRoute, parameters: [String: String]
             switch HubSpotRouter.resolve(method: request.method, path: request.path) {
             case let .failure(error): return (error.response, [])
@@ -71,7 +79,13 @@ public final class HubSpotApp: SandboxApp {
             var rateHeaders: HTTPFields = [:]
             if route.kind != .oauth {
                 let identity: HubSpotIdentity
-                do throws(HubSpotError) { identity = try runtime.state.authenticate(request, now: now) } catch { return (error.response, []) }
+                do throws(HubSpotError) {
+                    identity = try runtime.state.authenticate(request, now: now)
+                    if identity == .privateApp, let scope = HubSpotScopes.required(method: request.method, template: route.template, parameters: parameters),
+                       runtime.state.portal.missingScopes.contains(scope) {
+                        throw HubSpotScopes.missing(scope)
+                    }
+                } catch { return (error.response, []) }
                 if route.kind == .search {
                     guard runtime.limiter.admitSearch(now: now, perSecond: configuration.searchPerSecond) else {
                         return (HubSpotRateLimiter.limitResponse(policy: "SECONDLY"), [])
@@ -101,7 +115,7 @@ public final class HubSpotApp: SandboxApp {
             headers["Retry-After"] = String(retryAfterSeconds)
             return HubSpotRateLimiter.limitResponse(policy: "TEN_SECONDLY_ROLLING", headers: headers)
         case .serverError:
-            return .json(500, ["status": "error", "message": "internal error", "correlationId": UUID().uuidString.lowercased(),
+            return HubSpotJSONWriter.response(500, ["status": "error", "message": "internal error", "correlationId": UUID().uuidString.lowercased(),
                                "category": "INTERNAL_ERROR"])
         }
     }
@@ -111,13 +125,15 @@ public final class HubSpotApp: SandboxApp {
         runtime.withLock { $0.state.tokens.expireAll(now: now) }
     }
 
-    /// Drops records, custom properties, associations and subscriptions; issued OAuth tokens stay valid.
+    /// Drops records, custom properties, associations, labels, portal settings and subscriptions; issued OAuth tokens
+    /// stay valid and the id sequence goes on.
     public func reset() async {
         let now = environment.now()
         runtime.withLock { runtime in
-            let tokens = runtime.state.tokens
+            let tokens = runtime.state.tokens, nextId = runtime.state.nextObjectId
             runtime.state = HubSpotState(now: now)
             runtime.state.tokens = tokens
+            runtime.state.nextObjectId = nextId  // ids are never reused, not even across a reset
             runtime.limiter = HubSpotRateLimiter()
         }
     }
@@ -136,6 +152,15 @@ public final class HubSpotApp: SandboxApp {
             runtime.state.subscriptions.append(HubSpotSubscription(id: id, url: url, secret: secret ?? HubSpotDemoCredentials.clientSecret,
                                                                    eventTypes: events))
         }
+    }
+
+    // MARK: controls (`POST /__sandbox/app/<name>`)
+
+    public var controlNames: [String] { HubSpotControls.names }
+
+    public func control(_ name: String, _ request: SandboxRequest) async -> SandboxResponse? {
+        let now = environment.now()
+        return runtime.withLock { HubSpotControls.handle(name, request, state: &$0.state, now: now) }
     }
 
     public func exportState() async -> Data { SandboxStateCodec.encode(runtime.withLock { $0.state }) }

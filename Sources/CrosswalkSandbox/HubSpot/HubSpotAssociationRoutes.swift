@@ -7,7 +7,7 @@ enum HubSpotAssociationRoutes {
     static func createDefault(_ state: inout HubSpotState, _ call: inout HubSpotCall) throws(HubSpotError) -> SandboxResponse {
         let edge = try pathEdge(state, call)
         let results = try associateDefault(edge, state: &state, call: &call)
-        return .json(200, HubSpotJSON.batch(results, startedAt: call.now, completedAt: call.now))
+        return HubSpotJSONWriter.response(200, HubSpotJSON.batch(results, startedAt: call.now, completedAt: call.now))
     }
 
     /// `PUT …/associations/{toObjectType}/{toObjectId}` with `[{associationCategory, associationTypeId}]`.
@@ -17,7 +17,7 @@ enum HubSpotAssociationRoutes {
             throw .validation("The body must be an array of {associationCategory, associationTypeId}.")
         }
         let pair = try associate(edge, specs: specs, state: &state, call: &call)
-        return .json(201, pair)
+        return HubSpotJSONWriter.response(201, pair)
     }
 
     /// `DELETE …/associations/{toObjectType}/{toObjectId}`: removes every type between the two records.
@@ -40,7 +40,7 @@ enum HubSpotAssociationRoutes {
         let (page, next) = targets(state, from: from, id: id, to: to, after: after, limit: limit)
         var body: [String: Any] = ["results": page]
         if let next { body["paging"] = ["next": ["after": next, "link": "\(call.request.baseURL)\(call.request.path)?after=\(next)"]] }
-        return .json(200, body)
+        return HubSpotJSONWriter.response(200, body)
     }
 
     /// `batch/read {inputs:[{id, after?}]}`: ids with no associations are reported in a 207.
@@ -62,7 +62,7 @@ enum HubSpotAssociationRoutes {
             results.append(result)
         }
         let body = HubSpotJSON.batch(results, errors: errors, startedAt: call.now, completedAt: call.now)
-        return .json(errors.isEmpty ? 200 : 207, body)
+        return HubSpotJSONWriter.response(errors.isEmpty ? 200 : 207, body)
     }
 
     /// `batch/create {inputs:[{from:{id}, to:{id}, types:[…]}]}`.
@@ -78,7 +78,7 @@ enum HubSpotAssociationRoutes {
         }
         state = draft
         call = draftCall
-        return .json(201, HubSpotJSON.batch(results, startedAt: call.now, completedAt: call.now))
+        return HubSpotJSONWriter.response(201, HubSpotJSON.batch(results, startedAt: call.now, completedAt: call.now))
     }
 
     /// `batch/associate/default {inputs:[{from:{id}, to:{id}}]}`.
@@ -90,7 +90,7 @@ enum HubSpotAssociationRoutes {
         for input in inputs { results += try associateDefault(try inputEdge(input, from: from, to: to, state: draft), state: &draft, call: &draftCall) }
         state = draft
         call = draftCall
-        return .json(200, HubSpotJSON.batch(results, startedAt: call.now, completedAt: call.now))
+        return HubSpotJSONWriter.response(200, HubSpotJSON.batch(results, startedAt: call.now, completedAt: call.now))
     }
 
     /// `batch/archive {inputs:[{from:{id}, to:[{id}]}]}`: removes all types between each pair.
@@ -117,7 +117,7 @@ enum HubSpotAssociationRoutes {
                   let specs = input["types"] as? [[String: Any]]
             else { throw .validation("Each input needs from.id, to.id and types.") }
             let edge = HubSpotEdge(from: from, fromId: fromId, to: to, toId: toId)
-            unlink(edge, typeIds: try typeIds(specs, edge: edge), state: &state, call: &call)
+            unlink(edge, typeIds: try typeIds(specs, edge: edge, state: state), state: &state, call: &call)
         }
         return .empty(204)
     }
@@ -147,10 +147,10 @@ enum HubSpotAssociationRoutes {
         }
     }
 
-    private static func typeIds(_ specs: [[String: Any]], edge: HubSpotEdge) throws(HubSpotError) -> [Int] {
+    private static func typeIds(_ specs: [[String: Any]], edge: HubSpotEdge, state: HubSpotState) throws(HubSpotError) -> [Int] {
         var ids: [Int] = []
         for spec in specs {
-            guard let typeId = HubSpotJSON.integer(spec["associationTypeId"]), let type = HubSpotAssociationType.find(typeId),
+            guard let typeId = HubSpotJSON.integer(spec["associationTypeId"]), let type = state.labels.find(typeId),
                   type.from == edge.from, type.to == edge.to, type.category == spec["associationCategory"] as? String
             else {
                 throw .validation("\(spec["associationCategory"] as? String ?? "?") \(HubSpotJSON.text(spec["associationTypeId"]) ?? "?") is not a valid association type from \(edge.from.rawValue) to \(edge.to.rawValue).")
@@ -163,13 +163,13 @@ enum HubSpotAssociationRoutes {
 
     private static func associate(_ edge: HubSpotEdge, specs: [[String: Any]], state: inout HubSpotState,
                                   call: inout HubSpotCall) throws(HubSpotError) -> [String: Any] {
-        let ids = try typeIds(specs, edge: edge)
+        let ids = try typeIds(specs, edge: edge, state: state)
         link(edge, typeIds: ids, state: &state, call: &call)
         return labelsBetween(edge, state)
     }
 
     private static func associateDefault(_ edge: HubSpotEdge, state: inout HubSpotState, call: inout HubSpotCall) throws(HubSpotError) -> [[String: Any]] {
-        guard let type = HubSpotAssociationType.defaultType(from: edge.from, to: edge.to) else {
+        guard let type = state.labels.defaultType(from: edge.from, to: edge.to) else {
             throw .validation("\(edge.from.rawValue) and \(edge.to.rawValue) cannot be associated.")
         }
         link(edge, typeIds: [type.typeId], state: &state, call: &call)
@@ -181,20 +181,20 @@ enum HubSpotAssociationRoutes {
 
     private static func link(_ edge: HubSpotEdge, typeIds: [Int], state: inout HubSpotState, call: inout HubSpotCall) {
         let before = Set(state.associations.types(edge))
-        state.associations.add(edge, typeIds: typeIds)
+        state.associations.add(edge, typeIds: typeIds, labels: state.labels)
         for typeId in typeIds where !before.contains(typeId) { call.changes.append(.associationChanged(edge, typeId: typeId, removed: false)) }
     }
 
     private static func unlink(_ edge: HubSpotEdge, typeIds: [Int]?, state: inout HubSpotState, call: inout HubSpotCall) {
         let before = state.associations.types(edge)
-        state.associations.remove(edge, typeIds: typeIds)
+        state.associations.remove(edge, typeIds: typeIds, labels: state.labels)
         let after = Set(state.associations.types(edge))
         for typeId in before where !after.contains(typeId) { call.changes.append(.associationChanged(edge, typeId: typeId, removed: true)) }
     }
 
     /// `LabelsBetweenObjectPair` for the current types between two records.
     private static func labelsBetween(_ edge: HubSpotEdge, _ state: HubSpotState) -> [String: Any] {
-        let labels = state.associations.types(edge).compactMap { HubSpotAssociationType.find($0)?.label }
+        let labels = state.associations.types(edge).compactMap { state.labels.find($0)?.label }
         return ["fromObjectTypeId": edge.from.typeId, "fromObjectId": edge.fromId, "toObjectTypeId": edge.to.typeId,
                 "toObjectId": edge.toId, "labels": labels]
     }
@@ -205,7 +205,7 @@ enum HubSpotAssociationRoutes {
         var links = state.associations.targets(from: from, fromId: id, to: to).filter { state.find(to, idProperty: nil, value: $0.id) != nil }
         if let after { links = links.filter { (Int($0.id) ?? 0) >= after } }
         let page = links.prefix(limit).map { link -> [String: Any] in
-            ["toObjectId": link.id, "associationTypes": link.typeIds.compactMap { HubSpotAssociationType.find($0)?.json }]
+            ["toObjectId": link.id, "associationTypes": link.typeIds.compactMap { state.labels.find($0)?.json }]
         }
         return (Array(page), links.count > limit ? links[limit].id : nil)
     }

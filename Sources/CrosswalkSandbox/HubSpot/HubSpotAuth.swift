@@ -15,7 +15,10 @@ extension HubSpotState {
         let parts = header.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else { throw Self.credentialsNotFound }
         let token = String(parts[1]).trimmingCharacters(in: .whitespaces)
-        if token == HubSpotDemoCredentials.privateAppToken { return .privateApp }
+        if token == HubSpotDemoCredentials.privateAppToken {
+            guard !portal.privateAppRevoked else { throw Self.credentialsNotFound }
+            return .privateApp
+        }
         guard let issued = tokens.access[token] else { throw Self.credentialsNotFound }
         guard issued.expiresAt > now else {
             let ago = max(0, Int(now.timeIntervalSince(issued.expiresAt)))
@@ -99,7 +102,7 @@ enum HubSpotAuth {
             }
             issued = state.tokens.issue(refreshToken: refresh, lifetime: call.configuration.accessTokenLifetime, now: call.now)
         }
-        return .json(200, [
+        return HubSpotJSONWriter.response(200, [
             "token_type": "bearer", "access_token": issued.token, "refresh_token": issued.refreshToken,
             "expires_in": Int(call.configuration.accessTokenLifetime), "hub_id": HubSpotDemoCredentials.portalId,
             "user_id": HubSpotDemoCredentials.userId, "scopes": HubSpotDemoCredentials.scopes, "token_use": "access_token",
@@ -118,7 +121,7 @@ enum HubSpotAuth {
             }
             expiresAt = issued.expiresAt
         }
-        return .json(200, [
+        return HubSpotJSONWriter.response(200, [
             "token": token, "user": "demo.user@example.com", "hub_domain": "crosswalk-demo.example.com",
             "scopes": HubSpotDemoCredentials.scopes, "hub_id": HubSpotDemoCredentials.portalId, "app_id": HubSpotDemoCredentials.appId,
             "expires_in": max(0, Int(expiresAt.timeIntervalSince(call.now))), "user_id": HubSpotDemoCredentials.userId, "token_type": "access",
@@ -136,7 +139,7 @@ enum HubSpotAuth {
             state.tokens.access = state.tokens.access.filter { $0.value.refreshToken != token }
             return .empty(204)
         }
-        return .json(200, [
+        return HubSpotJSONWriter.response(200, [
             "token": refresh.token, "user": "demo.user@example.com", "hub_domain": "crosswalk-demo.example.com",
             "scopes": HubSpotDemoCredentials.scopes, "hub_id": HubSpotDemoCredentials.portalId, "client_id": refresh.clientId,
             "user_id": HubSpotDemoCredentials.userId, "token_type": "refresh",
@@ -145,7 +148,7 @@ enum HubSpotAuth {
 
     /// HubSpot's OAuth error body: `{"status":"BAD_…","message":…,"correlationId":…,"error":…,"error_description":…}`.
     static func oauthError(_ status: String, _ message: String, _ error: String) -> SandboxResponse {
-        .json(400, ["status": status, "message": message, "correlationId": UUID().uuidString.lowercased(),
+        HubSpotJSONWriter.response(400, ["status": status, "message": message, "correlationId": UUID().uuidString.lowercased(),
                     "error": error, "error_description": message])
     }
 

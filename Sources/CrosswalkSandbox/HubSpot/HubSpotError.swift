@@ -11,9 +11,19 @@ struct HubSpotError: Error, Sendable {
     var context: [String: [String]] = [:]
     /// Per-field details (`errors` array): message, code, in.
     var details: [(message: String, code: String?, in: String?)] = []
+    /// `context` of every `errors[]` entry (e.g. `requiredGranularScopes`).
+    var detailContext: [String: [String]] = [:]
+    /// `links` (e.g. `{"scopes": "https://developers.hubspot.com/scopes"}`).
+    var links: [String: String] = [:]
 
     static func validation(_ message: String, context: [String: [String]] = [:]) -> HubSpotError {
         HubSpotError(httpStatus: 400, category: "VALIDATION_ERROR", message: message, context: context)
+    }
+
+    /// A field of the wrong JSON type, as HubSpot's deserializer reports it.
+    static func invalidJSON(_ field: String, expected: String, got value: Any) -> HubSpotError {
+        HubSpotError.validation("Invalid input JSON: Cannot deserialize value of type `\(expected)` from \(HubSpotJSON.kind(value)) at \"\(field)\"",
+                                context: ["field": [field]])
     }
 
     static func notFound(_ message: String = "Object not found.  objectId are usually numeric.", id: String? = nil) -> HubSpotError {
@@ -50,9 +60,11 @@ struct HubSpotError: Error, Sendable {
                 var e: [String: Any] = ["message": d.message]
                 if let code = d.code { e["code"] = code }
                 if let field = d.in { e["in"] = field }
+                if !detailContext.isEmpty { e["context"] = detailContext }
                 return e
             }
         }
+        if !links.isEmpty { o["links"] = links }
         return o
     }
 
@@ -63,5 +75,5 @@ struct HubSpotError: Error, Sendable {
         return o
     }
 
-    var response: SandboxResponse { .json(httpStatus, json) }
+    var response: SandboxResponse { HubSpotJSONWriter.response(httpStatus, json) }
 }

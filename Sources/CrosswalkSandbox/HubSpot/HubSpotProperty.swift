@@ -53,6 +53,9 @@ struct HubSpotProperty: Codable, Sendable, Equatable {
         return o
     }
 
+    /// The most characters a single-line or multi-line text property holds [doc: knowledge.hubspot.com, "Property field types"].
+    static let maxTextLength = 65_536
+
     /// Checks a value a client wants to store; returns the normalised value or the reason it is refused.
     func validate(_ value: String) -> (value: String, error: (code: String, message: String)?) {
         switch type {
@@ -60,7 +63,7 @@ struct HubSpotProperty: Codable, Sendable, Equatable {
             if Double(value) == nil {
                 return (value, ("INVALID_DECIMAL", "\(value) was not a valid number."))
             }
-        case "enumeration":
+        case "enumeration" where !options.isEmpty:  // no options: values come from elsewhere (owners, teams, folders)
             let allowed = options.map(\.value)
             let chosen = fieldType == "checkbox" ? value.split(separator: ";").map(String.init) : [value]
             if let bad = chosen.first(where: { !allowed.contains($0) }) {
@@ -80,7 +83,10 @@ struct HubSpotProperty: Codable, Sendable, Equatable {
             }
             return (type == "date" ? HubSpotTime.day(date) : HubSpotTime.iso(date), nil)
         default:
-            break
+            if value.count > Self.maxTextLength {
+                return (value, ("INVALID_PROPERTY_VALUE",
+                                "\(name) has \(value.count) characters; text property values hold at most \(Self.maxTextLength) characters."))
+            }
         }
         return (name == "email" ? value.lowercased() : value, nil)
     }

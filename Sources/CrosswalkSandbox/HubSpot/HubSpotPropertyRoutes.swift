@@ -12,16 +12,16 @@ enum HubSpotPropertyRoutes {
         let archived = call.request.queryValue("archived") == "true"
         let results = (state.properties[type] ?? [:]).values.filter { $0.archived == archived }
             .sorted { ($0.displayOrder, $0.name) < ($1.displayOrder, $1.name) }.map { $0.json() }
-        return .json(200, ["results": results])
+        return HubSpotJSONWriter.response(200, ["results": results])
     }
 
     static func get(_ state: inout HubSpotState, _ call: inout HubSpotCall) throws(HubSpotError) -> SandboxResponse {
-        .json(200, try property(state, call).json())
+        HubSpotJSONWriter.response(200, try property(state, call).json())
     }
 
     static func create(_ state: inout HubSpotState, _ call: inout HubSpotCall) throws(HubSpotError) -> SandboxResponse {
         let type = try call.objectType()
-        return .json(201, try createProperty(type, try HubSpotJSON.object(call.request), state: &state, now: call.now).json())
+        return HubSpotJSONWriter.response(201, try createProperty(type, try HubSpotJSON.object(call.request), state: &state, now: call.now).json())
     }
 
     static func update(_ state: inout HubSpotState, _ call: inout HubSpotCall) throws(HubSpotError) -> SandboxResponse {
@@ -43,7 +43,7 @@ enum HubSpotPropertyRoutes {
         if body["options"] != nil { definition.options = try options(body["options"]) }
         definition.updatedAt = call.now
         state.properties[type]?[definition.name] = definition
-        return .json(200, definition.json())
+        return HubSpotJSONWriter.response(200, definition.json())
     }
 
     static func archive(_ state: inout HubSpotState, _ call: inout HubSpotCall) throws(HubSpotError) -> SandboxResponse {
@@ -64,7 +64,7 @@ enum HubSpotPropertyRoutes {
         }
         let errors = missing.isEmpty ? [] : [HubSpotError(httpStatus: 404, category: "OBJECT_NOT_FOUND", message: "Some properties do not exist.",
                                                           context: ["names": missing])]
-        return .json(errors.isEmpty ? 200 : 207, HubSpotJSON.batch(results, errors: errors, startedAt: call.now, completedAt: call.now))
+        return HubSpotJSONWriter.response(errors.isEmpty ? 200 : 207, HubSpotJSON.batch(results, errors: errors, startedAt: call.now, completedAt: call.now))
     }
 
     static func batchCreate(_ state: inout HubSpotState, _ call: inout HubSpotCall) throws(HubSpotError) -> SandboxResponse {
@@ -75,7 +75,7 @@ enum HubSpotPropertyRoutes {
             results.append(try createProperty(type, input, state: &draft, now: call.now).json())
         }
         state = draft
-        return .json(201, HubSpotJSON.batch(results, startedAt: call.now, completedAt: call.now))
+        return HubSpotJSONWriter.response(201, HubSpotJSON.batch(results, startedAt: call.now, completedAt: call.now))
     }
 
     static func batchArchive(_ state: inout HubSpotState, _ call: inout HubSpotCall) throws(HubSpotError) -> SandboxResponse {
@@ -93,7 +93,7 @@ enum HubSpotPropertyRoutes {
     static func listGroups(_ state: inout HubSpotState, _ call: inout HubSpotCall) throws(HubSpotError) -> SandboxResponse {
         let type = try call.objectType()
         let results = (state.groups[type] ?? [:]).values.filter { !$0.archived }.sorted { ($0.displayOrder, $0.name) < ($1.displayOrder, $1.name) }
-        return .json(200, ["results": results.map(\.json)])
+        return HubSpotJSONWriter.response(200, ["results": results.map(\.json)])
     }
 
     static func createGroup(_ state: inout HubSpotState, _ call: inout HubSpotCall) throws(HubSpotError) -> SandboxResponse {
@@ -105,11 +105,11 @@ enum HubSpotPropertyRoutes {
         guard state.groups[type]?[name].map({ $0.archived }) ?? true else { throw .conflict("A property group named '\(name)' already exists.") }
         let group = HubSpotPropertyGroup(name: name, label: label, displayOrder: HubSpotJSON.integer(body["displayOrder"]) ?? -1)
         state.groups[type]?[name] = group
-        return .json(201, group.json)
+        return HubSpotJSONWriter.response(201, group.json)
     }
 
     static func getGroup(_ state: inout HubSpotState, _ call: inout HubSpotCall) throws(HubSpotError) -> SandboxResponse {
-        .json(200, try group(state, call).json)
+        HubSpotJSONWriter.response(200, try group(state, call).json)
     }
 
     static func updateGroup(_ state: inout HubSpotState, _ call: inout HubSpotCall) throws(HubSpotError) -> SandboxResponse {
@@ -119,7 +119,7 @@ enum HubSpotPropertyRoutes {
         if let label = body["label"] as? String { group.label = label }
         if let order = HubSpotJSON.integer(body["displayOrder"]) { group.displayOrder = order }
         state.groups[type]?[group.name] = group
-        return .json(200, group.json)
+        return HubSpotJSONWriter.response(200, group.json)
     }
 
     static func archiveGroup(_ state: inout HubSpotState, _ call: inout HubSpotCall) throws(HubSpotError) -> SandboxResponse {
@@ -174,6 +174,7 @@ enum HubSpotPropertyRoutes {
                                          formField: body["formField"] as? Bool ?? false, hubspotDefined: false, createdAt: now, updatedAt: now)
         definition.calculated = false
         state.properties[type]?[name] = definition
+        if definition.hasUniqueValue { state.tables[type]?.indexUnique(name) }
         return definition
     }
 

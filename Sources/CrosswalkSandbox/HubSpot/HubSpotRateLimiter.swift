@@ -59,7 +59,7 @@ struct HubSpotRateLimiter: Sendable {
     /// HubSpot's 429 body for a spent budget.
     static func limitResponse(policy: String, headers: HTTPFields = [:]) -> SandboxResponse {
         let what = ["TEN_SECONDLY_ROLLING": "ten_secondly_rolling", "SECONDLY": "secondly", "DAILY": "daily"][policy] ?? policy.lowercased()
-        return .json(429, ["status": "error", "message": "You have reached your \(what) limit.", "errorType": "RATE_LIMIT",
+        return HubSpotJSONWriter.response(429, ["status": "error", "message": "You have reached your \(what) limit.", "errorType": "RATE_LIMIT",
                            "correlationId": UUID().uuidString.lowercased(), "policyName": policy,
                            "requestId": UUID().uuidString.lowercased()], headers: headers)
     }

@@ -103,6 +103,24 @@ enum HubSpotRouter {
         HubSpotRoute("POST", "/crm/v4/associations/{fromObjectType}/{toObjectType}/batch/labels/archive",
                      HubSpotAssociationRoutes.batchArchiveLabels),
 
+        HubSpotRoute("GET", "/crm/v4/associations/{fromObjectType}/{toObjectType}/labels", HubSpotLabelRoutes.list),
+        HubSpotRoute("POST", "/crm/v4/associations/{fromObjectType}/{toObjectType}/labels", HubSpotLabelRoutes.create),
+        HubSpotRoute("PUT", "/crm/v4/associations/{fromObjectType}/{toObjectType}/labels", HubSpotLabelRoutes.update),
+        HubSpotRoute("DELETE", "/crm/v4/associations/{fromObjectType}/{toObjectType}/labels/{associationTypeId}", HubSpotLabelRoutes.archive),
+        HubSpotRoute("GET", "/crm/associations/v4/{fromObjectType}/{toObjectType}/labels", HubSpotLabelRoutes.list),
+        HubSpotRoute("POST", "/crm/associations/v4/{fromObjectType}/{toObjectType}/labels", HubSpotLabelRoutes.create),
+        HubSpotRoute("PUT", "/crm/associations/v4/{fromObjectType}/{toObjectType}/labels", HubSpotLabelRoutes.update),
+        HubSpotRoute("DELETE", "/crm/associations/v4/{fromObjectType}/{toObjectType}/labels/{associationTypeId}", HubSpotLabelRoutes.archive),
+
+        HubSpotRoute("GET", "/crm/v3/owners", HubSpotPortalRoutes.owners),
+        HubSpotRoute("GET", "/crm/v3/owners/{ownerId}", HubSpotPortalRoutes.owner),
+        HubSpotRoute("GET", "/crm/v3/schemas", HubSpotPortalRoutes.schemas),
+        HubSpotRoute("GET", "/crm/v3/schemas/{objectType}", HubSpotPortalRoutes.schema),
+        HubSpotRoute("GET", "/crm-object-schemas/v3/schemas", HubSpotPortalRoutes.schemas),
+        HubSpotRoute("GET", "/crm-object-schemas/v3/schemas/{objectType}", HubSpotPortalRoutes.schema),
+        HubSpotRoute("GET", "/properties/v1/{legacyType}/properties", HubSpotPortalRoutes.legacyProperties),
+        HubSpotRoute("GET", "/properties/v2/{legacyType}/properties", HubSpotPortalRoutes.legacyProperties),
+
         HubSpotRoute("GET", "/crm/v3/properties/{objectType}", HubSpotPropertyRoutes.list),
         HubSpotRoute("POST", "/crm/v3/properties/{objectType}", HubSpotPropertyRoutes.create),
         HubSpotRoute("POST", "/crm/v3/properties/{objectType}/batch/read", HubSpotPropertyRoutes.batchRead),
@@ -118,8 +136,17 @@ enum HubSpotRouter {
         HubSpotRoute("DELETE", "/crm/v3/properties/{objectType}/{propertyName}", HubSpotPropertyRoutes.archive),
     ]
 
-    /// Routes that are not part of HubSpot's API spec (the consent screen lives on app.hubspot.com).
-    static let outsideSpec: Set<String> = ["GET /oauth/authorize"]
+    /// Routes that are not part of HubSpot's API specs: the consent screen (it lives on app.hubspot.com), the
+    /// documented short spellings of the labels and schemas routes (`/crm/v4/associations/…/labels`, `/crm/v3/schemas`,
+    /// whose spec spelling is also served), and the legacy properties API (legacydocs.hubspot.com).
+    static let outsideSpec: Set<String> = [
+        "GET /oauth/authorize",
+        "GET /crm/v4/associations/{fromObjectType}/{toObjectType}/labels", "POST /crm/v4/associations/{fromObjectType}/{toObjectType}/labels",
+        "PUT /crm/v4/associations/{fromObjectType}/{toObjectType}/labels",
+        "DELETE /crm/v4/associations/{fromObjectType}/{toObjectType}/labels/{associationTypeId}",
+        "GET /crm/v3/schemas", "GET /crm/v3/schemas/{objectType}",
+        "GET /properties/v1/{legacyType}/properties", "GET /properties/v2/{legacyType}/properties",
+    ]
 
     /// The route for `method` + `path` with its parameters; a 404 or 405 in HubSpot's shape otherwise.
     static func resolve(method: String, path: String) -> Result<(HubSpotRoute, [String: String]), HubSpotError> {

@@ -10,38 +10,30 @@ enum HubSpotSearch {
         let type = try call.objectType()
         let body = try HubSpotJSON.object(call.request)
         let groups = try filterGroups(body["filterGroups"], type: type, state: state)
-        let limit = HubSpotJSON.integer(body["limit"]) ?? 10
+        let limit = try HubSpotJSON.field(body, "limit", as: Int.self) ?? 10
         guard (1...maxLimit).contains(limit) else { throw .validation("limit must be between 1 and \(maxLimit); got \(limit).") }
         var offset = 0
         if let after = body["after"], !(after is NSNull), let text = HubSpotJSON.text(after), !text.isEmpty {
             guard let n = Int(text), n >= 0 else { throw .validation("after must be an integer offset; got \(text).") }
             offset = n
         }
-        guard offset < resultCap else {
+        guard offset + limit <= resultCap else {
             throw .validation("Paging beyond \(resultCap) results is not supported: narrow the filters (e.g. on \(type.lastModifiedProperty)) instead.")
         }
-        let query = (body["query"] as? String)?.lowercased().trimmingCharacters(in: .whitespaces) ?? ""
+        let query = (try HubSpotJSON.field(body, "query", as: String.self))?.lowercased().trimmingCharacters(in: .whitespaces) ?? ""
         guard query.count <= 3000 else { throw .validation("query must be at most 3000 characters.") }
         let sort = try sortRule(body["sorts"], type: type, state: state)
+        let properties = state.known(type, try HubSpotJSON.field(body, "properties", as: [String].self).flatMap { $0.isEmpty ? nil : $0 })
 
-        var matches = state.liveRecords(type).filter { record in
-            (groups.isEmpty || groups.contains { $0.allSatisfy { $0.matches(record) } }) && matchesQuery(record, query, type)
-        }
-        if let sort {
-            let definition = state.properties[type]?[sort.property]
-            matches.sort { a, b in
-                let order = HubSpotFilter.compare(a.properties[sort.property], b.properties[sort.property], definition: definition)
-                if order == 0 { return (Int(a.id) ?? 0) < (Int(b.id) ?? 0) }
-                return sort.ascending ? order < 0 : order > 0
-            }
-        }
-        let total = matches.count
+        state.catchUpSearchIndex(now: call.now)
+        let plan = HubSpotSearchPlan(type: type, groups: groups, query: query, sort: sort, state: &state)
+        let signature = HubSpotSearchPlan.signature(type, body)
+        let (page, total) = plan.page(offset: offset, limit: limit, signature: signature, state: &state)
         let reachable = min(total, resultCap)
-        let page = offset < reachable ? Array(matches[offset..<min(reachable, offset + limit)]) : []
-        let properties = state.known(type, (body["properties"] as? [String]).flatMap { $0.isEmpty ? nil : $0 })
-        var response: [String: Any] = ["total": total, "results": page.map { HubSpotJSON.record($0, properties: properties) }]
+        let names = HubSpotRecordJSON.names(type, requested: properties)
+        var response: [String: Any] = ["total": total, "results": page.map { HubSpotRecordJSON(record: $0, names: names) }]
         if offset + limit < reachable { response["paging"] = ["next": ["after": String(offset + limit)]] }
-        return .json(200, response)
+        return HubSpotJSONWriter.response(200, response)
     }
 
     /// Parses and checks `filterGroups` against the limits (5 groups, 6 per group, 18 in all).
@@ -84,10 +76,10 @@ enum HubSpotSearch {
     }
 
     /// `query` matches when a word of one of the type's text properties starts with it.
-    private static func matchesQuery(_ record: HubSpotRecord, _ query: String, _ type: HubSpotObjectType) -> Bool {
+    static func matchesQuery(_ view: [String: String], _ query: String, _ type: HubSpotObjectType) -> Bool {
         guard !query.isEmpty else { return true }
         return type.queryProperties.contains { name in
-            guard let value = record.properties[name]?.lowercased() else { return false }
+            guard let value = view[name]?.lowercased() else { return false }
             return value.hasPrefix(query) || HubSpotFilter.tokens(value).contains { $0.hasPrefix(query) }
         }
     }
@@ -126,8 +118,8 @@ struct HubSpotFilter {
         }
     }
 
-    func matches(_ record: HubSpotRecord) -> Bool {
-        let actual = record.properties[property]
+    func matches(_ view: [String: String]) -> Bool {
+        let actual = view[property]
         switch op {
         case "HAS_PROPERTY": return actual != nil
         case "NOT_HAS_PROPERTY": return actual == nil
@@ -163,8 +155,28 @@ struct HubSpotFilter {
             if let x = HubSpotTime.parse(a), let y = HubSpotTime.parse(b) { return x < y ? -1 : (x > y ? 1 : 0) }
         default: break
         }
-        let x = a.lowercased(), y = b.lowercased()
-        return x < y ? -1 : (x > y ? 1 : 0)
+        if a == b { return 0 }
+        return caseInsensitive(a, b)
+    }
+
+    /// Compares without case: byte by byte for ASCII (no allocation: search compares every candidate), by
+    /// `lowercased()` otherwise.
+    static func caseInsensitive(_ a: String, _ b: String) -> Int {
+        var i = a.utf8.makeIterator(), j = b.utf8.makeIterator()
+        while true {
+            switch (i.next(), j.next()) {
+            case (nil, nil): return 0
+            case (nil, _): return -1
+            case (_, nil): return 1
+            case let (x?, y?):
+                if x >= 128 || y >= 128 {
+                    let l = a.lowercased(), r = b.lowercased()
+                    return l < r ? -1 : (l > r ? 1 : 0)
+                }
+                let lx = x >= 65 && x <= 90 ? x + 32 : x, ly = y >= 65 && y <= 90 ? y + 32 : y
+                if lx != ly { return lx < ly ? -1 : 1 }
+            }
+        }
     }
 
     /// Words of a value: split on anything but letters and digits.

@@ -1,25 +1,6 @@
 import CrosswalkCore
 import Foundation
 
-/// One past value of a property (`propertiesWithHistory`).
-struct HubSpotValueChange: Codable, Sendable, Equatable {
-    var value: String
-    var timestamp: Date
-    var sourceType: String
-}
-
-/// One CRM record.
-struct HubSpotRecord: Codable, Sendable {
-    var id: String
-    var type: HubSpotObjectType
-    var properties: [String: String]
-    var history: [String: [HubSpotValueChange]] = [:]
-    var createdAt: Date
-    var updatedAt: Date
-    var archived = false
-    var archivedAt: Date?
-}
-
 /// A webhook subscriber registered through `subscribe`.
 struct HubSpotSubscription: Codable, Sendable {
     var id: Int
@@ -29,35 +10,109 @@ struct HubSpotSubscription: Codable, Sendable {
     var eventTypes: [String]
 }
 
-/// Everything the HubSpot emulator stores; `exportState` writes it as JSON.
+/// A record waiting for the search index (`search_lag`): it becomes searchable, with its values of then, at `due`.
+struct HubSpotPendingIndex: Codable, Sendable {
+    var due: Date
+    var type: HubSpotObjectType
+    var id: Int
+}
+
+/// Everything the HubSpot emulator stores; `exportState` writes it as JSON (the derived search indexes excepted).
 struct HubSpotState: Codable, Sendable {
-    var records: [HubSpotObjectType: [String: HubSpotRecord]] = [:]
+    var tables: [HubSpotObjectType: HubSpotRecordTable] = [:]
     var properties: [HubSpotObjectType: [String: HubSpotProperty]] = [:]
     var groups: [HubSpotObjectType: [String: HubSpotPropertyGroup]] = [:]
     var associations = HubSpotAssociationStore()
+    var labels = HubSpotAssociationLabels()
     var tokens = HubSpotTokenStore()
+    var portal = HubSpotPortalState()
     var subscriptions: [HubSpotSubscription] = []
     var nextObjectId = 10_001
     var nextEventId = 1
     var nextSubscriptionId = 1
+    /// How long a write stays invisible to search (0: at once). See `search_lag` in the README.
+    var searchLag: TimeInterval = 0
+    var pendingIndex: [HubSpotPendingIndex] = []
+    /// Sorted indexes and paging cursors for search (derived, rebuilt on demand).
+    var search = HubSpotSearchIndexes()
+
+    private enum CodingKeys: String, CodingKey {
+        case tables, properties, groups, associations, labels, tokens, portal, subscriptions, nextObjectId, nextEventId,
+             nextSubscriptionId, searchLag, pendingIndex
+        case records  // the format before record tables
+    }
 
     /// A fresh portal with HubSpot's built-in properties.
     init(now: Date) {
         for type in HubSpotObjectType.allCases {
             properties[type] = Dictionary(uniqueKeysWithValues: HubSpotPropertyCatalog.properties(for: type, at: now).map { ($0.name, $0) })
             groups[type] = Dictionary(uniqueKeysWithValues: HubSpotPropertyCatalog.groups(for: type).map { ($0.name, $0) })
-            records[type] = [:]
+            tables[type] = HubSpotRecordTable()
+        }
+        indexUniqueProperties()
+    }
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        if let saved = try c.decodeIfPresent([HubSpotObjectType: HubSpotRecordTable].self, forKey: .tables) {
+            tables = saved
+        } else if let legacy = try c.decodeIfPresent([HubSpotObjectType: [String: HubSpotRecord]].self, forKey: .records) {
+            for (type, records) in legacy {
+                var table = HubSpotRecordTable()
+                for record in records.values.sorted(by: { $0.id < $1.id }) { table.insert(record) }
+                tables[type] = table
+            }
+        }
+        properties = try c.decode([HubSpotObjectType: [String: HubSpotProperty]].self, forKey: .properties)
+        groups = try c.decode([HubSpotObjectType: [String: HubSpotPropertyGroup]].self, forKey: .groups)
+        associations = try c.decode(HubSpotAssociationStore.self, forKey: .associations)
+        labels = try c.decodeIfPresent(HubSpotAssociationLabels.self, forKey: .labels) ?? HubSpotAssociationLabels()
+        tokens = try c.decode(HubSpotTokenStore.self, forKey: .tokens)
+        portal = try c.decodeIfPresent(HubSpotPortalState.self, forKey: .portal) ?? HubSpotPortalState()
+        subscriptions = try c.decode([HubSpotSubscription].self, forKey: .subscriptions)
+        nextObjectId = try c.decode(Int.self, forKey: .nextObjectId)
+        nextEventId = try c.decode(Int.self, forKey: .nextEventId)
+        nextSubscriptionId = try c.decode(Int.self, forKey: .nextSubscriptionId)
+        searchLag = try c.decodeIfPresent(TimeInterval.self, forKey: .searchLag) ?? 0
+        pendingIndex = try c.decodeIfPresent([HubSpotPendingIndex].self, forKey: .pendingIndex) ?? []
+        for type in HubSpotObjectType.allCases where tables[type] == nil { tables[type] = HubSpotRecordTable() }
+        for type in HubSpotObjectType.allCases where properties[type] == nil {
+            properties[type] = Dictionary(uniqueKeysWithValues: HubSpotPropertyCatalog.properties(for: type, at: Date()).map { ($0.name, $0) })
+            groups[type] = Dictionary(uniqueKeysWithValues: HubSpotPropertyCatalog.groups(for: type).map { ($0.name, $0) })
+        }
+        indexUniqueProperties()
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(tables, forKey: .tables)
+        try c.encode(properties, forKey: .properties)
+        try c.encode(groups, forKey: .groups)
+        try c.encode(associations, forKey: .associations)
+        try c.encode(labels, forKey: .labels)
+        try c.encode(tokens, forKey: .tokens)
+        try c.encode(portal, forKey: .portal)
+        try c.encode(subscriptions, forKey: .subscriptions)
+        try c.encode(nextObjectId, forKey: .nextObjectId)
+        try c.encode(nextEventId, forKey: .nextEventId)
+        try c.encode(nextSubscriptionId, forKey: .nextSubscriptionId)
+        try c.encode(searchLag, forKey: .searchLag)
+        try c.encode(pendingIndex, forKey: .pendingIndex)
+    }
+
+    private mutating func indexUniqueProperties() {
+        for type in HubSpotObjectType.allCases {
+            if type == .contacts { tables[type]?.indexUnique("email") }
+            for (name, definition) in properties[type] ?? [:] where definition.hasUniqueValue && !definition.archived {
+                tables[type]?.indexUnique(name)
+            }
         }
     }
 
     // MARK: records
 
-    func record(_ type: HubSpotObjectType, _ id: String) -> HubSpotRecord? { records[type]?[id] }
-
-    /// Live (not archived) records of `type`, oldest id first.
-    func liveRecords(_ type: HubSpotObjectType, archived: Bool = false) -> [HubSpotRecord] {
-        (records[type] ?? [:]).values.filter { $0.archived == archived }.sorted { (Int($0.id) ?? 0) < (Int($1.id) ?? 0) }
-    }
+    /// The record with id `id` (live or archived).
+    func record(_ type: HubSpotObjectType, _ id: String) -> HubSpotRecord? { Int(id).flatMap { tables[type]?[$0] } }
 
     /// The names among `requested` that are defined for `type` (HubSpot ignores the others); nil stays nil.
     func known(_ type: HubSpotObjectType, _ requested: [String]?) -> [String]? {
@@ -66,16 +121,16 @@ struct HubSpotState: Codable, Sendable {
 
     /// Whether `name` identifies one record of `type` (usable as `idProperty`).
     func isIdProperty(_ type: HubSpotObjectType, _ name: String) -> Bool {
-        name == "hs_object_id" || (type == .contacts && name == "email") || properties[type]?[name]?.hasUniqueValue == true
+        name == "hs_object_id" || (type == .contacts && name == "email") || properties[type]?[name].map { $0.hasUniqueValue && !$0.archived } == true
     }
 
-    /// The live record whose `idProperty` equals `value` (`hs_object_id` means the record id).
+    /// The live record whose `idProperty` equals `value` (`hs_object_id` or nil means the record id).
     func find(_ type: HubSpotObjectType, idProperty: String?, value: String) -> HubSpotRecord? {
         guard let idProperty, idProperty != "hs_object_id" else {
-            return records[type]?[value].flatMap { $0.archived ? nil : $0 }
+            return record(type, value).flatMap { $0.archived ? nil : $0 }
         }
-        let wanted = idProperty == "email" ? value.lowercased() : value
-        return records[type]?.values.first { !$0.archived && $0.properties[idProperty] == wanted }
+        guard let table = tables[type], table.hasUniqueIndex(idProperty), let id = table.find(unique: idProperty, value: value) else { return nil }
+        return table[id]
     }
 
     /// Resolves `{id}` plus an optional `idProperty` for routes that address one record.
@@ -89,8 +144,10 @@ struct HubSpotState: Codable, Sendable {
 
     /// Checks and normalises client-supplied property values against the property definitions.
     func validatedProperties(_ type: HubSpotObjectType, _ raw: Any?) throws(HubSpotError) -> [String: String?] {
-        guard let raw else { return [:] }
-        guard let dict = raw as? [String: Any] else { throw .validation("properties must be an object of property names to values.") }
+        guard let raw, !(raw is NSNull) else { return [:] }
+        guard let dict = raw as? [String: Any] else {
+            throw .invalidJSON("properties", expected: "an object of property names to values", got: raw)
+        }
         var values: [String: String?] = [:]
         var problems: [(name: String, code: String, message: String)] = []
         for (name, value) in dict.sorted(by: { $0.key < $1.key }) {
@@ -116,7 +173,8 @@ struct HubSpotState: Codable, Sendable {
     }
 
     /// Refuses a value another live record of `type` already holds in a unique property (contacts' email included).
-    func checkUnique(_ type: HubSpotObjectType, _ values: [String: String?], excluding id: String?) throws(HubSpotError) {
+    /// The 409 names the record that holds the value, as HubSpot's `Existing ID` does.
+    func checkUnique(_ type: HubSpotObjectType, _ values: [String: String?], excluding id: Int?) throws(HubSpotError) {
         for (name, value) in values.sorted(by: { $0.key < $1.key }) {
             guard let value, name != "hs_object_id", isIdProperty(type, name),
                   let other = find(type, idProperty: name, value: value), other.id != id else { continue }
@@ -125,53 +183,85 @@ struct HubSpotState: Codable, Sendable {
         }
     }
 
-    /// Creates a record; returns it with the changes it made.
+    /// Creates a record; returns it.
     mutating func create(_ type: HubSpotObjectType, values: [String: String?], at now: Date, source: String = "API") -> HubSpotRecord {
-        let id = String(nextObjectId)
+        let id = nextObjectId
         nextObjectId += 1
-        var record = HubSpotRecord(id: id, type: type, properties: [:], createdAt: now, updatedAt: now)
-        var all = values
-        all["hs_object_id"] = id
-        if all[type.createdProperty] == nil { all[type.createdProperty] = HubSpotTime.iso(now) }
-        if let set = all[type.createdProperty] ?? nil, let date = HubSpotTime.parse(set) { record.createdAt = date }
-        apply(&record, all, at: now, source: source)
-        records[type, default: [:]][id] = record
+        var all: [String: String] = [:]
+        all.reserveCapacity(values.count + 4)
+        for (name, value) in values { if let value { all[name] = value } }
+        let stamp = HubSpotTime.iso(now)
+        all["hs_object_id"] = String(id)
+        if all[type.createdProperty] == nil { all[type.createdProperty] = stamp }
+        all["hs_lastmodifieddate"] = stamp
+        if type == .contacts { all["lastmodifieddate"] = stamp }
+        let createdAt = all[type.createdProperty].flatMap(HubSpotTime.parse) ?? now
+        var record = HubSpotRecord(id: id, type: type, properties: all, source: source, createdAt: createdAt, at: now)
+        record.searchView = searchLag > 0 ? nil : all
+        tables[type]?.insert(record)
+        afterWrite(type, id: id, now: now)
         return record
     }
 
     /// Writes `values` (nil clears) and stamps the modification time; returns the names whose value changed.
     @discardableResult
-    mutating func update(_ type: HubSpotObjectType, id: String, values: [String: String?], at now: Date) -> [String] {
-        guard var record = records[type]?[id] else { return [] }
-        let changed = values.filter { record.properties[$0.key] != $0.value }.map(\.key).sorted()
-        apply(&record, values, at: now, source: "API")
-        records[type]?[id] = record
-        return changed
-    }
-
-    private func apply(_ record: inout HubSpotRecord, _ values: [String: String?], at now: Date, source: String) {
-        for (name, value) in values {
-            if let value {
-                record.properties[name] = value
-                record.history[name, default: []].insert(HubSpotValueChange(value: value, timestamp: now, sourceType: source), at: 0)
-            } else if record.properties.removeValue(forKey: name) != nil {
-                record.history[name, default: []].insert(HubSpotValueChange(value: "", timestamp: now, sourceType: source), at: 0)
+    mutating func update(_ type: HubSpotObjectType, id: Int, values: [String: String?], at now: Date, source: String = "API") -> [String] {
+        let lag = searchLag
+        let changed = tables[type]?.modify(id) { record -> [String] in
+            let changed = values.filter { record.properties[$0.key] != $0.value }.map(\.key).sorted()
+            for name in values.keys.sorted() {
+                if let value = values[name] ?? nil {
+                    record.properties[name] = value
+                    record.changes.append(HubSpotValueChange(name: name, value: value, timestamp: now, sourceType: source))
+                } else if record.properties.removeValue(forKey: name) != nil {
+                    record.changes.append(HubSpotValueChange(name: name, value: "", timestamp: now, sourceType: source))
+                }
             }
-        }
-        record.updatedAt = now
-        let stamp = HubSpotTime.iso(now)
-        record.properties["hs_lastmodifieddate"] = stamp
-        if record.type == .contacts { record.properties["lastmodifieddate"] = stamp }
+            let stamp = HubSpotTime.iso(now)
+            for name in type == .contacts ? ["hs_lastmodifieddate", "lastmodifieddate"] : ["hs_lastmodifieddate"] {
+                record.properties[name] = stamp
+                record.changes.append(HubSpotValueChange(name: name, value: stamp, timestamp: now, sourceType: source))
+            }
+            record.updatedAt = now
+            if lag <= 0 { record.searchView = record.properties }
+            return changed
+        } ?? []
+        afterWrite(type, id: id, now: now)
+        return changed
     }
 
     /// Archives a live record; returns whether one was archived.
     @discardableResult
-    mutating func archive(_ type: HubSpotObjectType, id: String, at now: Date) -> Bool {
-        guard var record = records[type]?[id], !record.archived else { return false }
-        record.archived = true
-        record.archivedAt = now
-        record.updatedAt = now
-        records[type]?[id] = record
-        return true
+    mutating func archive(_ type: HubSpotObjectType, id: Int, at now: Date) -> Bool {
+        let archived = tables[type]?.modify(id) { record -> Bool in
+            guard !record.archived else { return false }
+            record.archived = true
+            record.archivedAt = now
+            record.updatedAt = now
+            return true
+        } ?? false
+        if archived { search.touched(type, id: id) }
+        return archived
+    }
+
+    /// After a write: the search index sees it now, or after `searchLag`.
+    private mutating func afterWrite(_ type: HubSpotObjectType, id: Int, now: Date) {
+        if searchLag > 0 {
+            pendingIndex.append(HubSpotPendingIndex(due: now.addingTimeInterval(searchLag), type: type, id: id))
+        } else {
+            search.touched(type, id: id)
+        }
+    }
+
+    /// Indexes every pending write that is due at `now` (all of them with `all`).
+    mutating func catchUpSearchIndex(now: Date, all: Bool = false) {
+        guard !pendingIndex.isEmpty else { return }
+        var waiting: [HubSpotPendingIndex] = []
+        for entry in pendingIndex {
+            guard all || entry.due <= now else { waiting.append(entry); continue }
+            tables[entry.type]?.modify(entry.id) { $0.searchView = $0.properties }
+            search.touched(entry.type, id: entry.id)
+        }
+        pendingIndex = waiting
     }
 }

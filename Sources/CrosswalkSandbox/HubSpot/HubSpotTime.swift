@@ -3,15 +3,30 @@ import Foundation
 
 /// Timestamps as HubSpot writes and reads them: ISO 8601 with milliseconds in UTC, or epoch milliseconds.
 enum HubSpotTime {
-    /// `2024-01-15T10:20:30.123Z`.
+    /// `2024-01-15T10:20:30.123Z` (formatted by hand: seeding writes millions of these).
     static func iso(_ date: Date) -> String {
         let ms = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
-        var seconds = time_t(ms >= 0 ? ms / 1000 : (ms - 999) / 1000)
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        let millis = Int(((ms % 1000) + 1000) % 1000)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1,
-                      Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), millis)
+        let days = ms >= 0 ? ms / 86_400_000 : (ms - 86_399_999) / 86_400_000
+        let inDay = ms - days * 86_400_000
+        // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        var bytes = [UInt8](repeating: 0, count: 24)
+        func put(_ value: Int64, _ at: Int, _ width: Int) {
+            var v = value
+            for i in stride(from: at + width - 1, through: at, by: -1) { bytes[i] = UInt8(48 + v % 10); v /= 10 }
+        }
+        put(year, 0, 4); bytes[4] = 45; put(month, 5, 2); bytes[7] = 45; put(day, 8, 2); bytes[10] = 84
+        put(inDay / 3_600_000, 11, 2); bytes[13] = 58; put(inDay / 60_000 % 60, 14, 2); bytes[16] = 58
+        put(inDay / 1000 % 60, 17, 2); bytes[19] = 46; put(inDay % 1000, 20, 3); bytes[23] = 90
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// `2024-01-15`, the form date (not datetime) properties take.
@@ -22,9 +37,13 @@ enum HubSpotTime {
 
     /// Reads epoch milliseconds, `YYYY-MM-DD`, or ISO 8601 date-time (fraction and offset optional).
     static func parse(_ text: String) -> Date? {
-        let s = text.trimmingCharacters(in: .whitespaces)
-        if let ms = Int64(s) { return Date(timeIntervalSince1970: Double(ms) / 1000) }
-        let chars = Array(s.utf8)
+        var utf8 = Array(text.utf8)
+        while utf8.last == 32 { utf8.removeLast() }
+        if let firstNonSpace = utf8.firstIndex(where: { $0 != 32 }), firstNonSpace > 0 { utf8.removeFirst(firstNonSpace) }
+        if !utf8.isEmpty, utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) || (utf8[0] == 45 && utf8.count > 1 && utf8.dropFirst().allSatisfy({ $0 >= 48 && $0 <= 57 })) {
+            return Int64(String(decoding: utf8, as: UTF8.self)).map { Date(timeIntervalSince1970: Double($0) / 1000) }
+        }
+        let chars = utf8
         func number(_ from: Int, _ count: Int) -> Int? {
             guard from + count <= chars.count else { return nil }
             var n = 0

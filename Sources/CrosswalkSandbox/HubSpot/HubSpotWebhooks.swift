@@ -9,12 +9,13 @@ enum HubSpotWebhooks {
 
     /// The deliveries for `changes`, one or more per subscriber; advances `state.nextEventId`.
     static func deliveries(for changes: [HubSpotChange], state: inout HubSpotState, now: Date) -> [SandboxWebhook] {
+        let labels = state.labels
         guard !changes.isEmpty else { return [] }
         var webhooks: [SandboxWebhook] = []
         for subscription in state.subscriptions {
             var events: [[String: Any]] = []
             for change in changes {
-                for var event in candidates(change) where subscribed(subscription, to: event) {
+                for var event in candidates(change, labels: labels) where subscribed(subscription, to: event) {
                     event["eventId"] = state.nextEventId
                     state.nextEventId += 1
                     event["subscriptionId"] = subscription.id
@@ -37,7 +38,7 @@ enum HubSpotWebhooks {
     }
 
     /// The events one change can produce, before subscription fields are added.
-    private static func candidates(_ change: HubSpotChange) -> [[String: Any]] {
+    private static func candidates(_ change: HubSpotChange, labels: HubSpotAssociationLabels) -> [[String: Any]] {
         func objectId(_ id: String) -> Any { Int(id) ?? id }
         switch change {
         case let .created(type, id, properties):
@@ -51,8 +52,8 @@ enum HubSpotWebhooks {
         case let .deleted(type, id):
             return [["subscriptionType": "\(type.singular).deletion", "objectId": objectId(id), "changeFlag": "DELETED"]]
         case let .associationChanged(edge, typeId, removed):
-            guard let type = HubSpotAssociationType.find(typeId) else { return [] }
-            return [(edge, type), (edge.reversed, HubSpotAssociationType.find(type.inverse))].compactMap { pair -> [String: Any]? in
+            guard let type = labels.find(typeId) else { return [] }
+            return [(edge, type), (edge.reversed, labels.find(type.inverse))].compactMap { pair -> [String: Any]? in
                 guard let definition = pair.1 else { return nil }
                 return ["subscriptionType": "\(pair.0.from.singular).associationChange",
                         "associationType": "\(pair.0.from.singular)_TO_\(pair.0.to.singular)".uppercased(),

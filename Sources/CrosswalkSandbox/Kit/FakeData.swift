@@ -43,17 +43,25 @@ public enum FakeData {
     /// A person: first, last, and an e-mail at the company's domain.
     public static func person(_ rng: inout SeededRandom, index: Int, domain: String) -> (first: String, last: String, email: String) {
         let first = rng.pick(firstNames), last = rng.pick(lastNames)
-        let local = "\(first).\(last).\(index)".lowercased().folding(options: .diacriticInsensitive, locale: nil)
-            .replacingOccurrences(of: " ", with: "").replacingOccurrences(of: "'", with: "")
+        let local = asciiSlug("\(first).\(last).\(index)".lowercased()) { $0 == " " || $0 == "'" ? nil : $0 }
         return (first, last, "\(local)@\(domain)")
     }
 
     /// A web domain for a company name: "globex-holdings-12.example.com".
     public static func domain(for company: String) -> String {
-        let slug = company.lowercased().folding(options: .diacriticInsensitive, locale: nil)
-            .map { $0.isLetter || $0.isNumber ? String($0) : "-" }.joined()
+        let slug = asciiSlug(company.lowercased()) { $0.isLetter || $0.isNumber ? $0 : "-" }
             .split(separator: "-").joined(separator: "-")
         return "\(slug).example.com"
+    }
+
+    /// `text` with diacritics removed (Foundation's folding, skipped for plain ASCII: seeding calls this for every
+    /// record) and each character mapped by `keep` (nil drops it).
+    static func asciiSlug(_ text: String, _ keep: (Character) -> Character?) -> String {
+        let folded = text.utf8.allSatisfy { $0 < 128 } ? text : text.folding(options: .diacriticInsensitive, locale: nil)
+        var out = ""
+        out.reserveCapacity(folded.utf8.count)
+        for character in folded { if let kept = keep(character) { out.append(kept) } }
+        return out
     }
 
     /// A phone number in E.164-ish form.

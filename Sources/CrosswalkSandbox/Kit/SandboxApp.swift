@@ -70,8 +70,7 @@ public struct SandboxResponse: Sendable {
     public static func json(_ status: Int, _ object: Any, headers: HTTPFields = [:]) -> SandboxResponse {
         var h = headers
         if h["Content-Type"] == nil { h["Content-Type"] = "application/json;charset=UTF-8" }
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.fragmentsAllowed, .sortedKeys, .withoutEscapingSlashes])) ?? Data("null".utf8)
-        return SandboxResponse(status: status, headers: h, body: data)
+        return SandboxResponse(status: status, headers: h, body: SandboxJSON.encode(object))
     }
 
     /// A text response (XML, HTML, plain).
@@ -136,6 +135,11 @@ public protocol SandboxApp: AnyObject, Sendable {
     var name: String { get }
     /// Answers one request. Called concurrently.
     func handle(_ request: SandboxRequest) async -> SandboxResponse
+    /// Answers one request that an injected latency fault delays by `latency`. The default waits, then calls
+    /// `handle(_:)`; an app whose governance counts requests in flight (NetSuite) waits inside its slot.
+    func handle(_ request: SandboxRequest, delayedBy latency: Duration) async -> SandboxResponse
+    /// The app's own answer to a request the server refused before the app saw it (body or URL too long).
+    func refusal(_ refusal: SandboxRefusal) -> SandboxResponse
     /// The app's own answer to an injected fault.
     func faultResponse(_ fault: SandboxFault) -> SandboxResponse
     /// Invalidates every issued access token (refresh tokens stay valid), as an expiry would.
@@ -156,9 +160,35 @@ public protocol SandboxApp: AnyObject, Sendable {
     func control(_ name: String, _ request: SandboxRequest) async -> SandboxResponse?
     /// The names `control` answers, for the 404 and the docs.
     var controlNames: [String] { get }
+    /// The longest URL (path and query, as sent) the app's front end accepts; longer ones get `refusal(.uriTooLong)`.
+    var maxURLBytes: Int? { get }
+}
+
+/// Why the server refused a request before handing it to the app.
+public enum SandboxRefusal: Sendable, Equatable {
+    /// The body is larger than the server accepts (413).
+    case bodyTooLarge(limitBytes: Int)
+    /// The request line's URL is longer than the app's front end accepts (414).
+    case uriTooLong(limitBytes: Int)
 }
 
 extension SandboxApp {
+    public func handle(_ request: SandboxRequest, delayedBy latency: Duration) async -> SandboxResponse {
+        if latency > .zero { try? await Task.sleep(for: latency) }
+        return await handle(request)
+    }
+
+    /// A plain JSON error; apps override it with their own error format.
+    public func refusal(_ refusal: SandboxRefusal) -> SandboxResponse {
+        switch refusal {
+        case let .bodyTooLarge(limit): .json(413, ["error": "request body larger than \(limit) bytes"])
+        case let .uriTooLong(limit): .json(414, ["error": "request URL longer than \(limit) bytes"])
+        }
+    }
+
+    /// The longest URL (path and query) the app's front end accepts; `nil` for no limit.
+    public var maxURLBytes: Int? { nil }
+
     public func control(_ name: String, _ request: SandboxRequest) async -> SandboxResponse? { nil }
     public var controlNames: [String] { [] }
 }

@@ -37,6 +37,8 @@ public final class NetSuiteApp: SandboxApp {
 
     private struct Runtime {
         var state = NetSuiteState()
+        var settings = NetSuiteAccountSettings()
+        var suiteQLOrders = NetSuiteSuiteQL.OrderCache()
         var verifier: NetSuiteTBAVerifier
         var loginAudit: [NetSuiteLoginFailure] = []
     }
@@ -53,9 +55,17 @@ public final class NetSuiteApp: SandboxApp {
     }
 
     public func handle(_ request: SandboxRequest) async -> SandboxResponse {
+        await handle(request, delayedBy: .zero)
+    }
+
+    /// Takes a concurrency slot first and holds it for the whole request, the injected latency included: a
+    /// slow request keeps its slot, and a request beyond the limit is refused at once, never queued.
+    public func handle(_ request: SandboxRequest, delayedBy latency: Duration) async -> SandboxResponse {
         if request.path == NetSuiteOAuth2.tokenPath || request.path == NetSuiteOAuth2.authorizePath {
+            if latency > .zero { try? await Task.sleep(for: latency) }
             let now = environment.now()
             return runtime.withLock { runtime in
+                guard runtime.settings.oauth2 else { return NetSuiteOAuth2.oauthError("unauthorized_client", status: 400) }
                 if request.path == NetSuiteOAuth2.authorizePath, request.method == "GET" {
                     return NetSuiteOAuth2.authorize(&runtime.state, request, now: now)
                 }
@@ -65,7 +75,8 @@ public final class NetSuiteApp: SandboxApp {
         }
         guard gate.enter() else { return NetSuiteError.concurrencyLimit.response }
         defer { gate.leave() }
-        if configuration.simulatedLatency > .zero { try? await Task.sleep(for: configuration.simulatedLatency) }
+        let hold = latency + configuration.simulatedLatency
+        if hold > .zero { try? await Task.sleep(for: hold) }
         let now = environment.now()
         let (response, webhooks) = runtime.withLock { runtime -> (SandboxResponse, [SandboxWebhook]) in
             if let failure = Self.authenticate(request, runtime: &runtime, now: now) {
@@ -76,7 +87,8 @@ public final class NetSuiteApp: SandboxApp {
             var changes: [NetSuiteChange] = []
             let response: SandboxResponse
             do throws(NetSuiteError) {
-                response = try Self.route(&runtime.state, request, now: now, changes: &changes)
+                try NetSuiteAccess.check(request, settings: runtime.settings)
+                response = try Self.route(&runtime.state, request, settings: runtime.settings, cache: &runtime.suiteQLOrders, now: now, changes: &changes)
             } catch {
                 response = error.response
             }
@@ -90,21 +102,24 @@ public final class NetSuiteApp: SandboxApp {
     private static func authenticate(_ request: SandboxRequest, runtime: inout Runtime, now: Date) -> NetSuiteLoginFailure? {
         let header = request.headers["Authorization"] ?? ""
         if header.lowercased().hasPrefix("bearer ") {
+            guard runtime.settings.oauth2 else { return .featureDisabled }
             return NetSuiteOAuth2.bearerValid(request, state: runtime.state, now: now) ? nil : .unknownToken
         }
-        return runtime.verifier.verify(request, now: now)
+        if let failure = runtime.verifier.verify(request, now: now) { return failure }
+        return runtime.settings.tokenBasedAuthentication ? nil : .featureDisabled
     }
 
-    private static func route(_ state: inout NetSuiteState, _ request: SandboxRequest, now: Date,
+    private static func route(_ state: inout NetSuiteState, _ request: SandboxRequest, settings: NetSuiteAccountSettings,
+                              cache: inout NetSuiteSuiteQL.OrderCache, now: Date,
                               changes: inout [NetSuiteChange]) throws(NetSuiteError) -> SandboxResponse {
         if request.path == "/services/rest/query/v1/suiteql" {
             guard request.method == "POST" else {
                 throw NetSuiteError(status: 405, code: "INVALID_PARAMETER", detail: "HTTP method \(request.method) is not supported for this resource.")
             }
-            return try NetSuiteSuiteQL.run(state, request, now: now)
+            return try NetSuiteSuiteQL.run(state, request, settings: settings, cache: &cache, now: now)
         }
         if request.path.hasPrefix(NetSuiteRecordRoutes.recordPrefix) {
-            return try NetSuiteRecordRoutes.handle(&state, request, now: now, changes: &changes)
+            return try NetSuiteRecordRoutes.handle(&state, request, settings: settings, now: now, changes: &changes)
         }
         throw NetSuiteError(status: 404, code: "INVALID_PARAMETER", detail: "The requested resource \(request.path) does not exist.")
     }
@@ -127,9 +142,12 @@ public final class NetSuiteApp: SandboxApp {
         runtime.withLock { $0.state.oauth2.expireAll(now: now) }
     }
 
-    /// Drops records and subscriptions; issued OAuth 2.0 tokens stay valid.
+    /// Drops records and subscriptions and restores the default account settings and concurrency limit;
+    /// issued OAuth 2.0 tokens stay valid.
     public func reset() async {
+        gate.limit = configuration.concurrencyLimit
         runtime.withLock { runtime in
+            runtime.settings = NetSuiteAccountSettings()
             let oauth2 = runtime.state.oauth2
             runtime.state = NetSuiteState()
             runtime.state.oauth2 = oauth2
@@ -145,6 +163,16 @@ public final class NetSuiteApp: SandboxApp {
     public func subscribe(url: String, secret: String?, events: [String]) async {
         runtime.withLock { $0.state.subscriptions.append(NetSuiteSubscription(url: url, secret: secret, events: events)) }
     }
+
+    public var controlNames: [String] { NetSuiteControls.names }
+
+    public func control(_ name: String, _ request: SandboxRequest) async -> SandboxResponse? {
+        NetSuiteControls.handle(name, request, gate: gate, settings: { update in runtime.withLock { update(&$0.settings) } })
+    }
+
+    public func refusal(_ refusal: SandboxRefusal) -> SandboxResponse { NetSuiteError.refusal(refusal).response }
+
+    public var maxURLBytes: Int? { NetSuiteError.maxURLBytes }
 
     public func exportState() async -> Data { SandboxStateCodec.encode(runtime.withLock { $0.state }) }
 

@@ -43,9 +43,22 @@ struct NetSuiteError: Error, Sendable {
     static let concurrencyLimit = NetSuiteError(status: 429, code: "CONCURRENCY_LIMIT_EXCEEDED",
                                                 detail: "Concurrent request limit exceeded. Request blocked.", title: "Bad Request")
 
+    /// The longest request URL the emulated front end takes (NetSuite publishes none; 8 KB is the usual web-server line limit).
+    static let maxURLBytes = 8192
+
+    /// The answer to a request refused before routing: a body over the limit (413) or a URL over `maxURLBytes` (414).
+    static func refusal(_ refusal: SandboxRefusal) -> NetSuiteError {
+        switch refusal {
+        case let .bodyTooLarge(limit):
+            NetSuiteError(status: 413, code: "INVALID_REQUEST", detail: "The request body is larger than the maximum of \(limit) bytes.")
+        case let .uriTooLong(limit):
+            NetSuiteError(status: 414, code: "INVALID_REQUEST", detail: "The request URL is longer than the maximum of \(limit) bytes.")
+        }
+    }
+
     private static let reasons: [Int: (section: String, title: String)] = [
         400: ("15.5.1", "Bad Request"), 401: ("15.5.2", "Unauthorized"), 403: ("15.5.4", "Forbidden"), 404: ("15.5.5", "Not Found"),
-        405: ("15.5.6", "Method Not Allowed"), 415: ("15.5.16", "Unsupported Media Type"), 429: ("15.5.1", "Bad Request"),
+        405: ("15.5.6", "Method Not Allowed"), 413: ("15.5.14", "Content Too Large"), 414: ("15.5.15", "URI Too Long"), 415: ("15.5.16", "Unsupported Media Type"), 429: ("15.5.1", "Bad Request"),
         500: ("15.6.1", "Internal Server Error"),
     ]
 

@@ -5,7 +5,7 @@ import Foundation
 /// parentheses, quoted or bare values, `[a, b]` lists for ANY_OF/BETWEEN/WITHIN. Operators are checked against the
 /// field's type as NetSuite's table prescribes; string operators ignore case.
 indirect enum NetSuiteQueryFilter {
-    case condition(field: NetSuiteField, op: String, values: [String])
+    case condition(field: NetSuiteField, op: String, values: [String], dates: NetSuiteDateRange?)
     case and(NetSuiteQueryFilter, NetSuiteQueryFilter)
     case or(NetSuiteQueryFilter, NetSuiteQueryFilter)
 
@@ -14,9 +14,10 @@ indirect enum NetSuiteQueryFilter {
     static let dateOps: Set<String> = ["AFTER", "BEFORE", "ON", "ON_OR_AFTER", "ON_OR_BEFORE", "WITHIN"]
     static let booleanOps: Set<String> = ["IS"]
 
-    /// Parses `q` for record type `type`; errors are NetSuite's 400 with `o:errorQueryParam: q`.
-    static func parse(_ text: String, type: String) throws(NetSuiteError) -> NetSuiteQueryFilter {
-        var parser = Parser(tokens: try tokenize(text), type: type)
+    /// Parses `q` for record type `type`, reading dates in `settings`' date format and time zone; errors are
+    /// NetSuite's 400 with `o:errorQueryParam: q`.
+    static func parse(_ text: String, type: String, settings: NetSuiteAccountSettings = NetSuiteAccountSettings()) throws(NetSuiteError) -> NetSuiteQueryFilter {
+        var parser = Parser(tokens: try tokenize(text), type: type, settings: settings)
         let filter = try parser.expression()
         guard parser.position == parser.tokens.count else { throw parser.error("Unexpected '\(parser.tokens[parser.position].text)'") }
         return filter
@@ -26,11 +27,16 @@ indirect enum NetSuiteQueryFilter {
         switch self {
         case let .and(a, b): return a.matches(record, state: state) && b.matches(record, state: state)
         case let .or(a, b): return a.matches(record, state: state) || b.matches(record, state: state)
-        case let .condition(field, op, values):
+        case let .condition(field, op, values, dates):
             let negated = op.hasSuffix("_NOT")
             let base = negated ? String(op.dropLast(4)) : op
             let actual = field.name == "id" ? String(record.id) : record.fields[field.name]
-            let result = Self.evaluate(base, actual: actual, values: values, field: field)
+            let result: Bool
+            if base != "EMPTY", let dates {
+                result = actual.map { dates.contains($0, dateOnly: field.type == .date) } ?? false
+            } else {
+                result = Self.evaluate(base, actual: actual, values: values, field: field)
+            }
             return negated ? !result : result
         }
     }
@@ -64,20 +70,7 @@ indirect enum NetSuiteQueryFilter {
             default: return false
             }
         case .date, .datetime:
-            guard let a = NetSuiteTime.parse(actual)?.date, let bound = values.first.flatMap(NetSuiteTime.parse) else { return false }
-            let dayStart = NetSuiteTime.startOfDay(bound.date), dayEnd = dayStart.addingTimeInterval(86_400)
-            switch op {
-            case "ON": return bound.hasTime ? a == bound.date : (a >= dayStart && a < dayEnd)
-            case "AFTER": return bound.hasTime ? a > bound.date : a >= dayEnd
-            case "ON_OR_AFTER": return a >= (bound.hasTime ? bound.date : dayStart)
-            case "BEFORE": return a < (bound.hasTime ? bound.date : dayStart)
-            case "ON_OR_BEFORE": return bound.hasTime ? a <= bound.date : a < dayEnd
-            case "WITHIN":
-                guard values.count == 2, let upper = NetSuiteTime.parse(values[1]) else { return false }
-                let end = upper.hasTime ? upper.date : NetSuiteTime.startOfDay(upper.date).addingTimeInterval(86_400)
-                return a >= (bound.hasTime ? bound.date : dayStart) && a < end
-            default: return false
-            }
+            return false // conditions on dates carry a `NetSuiteDateRange`
         }
     }
 
@@ -118,6 +111,7 @@ indirect enum NetSuiteQueryFilter {
     private struct Parser {
         var tokens: [Token]
         var type: String
+        var settings: NetSuiteAccountSettings
         var position = 0
 
         func error(_ message: String) -> NetSuiteError {
@@ -160,7 +154,7 @@ indirect enum NetSuiteQueryFilter {
             let op = tokens[position].text.uppercased()
             position += 1
             let base = op.hasSuffix("_NOT") ? String(op.dropLast(4)) : op
-            if base == "EMPTY" { return .condition(field: field, op: op, values: []) }
+            if base == "EMPTY" { return .condition(field: field, op: op, values: [], dates: nil) }
             let allowed: Set<String>
             switch field.type {
             case .text: allowed = NetSuiteQueryFilter.stringOps
@@ -174,7 +168,17 @@ indirect enum NetSuiteQueryFilter {
             let values = try self.values()
             let needed = ["BETWEEN": 2, "WITHIN": 2][base] ?? (base == "ANY_OF" ? -1 : 1)
             guard needed == -1 ? !values.isEmpty : values.count == needed else { throw error("Wrong number of values for \(op)") }
-            return .condition(field: field, op: op, values: values)
+            var dates: NetSuiteDateRange?
+            if field.type == .date || field.type == .datetime {
+                let bounds = values.compactMap { NetSuiteTime.parseLocal($0, format: settings.dateFormat, timeZone: settings.timeZone) }
+                guard bounds.count == values.count else {
+                    throw NetSuiteError.invalidParameter(
+                        "Invalid query parameter value: '\(values.joined(separator: ", "))' is not a valid date for field \(field.name). Use the format \(settings.dateFormat.rawValue).",
+                        queryParam: "q")
+                }
+                dates = NetSuiteDateRange(op: base, bounds: bounds, timeZone: settings.timeZone)
+            }
+            return .condition(field: field, op: op, values: values, dates: dates)
         }
 
         mutating func values() throws(NetSuiteError) -> [String] {
@@ -202,5 +206,53 @@ indirect enum NetSuiteQueryFilter {
             }
             return list
         }
+    }
+}
+
+/// The span a date condition selects, worked out once per query. For date-time fields a date written without
+/// a time means midnight at the start of that day in the account's time zone (`AFTER "11/30/2026"` is after
+/// 11/30/2026 00:00 local; `ON` is that local day); a written time is that minute. Date fields compare calendar days.
+struct NetSuiteDateRange: Sendable {
+    /// ISO bounds (`2026-11-30T08:00:00Z` for date-times, `2026-11-30` for dates); `nil` is unbounded.
+    var lower: (instant: String, day: String, inclusive: Bool)?
+    var upper: (instant: String, day: String, inclusive: Bool)?
+
+    init?(op: String, bounds: [NetSuiteTime.LocalValue], timeZone: TimeZone) {
+        guard let first = bounds.first else { return nil }
+        func start(_ v: NetSuiteTime.LocalValue) -> String { NetSuiteTime.iso(v.instant) }
+        /// The end of the written day (next local midnight) or one minute past the written time.
+        func end(_ v: NetSuiteTime.LocalValue) -> String {
+            NetSuiteTime.iso(v.hasTime ? v.instant.addingTimeInterval(60) : NetSuiteTime.nextMidnight(after: v.instant, day: v.day, timeZone: timeZone))
+        }
+        switch op {
+        case "ON": lower = (start(first), first.day, true); upper = (end(first), first.day, false)
+        case "AFTER": lower = (start(first), first.day, false)
+        case "ON_OR_AFTER": lower = (start(first), first.day, true)
+        case "BEFORE": upper = (start(first), first.day, false)
+        case "ON_OR_BEFORE": upper = (start(first), first.day, true)
+        case "WITHIN":
+            guard bounds.count == 2 else { return nil }
+            lower = (start(first), first.day, true)
+            upper = bounds[1].hasTime ? (start(bounds[1]), bounds[1].day, true) : (end(bounds[1]), bounds[1].day, false)
+        default: return nil
+        }
+        dayUpperInclusive = op == "ON" || op == "WITHIN" ? true : (upper?.inclusive ?? false)
+    }
+
+    /// Date fields: whether the upper day itself is in the span (`ON` and `WITHIN` include it).
+    private var dayUpperInclusive: Bool
+
+    /// Whether the stored value (ISO) is in the span.
+    func contains(_ stored: String, dateOnly: Bool) -> Bool {
+        if dateOnly {
+            let day = String(stored.prefix(10))
+            if let lower, lower.inclusive ? day < lower.day : day <= lower.day { return false }
+            if let upper, dayUpperInclusive ? day > upper.day : day >= upper.day { return false }
+            return true
+        }
+        let value = stored.count == 20 && stored.hasSuffix("Z") ? stored : NetSuiteTime.parse(stored).map { NetSuiteTime.iso($0.date) } ?? stored
+        if let lower, lower.inclusive ? value < lower.instant : value <= lower.instant { return false }
+        if let upper, upper.inclusive ? value > upper.instant : value >= upper.instant { return false }
+        return true
     }
 }

@@ -14,8 +14,8 @@ enum NetSuiteRecordRoutes {
     /// List prices of the fixed items, used when an invoice line has no rate.
     static let itemRates: [String: Double] = ["10": 150, "11": 1200, "12": 25, "13": 300]
 
-    static func handle(_ state: inout NetSuiteState, _ request: SandboxRequest, now: Date,
-                       changes: inout [NetSuiteChange]) throws(NetSuiteError) -> SandboxResponse {
+    static func handle(_ state: inout NetSuiteState, _ request: SandboxRequest, settings: NetSuiteAccountSettings = NetSuiteAccountSettings(),
+                       now: Date, changes: inout [NetSuiteChange]) throws(NetSuiteError) -> SandboxResponse {
         let segments = request.path.dropFirst(recordPrefix.count).split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         if segments.first == "metadata-catalog" { return try NetSuiteMetadata.handle(request, segments: Array(segments.dropFirst())) }
         guard let type = segments.first, !type.isEmpty else { throw .invalidParameter("Record type is missing from the URL.") }
@@ -23,7 +23,7 @@ enum NetSuiteRecordRoutes {
             throw .invalidParameter("Record type '\(type)' does not exist or is not supported by this account.")
         }
         switch (request.method, segments.count) {
-        case ("GET", 1): return try list(state, request, type: type)
+        case ("GET", 1): return try list(state, request, type: type, settings: settings)
         case ("POST", 1): return try create(&state, request, type: type, now: now, changes: &changes)
         case ("GET", 2): return render(try find(state, request, type: type, key: segments[1]), state: state, request: request)
         case ("PATCH", 2): return try update(&state, request, type: type, key: segments[1], now: now, changes: &changes)
@@ -41,16 +41,24 @@ enum NetSuiteRecordRoutes {
 
     // MARK: operations
 
-    static func list(_ state: NetSuiteState, _ request: SandboxRequest, type: String) throws(NetSuiteError) -> SandboxResponse {
+    static func list(_ state: NetSuiteState, _ request: SandboxRequest, type: String,
+                     settings: NetSuiteAccountSettings) throws(NetSuiteError) -> SandboxResponse {
         let limit = try integer(request, "limit", default: 1000)
         let offset = try integer(request, "offset", default: 0)
         guard (1...1000).contains(limit) else { throw .invalidParameter("The value of the limit query parameter must be between 1 and 1000.", queryParam: "limit") }
-        var records = state.all(type)
+        try NetSuitePaging.check(limit: limit, offset: offset)
+        // Ids in order; with a filter, only the matching ones (one pass, no record copies).
+        let all = state.ids(type)
+        let matching: [Int]
         if let q = request.queryValue("q"), !q.isEmpty {
-            let filter = try NetSuiteQueryFilter.parse(q, type: type)
-            records = records.filter { filter.matches($0, state: state) }
+            let filter = try NetSuiteQueryFilter.parse(q, type: type, settings: settings)
+            let byId = state.records[type] ?? [:]
+            matching = all.filter { byId[$0].map { filter.matches($0, state: state) } ?? false }
+        } else {
+            matching = all
         }
-        let page = records.dropFirst(offset).prefix(limit)
+        let records = matching
+        let page = matching.dropFirst(offset).prefix(limit).compactMap { state.record(type, $0) }
         let base = "\(request.baseURL)\(recordPrefix)\(type)"
         let qPart = request.queryValue("q").map { "&q=\($0.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(CharacterSet(charactersIn: "&=+"))) ?? $0)" } ?? ""
         func link(_ rel: String, _ o: Int) -> [String: String] { ["rel": rel, "href": "\(base)?limit=\(limit)&offset=\(o)\(qPart)"] }
@@ -123,7 +131,7 @@ enum NetSuiteRecordRoutes {
         if type == "customer" {
             for var contact in state.all("contact") where contact.fields["company"] == String(record.id) {
                 contact.fields["company"] = nil
-                state.records["contact"]?[contact.id] = contact
+                state.store(contact)
             }
         }
         changes.append(.deleted(record))

@@ -26,17 +26,41 @@ struct NetSuiteState: Codable, Sendable {
     var nextTransactionId = 1001
     var subscriptions: [NetSuiteSubscription] = []
     var oauth2 = NetSuiteOAuth2Store()
+    /// Ids of each type, lowest first, and external id → id (kept by insert/replace/remove; not saved).
+    private(set) var order: [String: [Int]] = [:]
+    private var externalIds: [String: [String: Int]] = [:]
+    /// Bumped by every change to the records, so cached query orders know when they are stale (not saved).
+    private(set) var version = 0
+
+    enum CodingKeys: String, CodingKey { case records, nextEntityId, nextTransactionId, subscriptions, oauth2 }
+
+    init() {}
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        records = try c.decode([String: [Int: NetSuiteRecord]].self, forKey: .records)
+        nextEntityId = try c.decode(Int.self, forKey: .nextEntityId)
+        nextTransactionId = try c.decode(Int.self, forKey: .nextTransactionId)
+        subscriptions = try c.decode([NetSuiteSubscription].self, forKey: .subscriptions)
+        oauth2 = try c.decode(NetSuiteOAuth2Store.self, forKey: .oauth2)
+        for (type, byId) in records {
+            order[type] = byId.keys.sorted()
+            for (id, record) in byId { if let eid = record.fields["externalId"] { externalIds[type, default: [:]][eid] = id } }
+        }
+    }
 
     func record(_ type: String, _ id: Int) -> NetSuiteRecord? { records[type]?[id] }
 
+    /// Ids of `type`, lowest first.
+    func ids(_ type: String) -> [Int] { order[type] ?? [] }
+
     /// Records of `type`, lowest id first.
-    func all(_ type: String) -> [NetSuiteRecord] { (records[type] ?? [:]).values.sorted { $0.id < $1.id } }
+    func all(_ type: String) -> [NetSuiteRecord] { ids(type).compactMap { records[type]?[$0] } }
 
     /// The record addressed by `{id}` or `eid:{externalId}`.
     func find(_ type: String, key: String) -> NetSuiteRecord? {
         if key.hasPrefix("eid:") {
-            let externalId = String(key.dropFirst(4))
-            return records[type]?.values.first { $0.fields["externalId"] == externalId }
+            return externalIds[type]?[String(key.dropFirst(4))].flatMap { records[type]?[$0] }
         }
         return Int(key).flatMap { records[type]?[$0] }
     }
@@ -49,7 +73,7 @@ struct NetSuiteState: Codable, Sendable {
         record.fields[type == "invoice" ? "createdDate" : "dateCreated"] = NetSuiteTime.iso(now)
         record.fields["lastModifiedDate"] = NetSuiteTime.iso(now)
         applyDefaults(&record)
-        records[type, default: [:]][id] = record
+        store(record)
         return record
     }
 
@@ -58,10 +82,33 @@ struct NetSuiteState: Codable, Sendable {
         var updated = record
         updated.fields["lastModifiedDate"] = NetSuiteTime.iso(now)
         applyDefaults(&updated)
-        records[record.type, default: [:]][record.id] = updated
+        store(updated)
     }
 
-    mutating func remove(_ type: String, _ id: Int) { records[type]?[id] = nil }
+    /// Stores `record` as it is (no stamps), keeping the id order and the external-id index.
+    mutating func store(_ record: NetSuiteRecord) {
+        let old = records[record.type]?[record.id]
+        records[record.type, default: [:]][record.id] = record
+        if old == nil {
+            // In place: a copy of the array here would make every insert cost the whole order.
+            if order[record.type]?.last.map({ $0 < record.id }) ?? true {
+                order[record.type, default: []].append(record.id)
+            } else {
+                let at = order[record.type]!.firstIndex { $0 > record.id } ?? order[record.type]!.count
+                order[record.type]!.insert(record.id, at: at)
+            }
+        }
+        if let eid = old?.fields["externalId"], externalIds[record.type]?[eid] == record.id { externalIds[record.type]?[eid] = nil }
+        if let eid = record.fields["externalId"] { externalIds[record.type, default: [:]][eid] = record.id }
+        version += 1
+    }
+
+    mutating func remove(_ type: String, _ id: Int) {
+        guard let old = records[type]?.removeValue(forKey: id) else { return }
+        if let index = order[type]?.binarySearch(id) { order[type]?.remove(at: index) }
+        if let eid = old.fields["externalId"], externalIds[type]?[eid] == id { externalIds[type]?[eid] = nil }
+        version += 1
+    }
 
     /// Fields NetSuite fills in: generated ids and names, subsidiary and currency, invoice totals and status.
     private func applyDefaults(_ record: inout NetSuiteRecord) {

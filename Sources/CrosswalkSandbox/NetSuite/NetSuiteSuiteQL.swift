@@ -6,7 +6,15 @@ import Foundation
 enum NetSuiteSuiteQL {
     static let maxLimit = 1000, maxRows = 100_000
 
-    static func run(_ state: NetSuiteState, _ request: SandboxRequest, now: Date) throws(NetSuiteError) -> SandboxResponse {
+    /// Result orders of recent statements (statement → record version and matching ids in order), so that paging
+    /// through one statement sorts once; dropped when any record changes.
+    struct OrderCache: Sendable {
+        var entries: [String: (version: Int, ids: [Int])] = [:]
+        static let capacity = 16
+    }
+
+    static func run(_ state: NetSuiteState, _ request: SandboxRequest, settings: NetSuiteAccountSettings = NetSuiteAccountSettings(),
+                    cache: inout OrderCache, now: Date) throws(NetSuiteError) -> SandboxResponse {
         guard (request.headers["Prefer"] ?? "").lowercased().split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == "transient" }) else {
             throw NetSuiteError(status: 400, code: "INVALID_PARAMETER",
                                 detail: "Invalid 'Prefer' header value. SuiteQL requests require the header 'Prefer: transient'.",
@@ -15,34 +23,36 @@ enum NetSuiteSuiteQL {
         let limit = try integer(request, "limit", default: maxLimit)
         let offset = try integer(request, "offset", default: 0)
         guard (1...maxLimit).contains(limit) else { throw .invalidParameter("The value of the limit query parameter must be between 1 and \(maxLimit).", queryParam: "limit") }
-        guard offset <= maxRows - limit else {
-            throw .invalidParameter("A query can return at most \(maxRows) rows through REST paging; use SuiteAnalytics Connect for larger result sets.",
-                                    queryParam: "offset")
-        }
+        try NetSuitePaging.check(limit: limit, offset: offset)
         guard let body = request.jsonBody() as? [String: Any], let sql = body["q"] as? String else {
             throw .badRequest("INVALID_CONTENT", "The request body must be a JSON object with the SuiteQL statement in \"q\".")
         }
         let rows: [[(key: String, value: NetSuiteSQLValue)]]
-        do {
-            rows = try evaluate(try NetSuiteSuiteQLParser.parse(sql), state: state, now: now)
+        let total: Int
+        do throws(NetSuiteSuiteQLError) {
+            let query = try NetSuiteSuiteQLParser.parse(sql)
+            if let table = NetSuiteSchema.table(query.table), !NetSuiteAccess.canQuery(table.recordType, settings: settings) {
+                throw NetSuiteSuiteQLError(message: "Record '\(query.table)' was not found.")
+            }
+            (rows, total) = try evaluate(query, state: state, now: now, window: offset..<(offset + limit), cache: &cache,
+                                     key: sql.uppercased().contains("SYSDATE") ? "\(sql)@\(now.timeIntervalSince1970)" : sql)
         } catch {
             throw .invalidParameter("Invalid search query. Detailed unprocessed description follows. Search error occurred: \(error.message)")
         }
-        let page = rows.dropFirst(offset).prefix(limit)
-        let items: [[String: Any]] = page.map { row in
+        let items: [[String: Any]] = rows.map { row in
             var item: [String: Any] = ["links": [Any]()]
             for (key, value) in row { if let text = display(value) { item[key] = text } }
             return item
         }
-        let hasMore = offset + page.count < rows.count
+        let hasMore = offset + items.count < total
         func link(_ rel: String, _ o: Int) -> [String: String] {
             ["rel": rel, "href": "\(request.baseURL)/services/rest/query/v1/suiteql?limit=\(limit)&offset=\(o)"]
         }
         var links: [[String: String]] = []
         if offset > 0 { links += [link("previous", max(0, offset - limit)), link("first", 0)] }
-        if hasMore { links += [link("next", offset + limit), link("last", max(0, (rows.count - 1) / limit * limit))] }
+        if hasMore { links += [link("next", offset + limit), link("last", max(0, (total - 1) / limit * limit))] }
         links.append(link("self", offset))
-        return .json(200, ["links": links, "count": items.count, "hasMore": hasMore, "items": items, "offset": offset, "totalResults": rows.count])
+        return .json(200, ["links": links, "count": items.count, "hasMore": hasMore, "items": items, "offset": offset, "totalResults": total])
     }
 
     private static func integer(_ request: SandboxRequest, _ name: String, default value: Int) throws(NetSuiteError) -> Int {
@@ -53,38 +63,56 @@ enum NetSuiteSuiteQL {
 
     // MARK: evaluation
 
-    /// The result rows in order, each as (lower-case key, value).
-    static func evaluate(_ query: NetSuiteSuiteQLQuery, state: NetSuiteState, now: Date) throws(NetSuiteSuiteQLError) -> [[(key: String, value: NetSuiteSQLValue)]] {
+    /// The rows of `window` (all rows when `nil`) in order, each as (lower-case key, value), and how many rows the
+    /// statement has. Only the window's rows are projected; the matching ids in order come from `cache` when no
+    /// record changed since `key` (the statement) last ran.
+    static func evaluate(_ query: NetSuiteSuiteQLQuery, state: NetSuiteState, now: Date, window: Range<Int>? = nil,
+                         cache: inout OrderCache, key: String) throws(NetSuiteSuiteQLError) -> (rows: [[(key: String, value: NetSuiteSQLValue)]], total: Int) {
         guard let table = NetSuiteSchema.table(query.table) else { throw NetSuiteSuiteQLError(message: "Record '\(query.table)' was not found.") }
         let context = Context(table: table, name: query.table.lowercased(), alias: query.tableAlias?.lowercased(), state: state, now: now)
-        var records = state.all(table.recordType)
-        if let condition = query.condition {
-            var kept: [NetSuiteRecord] = []
-            for record in records where try context.test(condition, record) == true { kept.append(record) }
-            records = kept
+        let byId = state.records[table.recordType] ?? [:]
+        var ids: [Int]
+        if let cached = cache.entries[key], cached.version == state.version {
+            ids = cached.ids
+        } else {
+            ids = state.ids(table.recordType)
+            if let condition = query.condition {
+                var kept: [Int] = []
+                for id in ids { if let record = byId[id], try context.test(condition, record) == true { kept.append(id) } }
+                ids = kept
+            }
+            let byIdOnly = query.orderBy.count == 1 && query.orderBy[0].ascending
+                && { if case let .column(name) = query.orderBy[0].expr { return name.lowercased().split(separator: ".").last == "id" } else { return false } }()
+            if !query.orderBy.isEmpty && !byIdOnly {
+                var keyed: [(id: Int, keys: [NetSuiteSQLValue])] = []
+                keyed.reserveCapacity(ids.count)
+                for id in ids {
+                    guard let record = byId[id] else { continue }
+                    var keys: [NetSuiteSQLValue] = []
+                    for order in query.orderBy { keys.append(try context.orderValue(order.expr, record, items: query.items)) }
+                    keyed.append((id, keys))
+                }
+                keyed.sort { a, b in
+                    for (index, order) in query.orderBy.enumerated() {
+                        let c = Context.order(a.keys[index], b.keys[index], ascending: order.ascending)
+                        if c != 0 { return c < 0 }
+                    }
+                    return a.id < b.id
+                }
+                ids = keyed.map(\.id)
+            }
+            if cache.entries.count >= OrderCache.capacity { cache.entries.removeAll() }
+            cache.entries[key] = (state.version, ids)
         }
         let items = query.items
         if let items, items.contains(where: { if case .countAll = $0.expr { return true } else { return false } }) {
             guard items.count == 1 else { throw NetSuiteSuiteQLError(message: "COUNT(*) cannot be combined with other columns.") }
-            return [[(key: items[0].alias?.lowercased() ?? "expr1", value: .number(Double(records.count)))]]
+            return ([[(key: items[0].alias?.lowercased() ?? "expr1", value: .number(Double(ids.count)))]], 1)
         }
-        if !query.orderBy.isEmpty {
-            var keyed: [(record: NetSuiteRecord, keys: [NetSuiteSQLValue])] = []
-            for record in records {
-                var keys: [NetSuiteSQLValue] = []
-                for order in query.orderBy { keys.append(try context.orderValue(order.expr, record, items: items)) }
-                keyed.append((record, keys))
-            }
-            keyed.sort { a, b in
-                for (index, order) in query.orderBy.enumerated() {
-                    let c = Context.order(a.keys[index], b.keys[index], ascending: order.ascending)
-                    if c != 0 { return c < 0 }
-                }
-                return a.record.id < b.record.id
-            }
-            records = keyed.map(\.record)
-        }
-        if let top = query.top { records = Array(records.prefix(top)) }
+        if let top = query.top { ids = Array(ids.prefix(top)) }
+        let total = ids.count
+        let slice = window.map { w in ids[min(w.lowerBound, total)..<min(w.upperBound, total)] } ?? ids[...]
+        let records = slice.compactMap { byId[$0] }
         let selected: [(expr: NetSuiteSuiteQLQuery.Expr, alias: String?)] = items ?? context.allColumns.map { (.column($0), nil) }
         var rows: [[(key: String, value: NetSuiteSQLValue)]] = []
         for record in records {
@@ -102,7 +130,7 @@ enum NetSuiteSuiteQL {
             }
             rows.append(row)
         }
-        return rows
+        return (rows, total)
     }
 
     /// A value as SuiteQL prints it; `nil` for NULL (omitted from the item).

@@ -6,6 +6,8 @@ import Foundation
 enum NetSuiteLoginFailure: String, Sendable, Equatable {
     case malformedHeader, realmMismatch, unsupportedSignatureMethod, unsupportedVersion, unknownConsumer, unknownToken
     case staleTimestamp, shortNonce, reusedNonce, bodyHashMismatch, badSignature
+    /// The Token-Based Authentication (or OAuth 2.0) feature is off: the Login Audit Trail says "FeatureDisabled".
+    case featureDisabled
 }
 
 /// Verifies NetSuite token-based authentication (OAuth 1.0a, HMAC-SHA256) per RFC 5849: the signature base string is

@@ -94,3 +94,45 @@ enum NetSuiteTime {
         return (date(p), true)
     }
 }
+
+extension NetSuiteTime {
+    /// A date or date-time written as a user types it in a `q` filter: in the user's date format (`11/30/2026`,
+    /// `30/11/2026` with a day-first preference, `2026-11-30`), optionally with a time (`3:15 pm`, `15:15`), read in
+    /// the account's time zone unless it carries `Z` or an offset. `day` is the calendar day written.
+    struct LocalValue: Sendable {
+        var instant: Date
+        var day: String
+        var hasTime: Bool
+    }
+
+    static func parseLocal(_ text: String, format: NetSuiteDateFormat, timeZone: TimeZone) -> LocalValue? {
+        var s = text.trimmingCharacters(in: .whitespaces)
+        let iso = s.count >= 10 && s.prefix(4).allSatisfy(\.isNumber) && s.dropFirst(4).first == "-"
+        if !iso, format != .monthFirst {
+            // Reorder to M/D/YYYY for the shared reader.
+            let dateText = s.prefix { $0 != " " }
+            let f = dateText.split(separator: "/")
+            guard f.count == 3 else { return nil }
+            let reordered = format == .dayFirst ? "\(f[1])/\(f[0])/\(f[2])" : "\(f[1])/\(f[2])/\(f[0])"
+            s = reordered + s.dropFirst(dateText.count)
+        }
+        let explicitZone = iso && (s.hasSuffix("Z") || s.hasSuffix("z") || s.dropFirst(10).contains("+")
+            || s.dropFirst(10).split(separator: "-").count > 1)
+        guard let utc = parse(s) else { return nil }
+        let wall = parts(utc.date)
+        let dayText = String(format: "%04d-%02d-%02d", wall.year, wall.month, wall.day)
+        if explicitZone { return LocalValue(instant: utc.date, day: day(utc.date), hasTime: utc.hasTime) }
+        // `utc` holds the wall-clock reading as if it were UTC; shift it by the zone's offset at that moment.
+        var instant = utc.date.addingTimeInterval(-Double(timeZone.secondsFromGMT(for: utc.date)))
+        let corrected = instant.addingTimeInterval(-Double(timeZone.secondsFromGMT(for: instant) - timeZone.secondsFromGMT(for: utc.date)))
+        if timeZone.secondsFromGMT(for: corrected) != timeZone.secondsFromGMT(for: instant) { instant = corrected }
+        return LocalValue(instant: instant, day: dayText, hasTime: utc.hasTime)
+    }
+
+    /// The instant of the next midnight after the local day starting at `midnight` (23, 24 or 25 hours later).
+    static func nextMidnight(after midnight: Date, day: String, timeZone: TimeZone) -> Date {
+        let next = parts(midnight.addingTimeInterval(36 * 3600 + Double(timeZone.secondsFromGMT(for: midnight))))
+        let text = String(format: "%d/%d/%04d", next.month, next.day, next.year)
+        return parseLocal(text, format: .monthFirst, timeZone: timeZone)?.instant ?? midnight.addingTimeInterval(86_400)
+    }
+}

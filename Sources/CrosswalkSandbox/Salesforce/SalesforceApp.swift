@@ -80,7 +80,12 @@ public final class SalesforceApp: SandboxApp {
         state.withLock { SalesforceSeeder.addUsers(to: &$0.store, credentials: credentials, now: now) }
     }
 
+    /// The longest URI (and URI plus headers) Salesforce's front end takes: 16,384 bytes (*REST API Developer
+    /// Guide › Status Codes and Error Responses*: 414 and 431).
+    static let maxURIBytes = 16_384
+
     public func handle(_ request: SandboxRequest) async -> SandboxResponse {
+        if let refused = Self.frontEndLimit(request) { return refused }
         let path = request.path
         switch path {
         case "/services/oauth2/token": return token(request)
@@ -93,6 +98,45 @@ public final class SalesforceApp: SandboxApp {
         if path.hasPrefix("/id/") { return identity(request) }
         if path.hasPrefix("/services/data/v") { return dataAPI(request) }
         return SalesforceError.notFound.response
+    }
+
+    /// The server refuses URIs over this with `refusal(.uriTooLong)`.
+    public var maxURLBytes: Int? { Self.maxURIBytes }
+
+    /// 413 and 414 in Salesforce's error format (`EXCEEDED_MAX_SIZE_REQUEST` is Salesforce's code for a request
+    /// over a size limit; 414 is *Status Codes and Error Responses*' "length of the URI exceeds the 16,384 byte limit").
+    public func refusal(_ refusal: SandboxRefusal) -> SandboxResponse {
+        switch refusal {
+        case .bodyTooLarge(let limit):
+            SalesforceError(status: 413, code: "EXCEEDED_MAX_SIZE_REQUEST",
+                            message: "The request body exceeds the maximum size of \(limit) bytes").response
+        case .uriTooLong(let limit):
+            SalesforceError(status: 414, code: "URI_TOO_LONG", message: "The length of the URI exceeds the \(Self.grouped(limit)) byte limit").response
+        }
+    }
+
+    /// `16384` as `16,384`.
+    static func grouped(_ n: Int) -> String {
+        let digits = Array(String(n))
+        var out = ""
+        for (k, d) in digits.enumerated() {
+            if k > 0, (digits.count - k) % 3 == 0 { out.append(",") }
+            out.append(d)
+        }
+        return out
+    }
+
+    /// 431 when URI and headers together exceed 16,384 bytes, in Salesforce's error format (the server
+    /// answers URIs that alone exceed it, through `refusal`).
+    static func frontEndLimit(_ request: SandboxRequest) -> SandboxResponse? {
+        let pathBytes = request.path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed)?.utf8.count ?? request.path.utf8.count
+        let uri = pathBytes + (request.rawQuery.isEmpty ? 0 : request.rawQuery.utf8.count + 1)
+        let headers = request.headers.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count + 4 }
+        if uri + headers > maxURIBytes {
+            return SalesforceError(status: 431, code: "REQUEST_HEADER_FIELDS_TOO_LARGE",
+                                   message: "The combined length of the URI and headers exceeds the 16,384 byte limit (\(uri + headers) bytes)").response
+        }
+        return nil
     }
 
     public func faultResponse(_ fault: SandboxFault) -> SandboxResponse {

@@ -89,31 +89,33 @@ extension SalesforceApp {
         guard records.count <= Self.collectionLimit else { throw Self.tooMany }
         let allOrNone = body["allOrNone"] as? Bool ?? false
         let (results, committed) = state.withLock { state in
-            if allOrNone { state.store.begin() }
+            let transaction = allOrNone ? state.store.begin() : nil
             var results: [ItemResult] = []
-            for raw in records {
-                do throws(SalesforceError) {
-                    guard let record = raw as? [String: Any] else { throw SalesforceError.jsonParser("each record must be a JSON object") }
-                    let typeName = (record["attributes"] as? [String: Any])?["type"] as? String ?? only?.name
-                    guard let typeName, let object = SalesforceCatalog.object(typeName) else {
-                        throw SalesforceError(status: 400, code: "INVALID_TYPE", message: "Must send a concrete entity type.")
+            SalesforceTransaction.$current.withValue(transaction ?? SalesforceTransaction.current) {
+                for raw in records {
+                    do throws(SalesforceError) {
+                        guard let record = raw as? [String: Any] else { throw SalesforceError.jsonParser("each record must be a JSON object") }
+                        let typeName = (record["attributes"] as? [String: Any])?["type"] as? String ?? only?.name
+                        guard let typeName, let object = SalesforceCatalog.object(typeName) else {
+                            throw SalesforceError(status: 400, code: "INVALID_TYPE", message: "Must send a concrete entity type.")
+                        }
+                        if let only, object.name != only.name {
+                            throw SalesforceError(status: 400, code: "INVALID_TYPE", message: "records must all be of type \(only.name)")
+                        }
+                        let (saved, created) = try operation(&state.store, object, record, call.context)
+                        results.append(ItemResult(id: saved.id, created: created, record: saved))
+                    } catch {
+                        let id = ((raw as? [String: Any]).flatMap { r in r.first { $0.key.lowercased() == "id" }?.value as? String })
+                        results.append(ItemResult(id: id.flatMap(SalesforceID.normalize) ?? id, error: error))
                     }
-                    if let only, object.name != only.name {
-                        throw SalesforceError(status: 400, code: "INVALID_TYPE", message: "records must all be of type \(only.name)")
-                    }
-                    let (saved, created) = try operation(&state.store, object, record, call.context)
-                    results.append(ItemResult(id: saved.id, created: created, record: saved))
-                } catch {
-                    let id = ((raw as? [String: Any]).flatMap { r in r.first { $0.key.lowercased() == "id" }?.value as? String })
-                    results.append(ItemResult(id: id.flatMap(SalesforceID.normalize) ?? id, error: error))
                 }
             }
             let failed = results.contains { $0.error != nil }
-            if allOrNone && failed {
-                state.store.rollback()
+            if let transaction, failed {
+                state.store.rollback(transaction)
                 return (results.map { $0.error == nil ? ItemResult(id: $0.id, error: Self.rolledBack) : $0 }, false)
             }
-            state.store.commit()
+            if let transaction { state.store.commit(transaction) }
             return (results, true)
         }
         if committed { notify(results.compactMap(\.record), call) }
@@ -127,27 +129,29 @@ extension SalesforceApp {
         guard ids.count <= Self.collectionLimit else { throw Self.tooMany }
         let allOrNone = call.request.queryValue("allOrNone") == "true"
         let results: [ItemResult] = state.withLock { state in
-            if allOrNone { state.store.begin() }
+            let transaction = allOrNone ? state.store.begin() : nil
             var results: [ItemResult] = []
-            for raw in ids {
-                guard let id = SalesforceID.normalize(raw) else {
-                    results.append(ItemResult(id: raw, error: SalesforceError(status: 400, code: "MALFORMED_ID", message: "malformed id \(raw)")))
-                    continue
-                }
-                do throws(SalesforceError) {
-                    _ = try state.store.delete(nil, id: id, call.context)
-                    results.append(ItemResult(id: id))
-                } catch {
-                    let itemError = error.code == "NOT_FOUND"
-                        ? SalesforceError(status: 400, code: "INVALID_CROSS_REFERENCE_KEY", message: "invalid cross reference id") : error
-                    results.append(ItemResult(id: id, error: itemError))
+            SalesforceTransaction.$current.withValue(transaction ?? SalesforceTransaction.current) {
+                for raw in ids {
+                    guard let id = SalesforceID.normalize(raw) else {
+                        results.append(ItemResult(id: raw, error: SalesforceError(status: 400, code: "MALFORMED_ID", message: "malformed id \(raw)")))
+                        continue
+                    }
+                    do throws(SalesforceError) {
+                        _ = try state.store.delete(nil, id: id, call.context)
+                        results.append(ItemResult(id: id))
+                    } catch {
+                        let itemError = error.code == "NOT_FOUND"
+                            ? SalesforceError(status: 400, code: "INVALID_CROSS_REFERENCE_KEY", message: "invalid cross reference id") : error
+                        results.append(ItemResult(id: id, error: itemError))
+                    }
                 }
             }
-            if allOrNone, results.contains(where: { $0.error != nil }) {
-                state.store.rollback()
+            if let transaction, results.contains(where: { $0.error != nil }) {
+                state.store.rollback(transaction)
                 return results.map { $0.error == nil ? ItemResult(id: $0.id, error: Self.rolledBack) : $0 }
             }
-            state.store.commit()
+            if let transaction { state.store.commit(transaction) }
             return results
         }
         return .json(200, results.map { $0.json(withIDOnFailure: true) })

@@ -51,7 +51,8 @@ extension SalesforceApp {
         return response
     }
 
-    private func route(_ call: SalesforceCall) throws(SalesforceError) -> SandboxResponse {
+    /// Answers one call (also a `composite` subrequest) by its resource.
+    func route(_ call: SalesforceCall) throws(SalesforceError) -> SandboxResponse {
         let s = call.segments
         switch s.first {
         case nil:
@@ -63,7 +64,9 @@ extension SalesforceApp {
         case "query", "queryAll":
             return try query(call, includeDeleted: s[0] == "queryAll")
         case "composite":
-            guard s.count >= 2, s[1] == "sobjects" else { throw SalesforceError.notFound }
+            if s.count == 1 { return try composite(call) }
+            if s.count == 2, s[1] == "batch" { return try compositeBatch(call) }
+            guard s[1] == "sobjects" else { throw SalesforceError.notFound }
             return try collections(call)
         case "jobs":
             return try bulkQuery(call)
@@ -85,6 +88,8 @@ extension SalesforceApp {
         guard !call.request.body.isEmpty else {
             throw SalesforceError.jsonParser("No content to map to Object due to end of input")
         }
+        // Strict JSON first, as Salesforce's parser is (Foundation's accepts trailing commas, for one).
+        if let problem = SalesforceJSONErrors.message(call.request.body) { throw SalesforceError.jsonParser(problem) }
         guard let parsed = try? JSONSerialization.jsonObject(with: call.request.body, options: [.fragmentsAllowed]) else {
             throw SalesforceError.jsonParser("Unexpected character in the request body: it is not valid JSON")
         }

@@ -30,6 +30,40 @@ struct SalesforceFakeRecords {
     static let sicCodes = [("7372", "Prepackaged Software"), ("3571", "Electronic Computers"), ("5045", "Computers & Software Wholesale"),
                            ("8742", "Management Consulting Services"), ("2834", "Pharmaceutical Preparations"), ("6021", "National Commercial Banks")]
 
+    /// E-mail-ready forms of `FakeData`'s names (lower-cased, accents and spaces gone), made once.
+    private static let emailFirst = FakeData.firstNames.map(emailForm)
+    private static let emailLast = FakeData.lastNames.map(emailForm)
+    /// Web-domain slugs of `FakeData`'s company stems and suffixes ("Pied Piper" → "pied-piper", "Inc." → "inc").
+    private static let stemSlugs = FakeData.companyStems.map(slug)
+    private static let suffixSlugs = FakeData.companySuffixes.map(slug)
+
+    private static func emailForm(_ name: String) -> String {
+        name.lowercased().folding(options: .diacriticInsensitive, locale: nil)
+            .replacingOccurrences(of: " ", with: "").replacingOccurrences(of: "'", with: "")
+    }
+
+    private static func slug(_ text: String) -> String {
+        text.lowercased().folding(options: .diacriticInsensitive, locale: nil)
+            .map { $0.isLetter || $0.isNumber ? String($0) : "-" }.joined()
+            .split(separator: "-").joined(separator: "-")
+    }
+
+    /// A company name and its web domain, as `FakeData.company` and `FakeData.domain(for:)` make them
+    /// ("Globex Holdings 12", "globex-holdings-12.example.com"), without per-call text folding.
+    mutating func company(index: Int) -> (name: String, domain: String) {
+        let stem = Int(rng.next() % UInt64(FakeData.companyStems.count))
+        let suffix = Int(rng.next() % UInt64(FakeData.companySuffixes.count))
+        return ("\(FakeData.companyStems[stem]) \(FakeData.companySuffixes[suffix]) \(index)",
+                "\(Self.stemSlugs[stem])-\(Self.suffixSlugs[suffix])-\(index).example.com")
+    }
+
+    /// A person with an e-mail at `domain`, as `FakeData.person` makes them.
+    mutating func person(index: Int, domain: String) -> (first: String, last: String, email: String) {
+        let first = Int(rng.next() % UInt64(FakeData.firstNames.count))
+        let last = Int(rng.next() % UInt64(FakeData.lastNames.count))
+        return (FakeData.firstNames[first], FakeData.lastNames[last], "\(Self.emailFirst[first]).\(Self.emailLast[last]).\(index)@\(domain)")
+    }
+
     mutating func place() -> Place {
         let index = Int(rng.next() % UInt64(FakeData.cities.count))
         let (city, state, country) = FakeData.cities[index]
@@ -93,7 +127,7 @@ struct SalesforceFakeRecords {
     }
 
     mutating func contact(index: Int, accountID: String?, domain: String, place: Place, reportsTo: String?) -> [String: SalesforceValue] {
-        let person = FakeData.person(&rng, index: index, domain: domain)
+        let person = self.person(index: index, domain: domain)
         var v: [String: SalesforceValue] = [
             "FirstName": .text(person.first), "LastName": .text(person.last), "Email": .text(person.email),
             "Title": .text(rng.pick(Self.titles)), "Phone": .text(FakeData.phone(&rng)),
@@ -121,9 +155,8 @@ struct SalesforceFakeRecords {
         return v
     }
 
-    mutating func lead(index: Int, company: String, place: Place) -> [String: SalesforceValue] {
-        let domain = FakeData.domain(for: company)
-        let person = FakeData.person(&rng, index: index, domain: domain)
+    mutating func lead(index: Int, company: String, domain: String, place: Place) -> [String: SalesforceValue] {
+        let person = self.person(index: index, domain: domain)
         var v: [String: SalesforceValue] = [
             "FirstName": .text(person.first), "LastName": .text(person.last), "Company": .text(company),
             "Email": .text(person.email), "Phone": .text(FakeData.phone(&rng)), "Title": .text(rng.pick(Self.titles)),
@@ -186,6 +219,15 @@ struct SalesforceFakeRecords {
 
     /// A 24-digit hex id, like SPOTIO's.
     mutating func hex() -> String {
-        String(format: "%012llx%012llx", rng.next() & 0xFFFF_FFFF_FFFF, rng.next() & 0xFFFF_FFFF_FFFF)
+        let digits = Array("0123456789abcdef".utf8)
+        var out = [UInt8](repeating: 0, count: 24)
+        for half in 0..<2 {
+            var v = rng.next() & 0xFFFF_FFFF_FFFF
+            for k in stride(from: 11, through: 0, by: -1) {
+                out[half * 12 + k] = digits[Int(v & 0xF)]
+                v >>= 4
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }

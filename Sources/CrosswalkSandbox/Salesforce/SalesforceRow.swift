@@ -141,15 +141,20 @@ struct SalesforceRow: Sendable {
 
     /// Packs `fields` (by name) for `object`; unknown names and nulls are left out.
     static func pack(_ fields: [String: SalesforceValue], _ object: SalesforceObject) -> [UInt8] {
-        var present: [(Int, SalesforceValue)] = []
-        present.reserveCapacity(fields.count)
+        // Slot each value by ordinal, then write them in field order (no sort).
+        var slots = [SalesforceValue?](repeating: nil, count: object.fields.count)
+        var count = 0
         for (name, value) in fields where value != .null {
-            if let ordinal = object.ordinal(name) { present.append((ordinal, value)) }
+            if let ordinal = object.ordinal(name) {
+                slots[ordinal] = value
+                count += 1
+            }
         }
-        present.sort { $0.0 < $1.0 }
         var out: [UInt8] = []
-        out.reserveCapacity(present.count * 16)
-        for (ordinal, value) in present { append(ordinal, value, object.fields[ordinal].type, to: &out) }
+        out.reserveCapacity(count * 16)
+        for (ordinal, value) in slots.enumerated() {
+            if let value { append(ordinal, value, object.fields[ordinal].type, to: &out) }
+        }
         return out
     }
 

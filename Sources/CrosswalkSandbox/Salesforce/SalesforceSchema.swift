@@ -195,7 +195,11 @@ struct SalesforceObject: Sendable {
     var createable = true
     var children: [SalesforceChildRelationship] = []
 
+    /// Field positions by lower-cased name, and by exact name (the common case, without lower-casing).
     private var index: [String: Int] = [:]
+    private var exact: [String: Int] = [:]
+    /// Checkbox (and other defaulted boolean) fields with their default, for records written without them.
+    private(set) var booleanDefaults: [(name: String, value: Bool)] = []
 
     init(name: String, label: String, labelPlural: String, keyPrefix: String, fields: [SalesforceField],
          createable: Bool = true, children: [SalesforceChildRelationship] = []) {
@@ -206,14 +210,18 @@ struct SalesforceObject: Sendable {
         self.fields = fields
         self.createable = createable
         self.children = children
-        for (i, f) in fields.enumerated() { index[f.name.lowercased()] = i }
+        for (i, f) in fields.enumerated() {
+            index[f.name.lowercased()] = i
+            exact[f.name] = i
+            if f.type == .boolean, let value = f.defaultValue { booleanDefaults.append((f.name, value == "true")) }
+        }
     }
 
     /// The field named `name`, compared case-insensitively as Salesforce does.
-    func field(_ name: String) -> SalesforceField? { index[name.lowercased()].map { fields[$0] } }
+    func field(_ name: String) -> SalesforceField? { ordinal(name).map { fields[$0] } }
 
     /// The position of the field named `name` in `fields`.
-    func ordinal(_ name: String) -> Int? { index[name.lowercased()] }
+    func ordinal(_ name: String) -> Int? { exact[name] ?? index[name.lowercased()] }
 
     /// The lookup field whose relationship is `relationship` (e.g. `Account` → `AccountId`).
     func relationshipField(_ relationship: String) -> SalesforceField? {

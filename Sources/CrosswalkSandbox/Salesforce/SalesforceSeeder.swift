@@ -40,8 +40,7 @@ enum SalesforceSeeder {
         var builder = Builder(store: store, now: now)
         store = SalesforceStore() // the builder's copy is then the only one: no copy-on-write of the tables
         for i in first..<(first + options.count) {
-            let company = FakeData.company(&fake.rng, index: i + 1)
-            let domain = FakeData.domain(for: company)
+            let (company, domain) = fake.company(index: i + 1)
             let place = fake.place()
             let accountID = builder.add(SalesforceCatalog.account, fake.account(index: i, company: company, domain: domain, place: place), &fake.rng)
             var contacts: [String] = []
@@ -57,8 +56,8 @@ enum SalesforceSeeder {
                 builder.add(SalesforceCatalog.opportunity, fake.opportunity(accountID: accountID, contactID: contacts.first, company: company), &fake.rng)
             }
             if i % 2 == 0 {
-                let leadCompany = FakeData.company(&fake.rng, index: i + 100_000)
-                builder.add(SalesforceCatalog.lead, fake.lead(index: i, company: leadCompany, place: fake.place()), &fake.rng)
+                let (leadCompany, leadDomain) = fake.company(index: i + 100_000)
+                builder.add(SalesforceCatalog.lead, fake.lead(index: i, company: leadCompany, domain: leadDomain, place: fake.place()), &fake.rng)
             }
         }
         store = builder.store
@@ -77,13 +76,12 @@ enum SalesforceSeeder {
         ids.reserveCapacity(count)
         for n in 0..<count {
             let index = base + n
-            let company = FakeData.company(&fake.rng, index: index)
-            let domain = FakeData.domain(for: company)
+            let (company, domain) = fake.company(index: index)
             let values: [String: SalesforceValue]
             switch object.name {
             case "Account": values = fake.account(index: index, company: company, domain: domain, place: fake.place())
             case "Contact": values = fake.contact(index: index, accountID: nil, domain: domain, place: fake.place(), reportsTo: nil)
-            case "Lead": values = fake.lead(index: index, company: company, place: fake.place())
+            case "Lead": values = fake.lead(index: index, company: company, domain: domain, place: fake.place())
             case "Opportunity": values = fake.opportunity(accountID: nil, contactID: nil, company: company)
             default: values = fake.task(whoID: nil, whatID: nil, accountID: nil)
             }
@@ -122,9 +120,7 @@ enum SalesforceSeeder {
             fields["CreatedDate"] = .text(SalesforceDates.dateTime(created))
             fields["LastModifiedDate"] = .text(SalesforceDates.dateTime(modified))
             fields["SystemModstamp"] = .text(SalesforceDates.dateTime(modified))
-            for field in object.fields where fields[field.name] == nil && field.type == .boolean && field.defaultValue != nil {
-                fields[field.name] = .bool(field.defaultValue == "true")
-            }
+            for (name, value) in object.booleanDefaults where fields[name] == nil { fields[name] = .bool(value) }
             if object.field("PhotoUrl") != nil { fields["PhotoUrl"] = .text("/services/images/photo/\(id)") }
             if object.name == "Task", fields["Status"] == .text("Completed") {
                 fields["CompletedDateTime"] = .text(SalesforceDates.dateTime(modified))

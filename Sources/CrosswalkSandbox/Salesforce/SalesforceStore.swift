@@ -180,7 +180,9 @@ struct SalesforceStore: Sendable {
     private(set) var tables: [String: Table] = [:]
     /// Last id sequence number handed out.
     private(set) var sequence = 0
-    private var journal: [Undo]?
+    /// Open all-or-none transactions: what each must undo on rollback.
+    private var journals: [Int: [Undo]] = [:]
+    private var transactions = 0
 
     /// A fresh id for `object`.
     mutating func nextID(_ object: SalesforceObject) -> String {
@@ -243,13 +245,15 @@ struct SalesforceStore: Sendable {
                                 deletedAt: record.deletedAt.map { Int64($0.timeIntervalSince1970.rounded(.down)) } ?? 0,
                                 modstamp: modstamp, created: created)
         let (position, previous) = withTable(object) { $0.put(row) }
-        journal?.append(Undo(object: object.name, position: position, previous: previous))
+        if let transaction = SalesforceTransaction.current, journals[transaction] != nil {
+            journals[transaction]!.append(Undo(object: object.name, position: position, previous: previous))
+        }
     }
 
     /// Drops every record; id numbering continues so old ids are never reused.
     mutating func removeAll() {
         tables = [:]
-        journal = nil
+        journals = [:]
     }
 
     /// Restores the id counter (state import).
@@ -257,16 +261,20 @@ struct SalesforceStore: Sendable {
 
     // MARK: all or none
 
-    /// Starts keeping what `rollback()` needs.
-    mutating func begin() { journal = [] }
+    /// Starts an all-or-none transaction: writes made while `SalesforceTransaction.current` is its id are kept
+    /// for `rollback`.
+    mutating func begin() -> Int {
+        transactions += 1
+        journals[transactions] = []
+        return transactions
+    }
 
-    /// Keeps every change since `begin()`.
-    mutating func commit() { journal = nil }
+    /// Keeps every change of `transaction`.
+    mutating func commit(_ transaction: Int) { journals[transaction] = nil }
 
-    /// Takes back every change since `begin()` (ids handed out are not reused, as in Salesforce).
-    mutating func rollback() {
-        guard let undo = journal else { return }
-        journal = nil
+    /// Takes back every change of `transaction` (ids handed out are not reused, as in Salesforce).
+    mutating func rollback(_ transaction: Int) {
+        guard let undo = journals.removeValue(forKey: transaction) else { return }
         for change in undo.reversed() {
             guard let object = SalesforceCatalog.object(change.object) else { continue }
             withTable(object) { table in
@@ -276,4 +284,10 @@ struct SalesforceStore: Sendable {
             }
         }
     }
+}
+
+/// The all-or-none transaction the current request writes in (`composite/sobjects` and `composite` with
+/// `allOrNone`), so the store knows which writes to journal.
+enum SalesforceTransaction {
+    @TaskLocal static var current: Int?
 }

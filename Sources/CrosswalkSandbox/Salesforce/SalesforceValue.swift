@@ -57,12 +57,9 @@ enum SalesforceDates {
     /// `2024-05-01T09:30:00.000+0000`. Salesforce keeps datetimes to the whole second, so the
     /// milliseconds are always `000`.
     static func dateTime(_ date: Date) -> String {
-        let total = Int64(date.timeIntervalSince1970.rounded(.down))
-        let secondsOfDay = Int((total % 86_400 + 86_400) % 86_400)
-        let days = Int((total - Int64(secondsOfDay)) / 86_400)
-        let (y, m, d) = civil(days)
-        return pad(y, 4) + "-" + pad(m, 2) + "-" + pad(d, 2) + "T" + pad(secondsOfDay / 3600, 2) + ":" + pad(secondsOfDay / 60 % 60, 2) + ":"
-            + pad(secondsOfDay % 60, 2) + ".000+0000"
+        var w = SalesforceJSONWriter(capacity: 32)
+        w.dateTime(seconds: Int64(date.timeIntervalSince1970.rounded(.down)))
+        return String(decoding: w.bytes.dropFirst().dropLast(), as: UTF8.self)
     }
 
     /// `date` cut to the whole second, as Salesforce stores datetimes.
@@ -72,8 +69,9 @@ enum SalesforceDates {
 
     /// `2024-05-01`
     static func date(_ date: Date) -> String {
-        let (y, m, d) = civil(Int((date.timeIntervalSince1970 / 86_400).rounded(.down)))
-        return pad(y, 4) + "-" + pad(m, 2) + "-" + pad(d, 2)
+        var w = SalesforceJSONWriter(capacity: 16)
+        w.quotedDate(days: Int((date.timeIntervalSince1970 / 86_400).rounded(.down)))
+        return String(decoding: w.bytes.dropFirst().dropLast(), as: UTF8.self)
     }
 
     /// Year, month, day of a day count since 1970-01-01 (H. Hinnant's civil_from_days).
@@ -89,14 +87,15 @@ enum SalesforceDates {
         return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
     }
 
-    private static func pad(_ n: Int, _ width: Int) -> String {
-        let s = String(n)
-        return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
-    }
 
     /// Midnight UTC of a `YYYY-MM-DD` date, or `nil`.
     static func parseDate(_ text: String) -> Date? {
-        let u = Array(text.utf8)
+        var text = text
+        return text.withUTF8 { u in days(u).map { Date(timeIntervalSince1970: Double($0) * 86_400) } }
+    }
+
+    /// The day count since 1970 of the `YYYY-MM-DD` in the first 10 bytes of `u` (exactly 10 long), or `nil`.
+    private static func days(_ u: UnsafeBufferPointer<UInt8>) -> Int? {
         func digits(_ range: Range<Int>) -> Int? {
             var n = 0
             for i in range {
@@ -116,36 +115,50 @@ enum SalesforceDates {
         let yoe = yy - era * 400
         let doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1
         let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return Date(timeIntervalSince1970: Double(era * 146_097 + doe - 719_468) * 86_400)
+        return era * 146_097 + doe - 719_468
     }
 
     /// A datetime such as `2024-05-01T09:30:00Z`, `…:00.000+0000`, `…:00+02:00`, or `nil`.
     static func parseDateTime(_ text: String) -> Date? {
-        guard text.count >= 19, let day = parseDate(String(text.prefix(10))) else { return nil }
-        let chars = Array(text)
-        guard chars[10] == "T" || chars[10] == " ", chars[13] == ":", chars[16] == ":",
-              let h = Int(String(chars[11...12])), let mi = Int(String(chars[14...15])), let s = Int(String(chars[17...18])),
-              h < 24, mi < 60, s < 61 else { return nil }
-        var rest = chars[19...]
-        var fraction = 0.0
-        if rest.first == "." {
-            let digits = rest.dropFirst().prefix { $0.isNumber }
-            guard !digits.isEmpty else { return nil }
-            fraction = Double("0." + String(digits)) ?? 0
-            rest = rest.dropFirst(1 + digits.count)
+        var text = text
+        return text.withUTF8 { u -> Date? in
+            guard u.count >= 19, let day = days(UnsafeBufferPointer(rebasing: u[0..<10])) else { return nil }
+            func two(_ at: Int) -> Int? {
+                guard (48...57).contains(u[at]), (48...57).contains(u[at + 1]) else { return nil }
+                return Int(u[at] - 48) * 10 + Int(u[at + 1] - 48)
+            }
+            guard u[10] == 0x54 || u[10] == 0x20, u[13] == 0x3A, u[16] == 0x3A, let h = two(11), let mi = two(14), let s = two(17),
+                  h < 24, mi < 60, s < 61 else { return nil }
+            var i = 19
+            var fraction = 0.0
+            if i < u.count, u[i] == 0x2E {
+                i += 1
+                var scale = 0.1
+                let start = i
+                while i < u.count, (48...57).contains(u[i]) {
+                    fraction += Double(u[i] - 48) * scale
+                    scale /= 10
+                    i += 1
+                }
+                guard i > start else { return nil }
+            }
+            var offset = 0
+            if i == u.count || (u[i] == 0x5A && i + 1 == u.count) {
+                offset = 0
+            } else if u[i] == 0x2B || u[i] == 0x2D {
+                let sign = u[i] == 0x2D ? -1 : 1
+                var digits: [Int] = []
+                for k in (i + 1)..<u.count where u[k] != 0x3A {
+                    guard (48...57).contains(u[k]) else { return nil }
+                    digits.append(Int(u[k] - 48))
+                }
+                guard digits.count == 4 else { return nil }
+                offset = ((digits[0] * 10 + digits[1]) * 3600 + (digits[2] * 10 + digits[3]) * 60) * sign
+            } else {
+                return nil
+            }
+            return Date(timeIntervalSince1970: Double(day) * 86_400 + Double(h * 3600 + mi * 60 + s - offset) + fraction)
         }
-        var offset = 0
-        let zone = String(rest)
-        if zone == "Z" || zone.isEmpty {
-            offset = 0
-        } else if let sign = zone.first, sign == "+" || sign == "-" {
-            let digits = zone.dropFirst().filter { $0 != ":" }
-            guard digits.count == 4, let hh = Int(digits.prefix(2)), let mm = Int(digits.suffix(2)) else { return nil }
-            offset = (hh * 3600 + mm * 60) * (sign == "-" ? -1 : 1)
-        } else {
-            return nil
-        }
-        return day.addingTimeInterval(Double(h * 3600 + mi * 60 + s - offset) + fraction)
     }
 
     /// RFC 1123 (`If-Modified-Since`).

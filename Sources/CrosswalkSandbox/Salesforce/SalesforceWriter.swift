@@ -175,6 +175,18 @@ extension SalesforceStore {
             let number = SalesforceJSON.number(raw) ?? (raw as? String).flatMap(Double.init)
             guard let number, number.isFinite else { throw wrongType(field.type == .int ? "int" : "double") }
             if field.type == .int, number != number.rounded() { throw wrongType("int") }
+            // Digits before the point are limited by precision - scale (int fields: digits); the value is kept
+            // rounded to the field's scale, as Salesforce stores it.
+            let integerDigits = field.type == .int ? max(1, field.digits) : max(1, field.precision - field.scale)
+            if abs(number) >= pow(10, Double(integerDigits)) {
+                throw SalesforceError(status: 400, code: "NUMBER_OUTSIDE_VALID_RANGE",
+                                      message: "\(field.label): value outside of valid range on numeric field: \(SalesforceValue.number(number).xmlText ?? "")",
+                                      fields: [field.name])
+            }
+            if field.type != .int {
+                let factor = pow(10, Double(field.scale))
+                return .number((number * factor).rounded(.toNearestOrAwayFromZero) / factor)
+            }
             return .number(number)
         case .date:
             guard let s = raw as? String else { throw wrongType("date") }
@@ -212,6 +224,10 @@ extension SalesforceStore {
             if text.count > field.length {
                 throw SalesforceError(status: 400, code: "STRING_TOO_LONG",
                                       message: "\(field.label): data value too large: \(text.prefix(40)) (max length=\(field.length))", fields: [field.name])
+            }
+            if field.type == .picklist, field.restrictedPicklist, !field.picklist.contains(text) {
+                throw SalesforceError(status: 400, code: "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST",
+                                      message: "\(field.label): bad value for restricted picklist field: \(text)", fields: [field.name])
             }
             if field.type == .email, !isEmail(text) {
                 throw SalesforceError(status: 400, code: "INVALID_EMAIL_ADDRESS", message: "\(field.label): invalid email address: \(text)", fields: [field.name])

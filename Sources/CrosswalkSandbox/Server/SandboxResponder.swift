@@ -21,7 +21,10 @@ struct SandboxResponder: HTTPResponder {
         do {
             body = try await request.body.collect(upTo: maxBodyBytes)
         } catch {
-            return Self.response(.json(413, ["error": "request body larger than \(maxBodyBytes) bytes"]))
+            return Self.response(host.app.refusal(.bodyTooLarge(limitBytes: maxBodyBytes)))
+        }
+        if let limit = host.app.maxURLBytes, request.uri.description.utf8.count > limit {
+            return Self.response(host.app.refusal(.uriTooLong(limitBytes: limit)))
         }
         let incoming = Self.sandboxRequest(request, body: body, scheme: host.scheme, fallbackAuthority: host.authority)
         if incoming.path == SandboxControlAPI.prefix || incoming.path.hasPrefix(SandboxControlAPI.prefix + "/") {
@@ -29,12 +32,12 @@ struct SandboxResponder: HTTPResponder {
         }
 
         let (decision, latency) = await host.faults.decide()
-        if latency > 0 { try? await Task.sleep(for: .milliseconds(latency)) }
+        if latency > 0, decision != .pass { try? await Task.sleep(for: .milliseconds(latency)) }
         let answer: SandboxResponse
         var fault: String?
         switch decision {
         case .pass:
-            answer = await host.app.handle(incoming)
+            answer = latency > 0 ? await host.app.handle(incoming, delayedBy: .milliseconds(latency)) : await host.app.handle(incoming)
         case .respond(let injected):
             answer = host.app.faultResponse(injected)
             fault = injected == .serverError ? "server_error" : "rate_limited"

@@ -22,8 +22,12 @@ public final class SpotioApp: SandboxApp {
         store = SpotioStore(credentials: credentials, environment: environment)
     }
 
+    /// Kestrel's default `MaxRequestBodySize`.
+    static let maxBodyBytes = 30_000_000
+
     public func handle(_ request: SandboxRequest) async -> SandboxResponse {
-        await store.handle(request)
+        if request.body.count > Self.maxBodyBytes { return refusal(.bodyTooLarge(limitBytes: Self.maxBodyBytes)) }
+        return await store.handle(request)
     }
 
     /// 429 with `Retry-After` (SPOTIO publishes no rate-limit shape; the error envelope is its usual one),
@@ -37,6 +41,18 @@ public final class SpotioApp: SandboxApp {
             return SpotioWire.error(500, "An unexpected error occurred. Please try again later.")
         }
     }
+
+    /// Kestrel's answers (SPOTIO is an ASP.NET Core service): 414 with no body past `MaxRequestLineSize` (8 KB),
+    /// 413 with no body past `MaxRequestBodySize` (30,000,000 bytes; the sandbox's own limit applies first when lower).
+    public func refusal(_ refusal: SandboxRefusal) -> SandboxResponse {
+        switch refusal {
+        case .uriTooLong: .empty(414)
+        case .bodyTooLarge: .empty(413)
+        }
+    }
+
+    /// Kestrel's `MaxRequestLineSize` (8,192 bytes) covers the method, URL and protocol.
+    public var maxURLBytes: Int? { 8192 - "DELETE  HTTP/1.1\r\n".count }
 
     public func expireAccessTokens() async { await store.expireAccessTokens() }
     public func reset() async { await store.reset() }

@@ -138,8 +138,19 @@ extension SpotioStore {
         }
     }
 
-    /// `GET|POST /api/DataObjectsSearch` → `{scrollId, totalCount, totalValue, items: [SearchDataObjectDto]}`.
-    func searchDataObjects(_ call: SpotioCall) -> SandboxResponse {
+    /// The item shapes of the three search operations.
+    enum SearchShape {
+        /// `GET|POST /api/DataObjectsSearch`: `SearchDataObjectDto`.
+        case full
+        /// `GET /api/DataObjectsSearch/list`: `SearchDataObjectListItemDto`.
+        case listItem
+        /// `GET|POST /api/DataObjectsSearch/simple`: `SearchSimpleDataObjectWithParentDto`.
+        case simple
+    }
+
+    /// `GET|POST /api/DataObjectsSearch[/list|/simple]` → `{scrollId, totalCount, totalValue, items}` with the
+    /// operation's item shape. `simple` spells its parameters `typeId`, `pageSize`, `phoneNumber`, `dataObjectIds`.
+    func searchDataObjects(_ call: SpotioCall, shape: SearchShape = .full) -> SandboxResponse {
         var criteria: [String: Any] = [:]
         if call.request.method == "POST" {
             switch SpotioWire.jsonObject(call.request) {
@@ -148,26 +159,52 @@ extension SpotioStore {
             }
         } else {
             for name in ["scrollId", "sortBy", "stageId", "stageGroups", "q", "hasAddress", "hasPhoneOrEmail", "hasPhone",
-                         "hasEmail", "singleType", "perPage", "includeOwnerExternalUserId"] {
+                         "hasEmail", "singleType", "perPage", "includeOwnerExternalUserId", "typeId", "pageSize", "phoneNumber"] {
                 if let value = call.query(name) { criteria[name] = value }
             }
             criteria["queryText"] = criteria["q"]
         }
-        let search: SpotioSearch
+        var onlyIds: Set<String>?
+        var phoneDigits: String?
+        if shape == .simple {
+            if let type = criteria["typeId"], !(type is NSNull) { criteria["singleType"] = type }
+            if let size = criteria["pageSize"], !(size is NSNull) { criteria["perPage"] = size }
+            criteria["typeId"] = nil
+            criteria["pageSize"] = nil
+            if let ids = criteria["dataObjectIds"], !(ids is NSNull) {
+                guard let list = ids as? [String] else { return SpotioWire.error(400, field: "dataObjectIds", "dataObjectIds must be an array of ids.") }
+                onlyIds = Set(list)
+            }
+            phoneDigits = criteria.spotioString("phoneNumber").map { $0.filter(\.isNumber) }.flatMap { $0.isEmpty ? nil : $0 }
+        }
+        if criteria["singleType"] is Int { criteria["singleType"] = String(criteria["singleType"] as! Int) }
+        var search: SpotioSearch
         switch SpotioSearch.parse(criteria) {
         case let .success(parsed): search = parsed
         case let .failure(invalid): return invalid.response
         }
+        search.onlyIds = onlyIds
+        search.phoneDigits = phoneDigits
         let renderer = render
-        switch page(scrollId: criteria.spotioString("scrollId"), ids: search.matchingIds(in: state, render: renderer),
-                    pageSize: search.perPage, now: call.now) {
+        let scrollId = criteria.spotioString("scrollId")
+        var snapshot: [String] = []
+        var totalValue: Double?
+        if scrollId?.isEmpty ?? true {
+            snapshot = search.matchingIds(in: state, render: renderer, ordered: orderedIds(sortKey: search.sortKey, descending: search.descending))
+            let values = snapshot.compactMap { state.dataObjects[$0] }.compactMap { renderer.value(of: $0) }
+            totalValue = values.isEmpty ? nil : values.reduce(0, +)
+        }
+        switch page(scrollId: scrollId, ids: snapshot, pageSize: search.perPage, now: call.now, totalValue: totalValue) {
         case let .failure(denied): return denied.response
         case let .success(page):
             let records = page.ids.compactMap { state.dataObjects[$0] }
-            let values = page.all.compactMap { state.dataObjects[$0] }.compactMap { renderer.value(of: $0) }
+            let items: [[String: Any]] = switch shape {
+            case .full: records.map { renderer.searchItem($0, includeOwnerExternalUserId: search.includeOwnerExternalUserId) }
+            case .listItem: records.map { renderer.listItem($0) }
+            case .simple: records.map { renderer.simpleItem($0) }
+            }
             return .json(200, ["scrollId": page.nextScrollId as Any? ?? NSNull(), "totalCount": page.all.count,
-                               "totalValue": values.isEmpty ? NSNull() : values.reduce(0, +) as Any,
-                               "items": records.map { renderer.searchItem($0, includeOwnerExternalUserId: search.includeOwnerExternalUserId) }])
+                               "totalValue": page.totalValue.map { $0 as Any } ?? NSNull(), "items": items])
         }
     }
 }

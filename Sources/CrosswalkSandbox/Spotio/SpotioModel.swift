@@ -207,6 +207,8 @@ struct SpotioScroll: Codable, Sendable {
     var position: Int
     var pageSize: Int
     var createdAt: Date
+    /// The sum of the snapshot's values, worked out once with the snapshot.
+    var totalValue: Double?
 }
 
 /// Everything the emulator holds; `exportState`/`importState` write and read this as JSON.
@@ -214,7 +216,8 @@ struct SpotioState: Codable, Sendable {
     var users: [String: SpotioUser] = [:]
     var types: [SpotioObjectType] = []
     var activityTemplates: [SpotioActivityTemplate] = []
-    var dataObjects: [String: SpotioDataObject] = [:]
+    /// Records by id; every change bumps `dataVersion`.
+    var dataObjects: [String: SpotioDataObject] = [:] { didSet { dataVersion &+= 1 } }
     var activities: [String: SpotioActivity] = [:]
     var tombstones: [SpotioTombstone] = []
     var webhooks: [SpotioWebhookEndpoint] = []
@@ -229,6 +232,13 @@ struct SpotioState: Codable, Sendable {
     var nextWebhookNumber: Int = 1
     var nextScrollNumber: UInt64 = 1
     var seedRounds: UInt64 = 0
+    /// Bumped by every change to `dataObjects`, so cached sort orders know when they are stale (not saved).
+    var dataVersion = 0
+
+    enum CodingKeys: String, CodingKey {
+        case users, types, activityTemplates, dataObjects, activities, tombstones, webhooks, webhookSecret, accessTokens
+        case refreshTokens, scrolls, nextObjectNumber, nextActivityNumber, nextUserNumber, nextWebhookNumber, nextScrollNumber, seedRounds
+    }
 
     func type(_ id: String) -> SpotioObjectType? { types.first { $0.id == id } }
 }

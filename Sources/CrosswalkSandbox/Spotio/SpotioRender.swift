@@ -98,6 +98,31 @@ struct SpotioRender {
         ]
     }
 
+    private func searchPin(_ pin: SpotioPin) -> [String: Any] {
+        ["id": pin.id, "lat": pin.lat, "lng": pin.lng, "placeId": null(pin.placeId), "address": null(pin.address), "zip": null(pin.zip)]
+    }
+
+    /// `SearchDataObjectListItemDto`, the item shape of `GET /api/DataObjectsSearch/list`.
+    func listItem(_ record: SpotioDataObject) -> [String: Any] {
+        ["id": record.id, "typeId": record.typeId, "addressUnit": NSNull(), "pin": searchPin(record.pin), "value": null(value(of: record)),
+         "stageId": record.stageId, "externalDataObjectId": null(record.externalDataObjectId),
+         "fields": record.fields.map { ["fieldId": $0.fieldId, "value": null($0.value), "values": null($0.values)] },
+         "name": null(name(of: record)), "phones": values(of: record, role: "Phone"), "emails": values(of: record, role: "Email"),
+         "activity": NSNull(), "distance": NSNull(), "visitsCount": record.visitsCount, "lastVisitDate": SpotioWire.date(record.lastVisitDate),
+         "lastVisitResultId": null(record.lastVisitResultId), "childName": NSNull(), "filterOptionValues": [Any](),
+         "scoreLabel": NSNull(), "nba": NSNull()]
+    }
+
+    /// `SearchSimpleDataObjectWithParentDto`, the item shape of `GET|POST /api/DataObjectsSearch/simple`.
+    func simpleItem(_ record: SpotioDataObject) -> [String: Any] {
+        let phones = values(of: record, role: "Phone")
+        return ["navigationId": record.id, "id": record.id, "typeId": record.typeId, "name": null(name(of: record)), "stageId": record.stageId,
+                "externalDataObjectId": null(record.externalDataObjectId), "pin": searchPin(record.pin), "phones": phones,
+                "emails": values(of: record, role: "Email"), "visitsCount": record.visitsCount, "parent": NSNull(), "ownerId": record.ownerId,
+                "textOptedIn": record.textOptedIn, "phonesFullInfo": phones.map { ["phone": $0, "textOptedIn": record.textOptedIn] },
+                "scoreLabel": NSNull(), "nba": NSNull()]
+    }
+
     /// `DeletedDataObjectMetadata`.
     func tombstone(_ tombstone: SpotioTombstone) -> [String: Any] {
         let r = tombstone.record

@@ -5,11 +5,13 @@ import Foundation
 enum SpotioEndpoint: Sendable {
     case apiToken, authToken
     case createDataObject, getDataObject, deleteDataObject, patchDataObject, patchDataObjectWithActivity
-    case manyDataObjects, deletedDataObjects, searchDataObjects
+    case manyDataObjects, deletedDataObjects, searchDataObjects, searchDataObjectsList, searchDataObjectsSimple
     case createActivity, createActivities, getActivity, replaceActivity, patchActivity, activityFeed
     case allUsers, userList, createUser, updateUser
     case workflow, objectTypes, objectTypesFull, objectType, objectTypeStages, objectTypeFields, activityTemplates
     case webhookScopes, listWebhooks, createWebhook, updateWebhook, deleteWebhook
+    /// An operation of the swagger the emulator does not serve (see `SpotioUnsupported`).
+    case notEmulated(String)
 }
 
 /// One row of the route table: a method, a path template from the swagger (`{name}` segments) and the operation.
@@ -18,7 +20,12 @@ struct SpotioRoute: Sendable {
     var template: String
     var endpoint: SpotioEndpoint
     /// Whether the operation needs a bearer token (all but the two token endpoints).
-    var needsAuth: Bool { endpoint != .apiToken && endpoint != .authToken }
+    var needsAuth: Bool {
+        switch endpoint {
+        case .apiToken, .authToken: false
+        default: true
+        }
+    }
 }
 
 /// Matches requests against the route table. Literal segments compare case-insensitively, as ASP.NET routing does.
@@ -37,6 +44,9 @@ enum SpotioRouter {
         .init(method: "GET", template: "/api/DataObjects/deleted", endpoint: .deletedDataObjects),
         .init(method: "GET", template: "/api/DataObjectsSearch", endpoint: .searchDataObjects),
         .init(method: "POST", template: "/api/DataObjectsSearch", endpoint: .searchDataObjects),
+        .init(method: "GET", template: "/api/DataObjectsSearch/list", endpoint: .searchDataObjectsList),
+        .init(method: "GET", template: "/api/DataObjectsSearch/simple", endpoint: .searchDataObjectsSimple),
+        .init(method: "POST", template: "/api/DataObjectsSearch/simple", endpoint: .searchDataObjectsSimple),
 
         .init(method: "POST", template: "/api/ActivitiesV2", endpoint: .createActivity),
         .init(method: "POST", template: "/api/v2/activities", endpoint: .createActivity),
@@ -83,7 +93,7 @@ enum SpotioRouter {
         let segments = split(path)
         var best: (route: SpotioRoute, params: [String: String], literals: Int)?
         var pathMatched = false
-        for route in routes {
+        for route in routes + SpotioUnsupported.routes {
             guard let (params, literals) = bind(split(route.template), to: segments) else { continue }
             pathMatched = true
             guard route.method == method else { continue }

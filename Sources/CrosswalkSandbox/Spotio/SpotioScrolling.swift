@@ -12,10 +12,13 @@ extension SpotioStore {
         var nextScrollId: String?
         /// Every id of the snapshot the page comes from.
         var all: [String]
+        /// The snapshot's summed value, when the caller asked for it.
+        var totalValue: Double?
     }
 
     /// The next page: from the cursor `scrollId` when given, else the first page of `ids`.
-    func page(scrollId: String?, ids: @autoclosure () -> [String], pageSize: Int, now: Date) -> Result<Page, SpotioRejection> {
+    func page(scrollId: String?, ids: @autoclosure () -> [String], pageSize: Int, now: Date,
+              totalValue: Double? = nil) -> Result<Page, SpotioRejection> {
         var scroll: SpotioScroll
         if let scrollId, !scrollId.isEmpty {
             guard let existing = state.scrolls.removeValue(forKey: scrollId) else {
@@ -23,7 +26,8 @@ extension SpotioStore {
             }
             scroll = existing
         } else {
-            scroll = SpotioScroll(ids: ids(), position: 0, pageSize: pageSize, createdAt: now)
+            let snapshot = ids()
+            scroll = SpotioScroll(ids: snapshot, position: 0, pageSize: pageSize, createdAt: now, totalValue: totalValue)
         }
         let end = min(scroll.position + scroll.pageSize, scroll.ids.count)
         let pageIds = Array(scroll.ids[scroll.position..<end])
@@ -36,7 +40,7 @@ extension SpotioStore {
             next = id
             trimScrolls()
         }
-        return .success(Page(ids: pageIds, nextScrollId: next, all: scroll.ids))
+        return .success(Page(ids: pageIds, nextScrollId: next, all: scroll.ids, totalValue: scroll.totalValue))
     }
 
     private func trimScrolls() {

@@ -18,6 +18,10 @@ struct SpotioSearch {
     var descending = false
     var perPage = 50
     var includeOwnerExternalUserId = false
+    /// `simple` search: only these records (`dataObjectIds`).
+    var onlyIds: Set<String>?
+    /// `simple` search: a phone whose digits contain these (`phoneNumber`).
+    var phoneDigits: String?
 
     static let sortKeys = ["createdAt", "updatedAt", "name", "value", "stageUpdatedAt"]
     static let maxPerPage = 1000
@@ -55,14 +59,18 @@ struct SpotioSearch {
 
     func matches(_ r: SpotioDataObject, in state: SpotioState, render: SpotioRender) -> Bool {
         if let typeId, r.typeId != typeId { return false }
+        if let onlyIds, !onlyIds.contains(r.id) { return false }
+        if let phoneDigits, !render.values(of: r, role: "Phone").contains(where: { $0.filter(\.isNumber).contains(phoneDigits) }) { return false }
         if !stageIds.isEmpty, !stageIds.contains(r.stageId) { return false }
         if !stageGroups.isEmpty {
             guard let group = state.type(r.typeId)?.stage(r.stageId)?.group, stageGroups.contains(group) else { return false }
         }
-        let emails = render.values(of: r, role: "Email"), phones = render.values(of: r, role: "Phone")
-        if let hasEmail, hasEmail == emails.isEmpty { return false }
-        if let hasPhone, hasPhone == phones.isEmpty { return false }
-        if let hasPhoneOrEmail, hasPhoneOrEmail == (emails.isEmpty && phones.isEmpty) { return false }
+        if hasEmail != nil || hasPhone != nil || hasPhoneOrEmail != nil {
+            let emails = render.values(of: r, role: "Email"), phones = render.values(of: r, role: "Phone")
+            if let hasEmail, hasEmail == emails.isEmpty { return false }
+            if let hasPhone, hasPhone == phones.isEmpty { return false }
+            if let hasPhoneOrEmail, hasPhoneOrEmail == (emails.isEmpty && phones.isEmpty) { return false }
+        }
         if let hasAddress, hasAddress == ((r.pin.address ?? "").isEmpty) { return false }
         if let text {
             let haystack = [render.name(of: r), r.pin.address, r.externalDataObjectId].compactMap { $0 }
@@ -72,22 +80,40 @@ struct SpotioSearch {
         return true
     }
 
-    /// Ids of the matching records in the requested order (ties broken by id).
-    func matchingIds(in state: SpotioState, render: SpotioRender) -> [String] {
-        let matching = state.dataObjects.values.filter { matches($0, in: state, render: render) }
-        let sorted = matching.sorted { a, b in
-            let order: ComparisonResult
-            switch sortKey {
-            case "updatedAt": order = compare(a.updatedAt, b.updatedAt)
-            case "stageUpdatedAt": order = compare(a.stageUpdatedAt ?? .distantPast, b.stageUpdatedAt ?? .distantPast)
-            case "name": order = (render.name(of: a) ?? "").localizedCaseInsensitiveCompare(render.name(of: b) ?? "")
-            case "value": order = compare(render.value(of: a) ?? 0, render.value(of: b) ?? 0)
-            default: order = compare(a.createdAt, b.createdAt)
+    /// Whether every record matches (no filter set), so the sorted order can be used as it is.
+    var matchesAll: Bool {
+        text == nil && typeId == nil && stageIds.isEmpty && stageGroups.isEmpty && hasEmail == nil && hasPhone == nil
+            && hasPhoneOrEmail == nil && hasAddress == nil && onlyIds == nil && phoneDigits == nil
+    }
+
+    /// Ids of the matching records in the requested order (ties broken by id), filtering `ordered` — every id in
+    /// that order (see `SpotioStore.orderedIds`).
+    func matchingIds(in state: SpotioState, render: SpotioRender, ordered: [String]) -> [String] {
+        if matchesAll { return ordered }
+        return ordered.filter { id in state.dataObjects[id].map { matches($0, in: state, render: render) } ?? false }
+    }
+
+    /// Every record id sorted by `key` (`-` direction flips the key order, ties stay by id ascending).
+    static func sortedIds(_ state: SpotioState, render: SpotioRender, key: String, descending: Bool) -> [String] {
+        enum Key: Comparable { case date(Date), text(String), number(Double) }
+        var keyed: [(key: Key, id: String)] = []
+        keyed.reserveCapacity(state.dataObjects.count)
+        for (id, r) in state.dataObjects {
+            let k: Key
+            switch key {
+            case "updatedAt": k = .date(r.updatedAt)
+            case "stageUpdatedAt": k = .date(r.stageUpdatedAt ?? .distantPast)
+            case "name": k = .text((render.name(of: r) ?? "").lowercased())
+            case "value": k = .number(render.value(of: r) ?? 0)
+            default: k = .date(r.createdAt)
             }
-            if order == .orderedSame { return a.id < b.id }
-            return descending ? order == .orderedDescending : order == .orderedAscending
+            keyed.append((k, id))
         }
-        return sorted.map(\.id)
+        keyed.sort { a, b in
+            if a.key != b.key { return descending ? a.key > b.key : a.key < b.key }
+            return a.id < b.id
+        }
+        return keyed.map(\.id)
     }
 
     private func compare<T: Comparable>(_ a: T, _ b: T) -> ComparisonResult {

@@ -34,6 +34,9 @@ actor SpotioStore {
     var state: SpotioState
     let credentials: SpotioCredentials
     let environment: any SandboxEnvironment
+    /// Every record id sorted by a search sort key (`createdAt`, `-updatedAt`…), for the `dataVersion` it was made
+    /// at: searches filter this order instead of sorting (cleared on import and reset).
+    var sortedOrders: [String: (version: Int, ids: [String])] = [:]
     /// Events raised while answering the current request; delivered as one batch when it completes.
     var pendingEvents: [(type: String, data: [String: Any])] = []
 
@@ -94,6 +97,9 @@ actor SpotioStore {
         case .manyDataObjects: return manyDataObjects(call)
         case .deletedDataObjects: return deletedDataObjects(call)
         case .searchDataObjects: return searchDataObjects(call)
+        case .searchDataObjectsList: return searchDataObjects(call, shape: .listItem)
+        case .searchDataObjectsSimple: return searchDataObjects(call, shape: .simple)
+        case let .notEmulated(reason): return SpotioWire.error(501, field: "_", "\(call.request.method) \(call.request.path) is not emulated by the Crosswalk sandbox: \(reason).")
         case .createActivity: return createActivity(call)
         case .createActivities: return createActivities(call)
         case .getActivity: return getActivity(call)
@@ -121,6 +127,15 @@ actor SpotioStore {
 
     var render: SpotioRender { SpotioRender(state: state) }
 
+    /// Every record id in the order of `sortKey` (descending when asked), sorted once per change to the records.
+    func orderedIds(sortKey: String, descending: Bool) -> [String] {
+        let name = (descending ? "-" : "") + sortKey
+        if let cached = sortedOrders[name], cached.version == state.dataVersion { return cached.ids }
+        let ids = SpotioSearch.sortedIds(state, render: render, key: sortKey, descending: descending)
+        sortedOrders[name] = (state.dataVersion, ids)
+        return ids
+    }
+
     /// Records an event for the webhook batch of the current request.
     func raise(_ type: String, _ data: [String: Any]) {
         pendingEvents.append((type, data))
@@ -140,9 +155,13 @@ actor SpotioStore {
         fresh.accessTokens = state.accessTokens
         fresh.refreshTokens = state.refreshTokens
         state = fresh
+        sortedOrders = [:]
     }
 
     func exportState() -> Data { SandboxStateCodec.encode(state) }
 
-    func importState(_ data: Data) throws { state = try SandboxStateCodec.decode(SpotioState.self, from: data, app: "spotio") }
+    func importState(_ data: Data) throws {
+        state = try SandboxStateCodec.decode(SpotioState.self, from: data, app: "spotio")
+        sortedOrders = [:]
+    }
 }
