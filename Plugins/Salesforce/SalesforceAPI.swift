@@ -75,6 +75,9 @@ final class SalesforceAPI {
         self.settings = settings
     }
 
+    /// The longest URI Salesforce takes (*REST API Developer Guide › Status Codes and Error Responses*: 414).
+    static let maxURLBytes = 16_384
+
     /// `/services/data/v60.0/…`
     func data(_ path: String) -> String { settings.dataPath + "/" + path }
 
@@ -89,10 +92,14 @@ final class SalesforceAPI {
         if let quota, quota.percent >= settings.quotaStopPercent { throw quota.stop(threshold: settings.quotaStopPercent) }
     }
 
-    /// Sends one request (after the quota guard) and returns the answer, whatever its status.
+    /// Sends one request (after the quota guard, unless `unguarded`) and returns the answer, whatever its status.
     func send(_ method: String, _ url: String, json body: JSONValue? = nil, headers: [String: String] = [:],
-              idempotent: Bool = false, deadline: Deadline = Deadline(milliseconds: nil)) throws -> ConnectorHost.Response {
-        try guardQuota()
+              idempotent: Bool = false, deadline: Deadline = Deadline(milliseconds: nil), unguarded: Bool = false) throws -> ConnectorHost.Response {
+        if !unguarded { try guardQuota() }
+        // The host puts the instance URL in front of a path: leave it room.
+        if url.utf8.count + 256 > Self.maxURLBytes {
+            throw ConnectorError(.invalidArgument, "\(method) \(Self.shown(url)) would be \(url.utf8.count) bytes long: Salesforce takes URIs up to \(Self.maxURLBytes) bytes (414 URI Too Long); ask for fewer fields")
+        }
         if host.isCancelled { throw ConnectorError(.cancelled, "the host cancelled the call") }
         var all = headers
         var bytes = Data()

@@ -102,4 +102,22 @@ struct SalesforceBasicsTests {
             await sf.close()
         }
     }
+
+    @Test("discover/2 describes only the objects asked for; an object the org lacks is not_found")
+    func discoverChosenObjects() async throws {
+        try await SalesforceHarness.with { h in
+            let sf = try await h.connector()
+            let result = try await sf.discover(DiscoverRequest(objects: ["Task", "User"]))
+            #expect(result.objects.map(\.name) == ["Task", "User"])
+            let describes = try await h.counters().filter { $0.key.hasSuffix("/describe/") }
+            #expect(describes.keys.sorted() == ["GET /services/data/v60.0/sobjects/Task/describe/", "GET /services/data/v60.0/sobjects/User/describe/"])
+            do {
+                _ = try await sf.discover(DiscoverRequest(objects: ["Invoice__c"]))
+                Issue.record("an unknown object was discovered")
+            } catch let e as CrosswalkError {
+                #expect(e.code == .notFound && e.message.contains("Invoice__c"))
+            }
+            await sf.close()
+        }
+    }
 }

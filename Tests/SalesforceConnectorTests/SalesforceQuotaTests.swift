@@ -36,6 +36,9 @@ struct SalesforceQuotaTests {
             #expect(error.message.contains("of 15000 daily API requests used"))
             #expect(error.message.contains("0.05%"))
             #expect(seen.count < 1000, "the run stopped before the end")
+            // check still answers, and says how much is used.
+            let check = try await tight.check()
+            #expect(check.ok && check.message.contains("of 15000 daily API requests used"))
             // A later run (here: a connection allowed more) resumes from the stored cursor.
             let roomy = try await h.connector("sf-roomy")
             let rest = try await readAll(roomy, ReadRequest(object: "Contact", cursor: cursor, limit: 200))

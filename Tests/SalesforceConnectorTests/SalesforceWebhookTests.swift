@@ -36,6 +36,9 @@ struct SalesforceWebhookTests {
             #expect(record.modifiedAt?.hasSuffix("Z") == true)
             #expect(record.modifiedBy == SalesforceApp.apiUserID)
 
+            // The org id came from the host's connection facts (the token's identity URL): no extra call.
+            #expect(try await h.counters()["GET /services/oauth2/userinfo"] == nil)
+
             // 150 contacts in one collection call: two messages of 100 and 50 notifications.
             let records: [[String: Any]] = (0..<150).map { ["attributes": ["type": "Contact"], "LastName": "Batch \($0)"] }
             let created = try await h.rest("POST", "composite/sobjects", ["allOrNone": false, "records": records], token: token)
