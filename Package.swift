@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "CrosswalkHTTPProbe", type: .dynamic, targets: ["HTTPProbeConnector"]),
         .library(name: "CrosswalkExampleC", type: .dynamic, targets: ["ExampleCConnector"]),
         .library(name: "CrosswalkSPOTIO", type: .dynamic, targets: ["SPOTIOConnector"]),
+        .library(name: "CrosswalkSalesforce", type: .dynamic, targets: ["SalesforceConnector"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -157,6 +158,8 @@ let package = Package(
         .target(name: "HTTPProbeConnector", dependencies: ["CrosswalkPluginKit"], path: "Plugins/HTTPProbe"),
         // The SPOTIO connector (issue 14): DataObject search and deleted feed, bulk jobs, activities, webhooks.
         .target(name: "SPOTIOConnector", dependencies: ["CrosswalkPluginKit"], path: "Plugins/SPOTIO"),
+        // The Salesforce connector (issue 14): REST, SOQL, Bulk API 2.0, sObject Collections, outbound messages.
+        .target(name: "SalesforceConnector", dependencies: ["CrosswalkPluginKit"], path: "Plugins/Salesforce"),
 
         .testTarget(name: "CrosswalkAuthTests", dependencies: [
             "CrosswalkAuth", "CrosswalkCore",
@@ -193,6 +196,12 @@ let package = Package(
         .testTarget(name: "CrosswalkEngineTests", dependencies: [
             "CrosswalkEngine", "CrosswalkFlows", "CrosswalkMapping", "CrosswalkConnectors", "CrosswalkCore", "CrosswalkStore", "CrosswalkStoreSQLite", "CrosswalkTestKit",
             "CrosswalkSandbox", "crosswalk-engine-crash-child", .product(name: "Logging", package: "swift-log"),
+        ]),
+        // The built libCrosswalkSalesforce.so through the real loader and host against the sandbox.
+        .testTarget(name: "SalesforceConnectorTests", dependencies: [
+            "CrosswalkRuntime", "CrosswalkConnectors", "CrosswalkAuth", "CrosswalkConfig", "CrosswalkCore", "CrosswalkPlugins",
+            "CrosswalkSandbox", "CrosswalkTestKit", .product(name: "Logging", package: "swift-log"),
+            .product(name: "Hummingbird", package: "hummingbird"),
         ]),
         .testTarget(name: "CrosswalkConnectorsTests", dependencies: ["CrosswalkConnectors", "CrosswalkCore", "CrosswalkTestKit", "kit-golden-check"]),
         .testTarget(name: "CrosswalkMappingTests", dependencies: ["CrosswalkMapping", "CrosswalkConnectors", "CrosswalkCore", "mapping-fuzz"]),

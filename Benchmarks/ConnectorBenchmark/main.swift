@@ -15,6 +15,7 @@ protocol ConnectorBenchmark {
 
 let benchmarks: [any ConnectorBenchmark.Type] = [
     SPOTIOBenchmark.self,
+    SalesforceBenchmark.self,
 ]
 
 var arguments = Array(CommandLine.arguments.dropFirst())
