@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "CrosswalkExampleC", type: .dynamic, targets: ["ExampleCConnector"]),
         .library(name: "CrosswalkSPOTIO", type: .dynamic, targets: ["SPOTIOConnector"]),
         .library(name: "CrosswalkSalesforce", type: .dynamic, targets: ["SalesforceConnector"]),
+        .library(name: "CrosswalkNetSuite", type: .dynamic, targets: ["NetSuiteConnector"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -137,7 +138,7 @@ let package = Package(
 
         // Each connector's .so against the sandbox through the real host: records/s and API calls per 1,000 records.
         .executableTarget(name: "connector-benchmark", dependencies: [
-            "CrosswalkRuntime", "CrosswalkConnectors", "CrosswalkAuth", "CrosswalkConfig", "CrosswalkCore", "CrosswalkPlugins", "CrosswalkSandbox",
+            "CrosswalkRuntime", "CrosswalkConnectors", "CrosswalkAuth", "CrosswalkConfig", "CrosswalkCore", "CrosswalkHTTP", "CrosswalkPlugins", "CrosswalkSandbox",
             .product(name: "Logging", package: "swift-log"),
         ], path: "Benchmarks/ConnectorBenchmark"),
 
@@ -160,6 +161,8 @@ let package = Package(
         .target(name: "SPOTIOConnector", dependencies: ["CrosswalkPluginKit"], path: "Plugins/SPOTIO"),
         // The Salesforce connector (issue 14): REST, SOQL, Bulk API 2.0, sObject Collections, outbound messages.
         .target(name: "SalesforceConnector", dependencies: ["CrosswalkPluginKit"], path: "Plugins/Salesforce"),
+        // The NetSuite connector (issue 14): SuiteTalk REST records, SuiteQL reads, the deleted-record feed, TBA or OAuth 2.0.
+        .target(name: "NetSuiteConnector", dependencies: ["CrosswalkPluginKit"], path: "Plugins/NetSuite", exclude: ["README.md"]),
 
         .testTarget(name: "CrosswalkAuthTests", dependencies: [
             "CrosswalkAuth", "CrosswalkCore",
@@ -202,6 +205,12 @@ let package = Package(
             "CrosswalkRuntime", "CrosswalkConnectors", "CrosswalkAuth", "CrosswalkConfig", "CrosswalkCore", "CrosswalkPlugins",
             "CrosswalkSandbox", "CrosswalkTestKit", .product(name: "Logging", package: "swift-log"),
             .product(name: "Hummingbird", package: "hummingbird"),
+        ]),
+        // The built libCrosswalkNetSuite.so through the real loader and host (TBA signed by the host) against the sandbox.
+        .testTarget(name: "NetSuiteConnectorTests", dependencies: [
+            "CrosswalkRuntime", "CrosswalkConnectors", "CrosswalkAuth", "CrosswalkConfig", "CrosswalkCore", "CrosswalkPlugins",
+            "CrosswalkSandbox", "CrosswalkTestKit", .product(name: "Logging", package: "swift-log"),
+            .product(name: "Crypto", package: "swift-crypto"), .product(name: "Hummingbird", package: "hummingbird"),
         ]),
         .testTarget(name: "CrosswalkConnectorsTests", dependencies: ["CrosswalkConnectors", "CrosswalkCore", "CrosswalkTestKit", "kit-golden-check"]),
         .testTarget(name: "CrosswalkMappingTests", dependencies: ["CrosswalkMapping", "CrosswalkConnectors", "CrosswalkCore", "mapping-fuzz"]),

@@ -16,6 +16,7 @@ protocol ConnectorBenchmark {
 let benchmarks: [any ConnectorBenchmark.Type] = [
     SPOTIOBenchmark.self,
     SalesforceBenchmark.self,
+    NetSuiteBenchmark.self,
 ]
 
 var arguments = Array(CommandLine.arguments.dropFirst())

@@ -5,7 +5,7 @@ public struct SettingRule: Sendable, Hashable {
     /// The types a setting may declare.
     public static let knownTypes: Set<String> = ["string", "url", "integer", "number", "boolean", "object", "array"]
     /// Settings the host itself reads for every connection, whatever the plugin declares.
-    public static let hostSettings: Set<String> = ["base_url", "allowed_origins"]
+    public static let hostSettings: Set<String> = ["base_url", "allowed_origins", "max_concurrency"]
 
     public var name: String
     /// One of ``knownTypes``; `nil` (or an unknown type) is not checked.

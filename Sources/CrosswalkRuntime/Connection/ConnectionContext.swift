@@ -47,10 +47,17 @@ public final class ConnectionContext: Sendable {
             wrapping: inner, connection: connection.name,
             configuration: ResilienceConfiguration(retry: RetryPolicy(maxAttempts: 8, retryInternalServerError: true),
                                                    requestsPerSecond: rate, burst: limits?.burst ?? 10,
-                                                   maxConcurrentRequests: limits?.maxConcurrency),
+                                                   maxConcurrentRequests: maxConcurrency(connection, manifest: limits)),
             logger: logger)
         return ConnectionContext(connection: connection, pluginID: pluginID, broker: broker, policy: policy,
                                  client: client, store: store, logger: logger)
+    }
+
+    /// The connection's concurrency cap: its `max_concurrency` setting (an account's own limit, e.g. NetSuite's
+    /// Tier 1 or SuiteCloud Plus), else the manifest's `rate_limits.max_concurrency`.
+    static func maxConcurrency(_ connection: ConnectionConfig, manifest limits: ConnectorManifest.RateLimits?) -> Int? {
+        if case .int(let n)? = connection.settings["max_concurrency"], n >= 1 { return n }
+        return limits?.maxConcurrency
     }
 
     init(connection: ConnectionConfig, pluginID: String, broker: CredentialBroker, policy: OriginPolicy, client: ResilientClient,

@@ -28,7 +28,7 @@ enum NetSuiteRecordRoutes {
         case ("GET", 2): return render(try find(state, request, type: type, key: segments[1]), state: state, request: request)
         case ("PATCH", 2): return try update(&state, request, type: type, key: segments[1], now: now, changes: &changes)
         case ("PUT", 2): return try upsert(&state, request, type: type, key: segments[1], now: now, changes: &changes)
-        case ("DELETE", 2): return try delete(&state, request, type: type, key: segments[1], changes: &changes)
+        case ("DELETE", 2): return try delete(&state, request, type: type, key: segments[1], now: now, changes: &changes)
         case ("GET", 3) where type == "invoice" && segments[2] == "item":
             let record = try find(state, request, type: type, key: segments[1])
             return .json(200, sublist(record, state: state, baseURL: request.baseURL))
@@ -121,12 +121,13 @@ enum NetSuiteRecordRoutes {
         return located(record, request)
     }
 
-    static func delete(_ state: inout NetSuiteState, _ request: SandboxRequest, type: String, key: String,
+    static func delete(_ state: inout NetSuiteState, _ request: SandboxRequest, type: String, key: String, now: Date,
                        changes: inout [NetSuiteChange]) throws(NetSuiteError) -> SandboxResponse {
         let record = try find(state, request, type: type, key: key)
         if type == "customer", state.all("invoice").contains(where: { $0.fields["entity"] == String(record.id) }) {
             throw .badRequest("USER_ERROR", "Error while accessing a resource. This record cannot be deleted because it has dependent records.")
         }
+        state.recordDeletion(record, now: now)
         state.remove(type, record.id)
         if type == "customer" {
             for var contact in state.all("contact") where contact.fields["company"] == String(record.id) {

@@ -86,6 +86,8 @@ enum NetSuiteSchema {
                               sqlColumn: "foreignamountremaining"),
                 NetSuiteField(name: "createdDate", type: .datetime, title: "Date Created", readOnly: true),
             ]
+        case NetSuiteDeletedRecords.recordType:
+            return NetSuiteDeletedRecords.fields
         default:
             return []
         }
@@ -127,6 +129,7 @@ enum NetSuiteSchema {
         case "customer": ("customer", nil)
         case "contact": ("contact", nil)
         case "transaction": ("invoice", "CustInvc")
+        case NetSuiteDeletedRecords.recordType: (NetSuiteDeletedRecords.recordType, nil)
         default: nil
         }
     }

@@ -216,11 +216,15 @@ struct NetSuiteSuiteQLParser {
     }
 
     /// Whether the `(` at the current position opens a condition group rather than an expression.
-    private func isConditionGroup() -> Bool {
+    private func isConditionGroup(at start: Int? = nil) -> Bool {
+        let start = start ?? position
         var depth = 0
-        for token in tokens[position...] {
+        for (index, token) in tokens[start...].enumerated() {
             switch token {
-            case .symbol("("): depth += 1
+            case .symbol("("):
+                // `((a = 1) OR b = 2)`, `((a = 1))`: a group that opens with a condition group is one.
+                if depth == 1, index == 1, isConditionGroup(at: start + 1) { return true }
+                depth += 1
             case .symbol(")"):
                 depth -= 1
                 if depth == 0 { return false }
