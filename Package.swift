@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "CrosswalkHTTPProbe", type: .dynamic, targets: ["HTTPProbeConnector"]),
         .library(name: "CrosswalkExampleC", type: .dynamic, targets: ["ExampleCConnector"]),
         .library(name: "CrosswalkSPOTIO", type: .dynamic, targets: ["SPOTIOConnector"]),
+        .library(name: "CrosswalkSalesforce", type: .dynamic, targets: ["SalesforceConnector"]),
         .library(name: "CrosswalkNetSuite", type: .dynamic, targets: ["NetSuiteConnector"]),
     ],
     dependencies: [
@@ -158,6 +159,8 @@ let package = Package(
         .target(name: "HTTPProbeConnector", dependencies: ["CrosswalkPluginKit"], path: "Plugins/HTTPProbe"),
         // The SPOTIO connector (issue 14): DataObject search and deleted feed, bulk jobs, activities, webhooks.
         .target(name: "SPOTIOConnector", dependencies: ["CrosswalkPluginKit"], path: "Plugins/SPOTIO"),
+        // The Salesforce connector (issue 14): REST, SOQL, Bulk API 2.0, sObject Collections, outbound messages.
+        .target(name: "SalesforceConnector", dependencies: ["CrosswalkPluginKit"], path: "Plugins/Salesforce"),
         // The NetSuite connector (issue 14): SuiteTalk REST records, SuiteQL reads, the deleted-record feed, TBA or OAuth 2.0.
         .target(name: "NetSuiteConnector", dependencies: ["CrosswalkPluginKit"], path: "Plugins/NetSuite", exclude: ["README.md"]),
 
@@ -196,6 +199,12 @@ let package = Package(
         .testTarget(name: "CrosswalkEngineTests", dependencies: [
             "CrosswalkEngine", "CrosswalkFlows", "CrosswalkMapping", "CrosswalkConnectors", "CrosswalkCore", "CrosswalkStore", "CrosswalkStoreSQLite", "CrosswalkTestKit",
             "CrosswalkSandbox", "crosswalk-engine-crash-child", .product(name: "Logging", package: "swift-log"),
+        ]),
+        // The built libCrosswalkSalesforce.so through the real loader and host against the sandbox.
+        .testTarget(name: "SalesforceConnectorTests", dependencies: [
+            "CrosswalkRuntime", "CrosswalkConnectors", "CrosswalkAuth", "CrosswalkConfig", "CrosswalkCore", "CrosswalkPlugins",
+            "CrosswalkSandbox", "CrosswalkTestKit", .product(name: "Logging", package: "swift-log"),
+            .product(name: "Hummingbird", package: "hummingbird"),
         ]),
         // The built libCrosswalkNetSuite.so through the real loader and host (TBA signed by the host) against the sandbox.
         .testTarget(name: "NetSuiteConnectorTests", dependencies: [

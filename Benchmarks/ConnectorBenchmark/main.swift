@@ -22,6 +22,7 @@ if CommandLine.arguments.count > 1, CommandLine.arguments[1] == "plugin-worker" 
 
 let benchmarks: [any ConnectorBenchmark.Type] = [
     SPOTIOBenchmark.self,
+    SalesforceBenchmark.self,
     NetSuiteBenchmark.self,
 ]
 

@@ -3,13 +3,14 @@ import Synchronization
 
 /// The Salesforce emulator's own test controls, `POST /__sandbox/app/<name>` (see `Salesforce/README.md`).
 extension SalesforceApp {
-    public var controlNames: [String] { ["account_state", "bulk_create", "bulk_query"] }
+    public var controlNames: [String] { ["account_state", "bulk_create", "bulk_query", "merge"] }
 
     public func control(_ name: String, _ request: SandboxRequest) async -> SandboxResponse? {
         switch name {
         case "account_state": return accountState(request)
         case "bulk_create": return bulkCreate(request)
         case "bulk_query": return bulkQueryControl(request)
+        case "merge": return mergeControl(request)
         default: return nil
         }
     }
