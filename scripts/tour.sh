@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 B=${CROSSWALK_BIN:-$(swift build --show-bin-path)}
 DIR=$(mkdir -p "${1:-crosswalk-tour}" && cd "${1:-crosswalk-tour}" && pwd)
 rm -f "$DIR"/crosswalk.db* "$DIR"/vault.key
-cw() { "$B/crosswalk" --config "$DIR/crosswalk.yaml" "$@"; }
+cw() { "$B/crosswalk" "$@" --config "$DIR/crosswalk.yaml"; }
 
 # 1. The five emulators on free ports; the first line of standard output has their URLs and demo credentials.
 coproc SANDBOX { exec "$B/crosswalk" sandbox --port 0 --seed 40 --no-tls 2>/dev/null; }
@@ -42,7 +42,7 @@ JSON
 cw connections add netsuite <<JSON
 {"scheme":"netsuite_tba","parameters":{"accountID":"$(field credentials netsuite account_id)",
  "consumerKey":"$(field credentials netsuite consumer_key)","consumerSecret":"$(field credentials netsuite consumer_secret)",
- "tokenID":"$(field credentials netsuite token_id)","tokenSecret":"$(field credentials netsuite token_secret)"}}
+ "tokenID":"$(field credentials netsuite token_id)","tokenSecret":"$(field credentials netsuite token_secret)","signatureMethod":"HMAC-SHA256"}}
 JSON
 cw connections add hubspot <<JSON
 {"scheme":"api_key","parameters":{"headerName":"Authorization","scheme":"Bearer","key":"$(field credentials hubspot private_app_token)"}}
@@ -60,8 +60,8 @@ for c in salesforce netsuite hubspot spotio aritic; do cw connections test "$c";
 # 3. discover, read and write on each app: the object, a record to create, and its match field.
 tour() { # connection object record-json
   echo "== $1 $2"
-  cw discover "$1" "$2" | head -5
-  cw read "$1" "$2" --limit 3 | head -3
+  cw discover "$1" "$2" | sed -n 1,6p
+  cw read "$1" "$2" --limit 3 2>&1 | cut -c1-160
   echo "$3" | cw write "$1" "$2" --operation create
 }
 tour salesforce Contact '{"fields":{"LastName":"Lovelace","FirstName":"Ada","Email":"ada.tour@example.com"}}'

@@ -11,10 +11,11 @@ public enum CrosswalkProcess {
 
     static var executable: URL { TestFiles.binFolder.appendingPathComponent("crosswalk") }
 
-    /// Runs `crosswalk arguments…` (or another built `tool` of the bin folder) to completion, feeding `stdin`.
+    /// Runs `crosswalk arguments…` (or another built `tool` of the bin folder, or the program at an absolute
+    /// path) to completion, feeding `stdin`.
     public static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:], tool: String = "crosswalk") throws -> Run {
         let process = Process()
-        process.executableURL = TestFiles.binFolder.appendingPathComponent(tool)
+        process.executableURL = tool.hasPrefix("/") ? URL(fileURLWithPath: tool) : TestFiles.binFolder.appendingPathComponent(tool)
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let out = Pipe(), err = Pipe(), input = Pipe()
