@@ -145,7 +145,8 @@ import Testing
         let first = run.stdout.split(separator: "\n").filter { $0.contains("first run:") }
         let second = run.stdout.split(separator: "\n").filter { $0.contains("second run:") }
         #expect(!first.isEmpty && first.count == second.count)
-        #expect(first.allSatisfy { !$0.contains("created 0,") }, "\(first)")
+        // Seed 004 syncs from setup on (existing SPOTIO leads are not sent retroactively): its first runs write nothing.
+        #expect(first.allSatisfy { !$0.contains("created 0,") || $0.contains("spotio-") }, "\(first)")
         // Only the flow whose seed rule fails records by design (a contact of an unsynced company) fails any.
         #expect(first.allSatisfy { $0.contains("failed 0") || $0.contains("netsuite-contacts-to-salesforce") }, "\(first)")
         #expect(run.stdout.contains("waits for its customer"), "the dependency's reason")

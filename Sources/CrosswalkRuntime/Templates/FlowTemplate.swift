@@ -16,15 +16,19 @@ public struct FlowTemplate: Sendable {
     /// Why some records fail by design (a contact whose company is not synced), or `nil` when a
     /// first run must fail none.
     public var expectedFailures: String?
+    /// Why a first run on fresh data writes nothing by design (a flow that syncs only changes made
+    /// after setup), or `nil` when it must write.
+    public var goingForward: String?
 
     public init(name: String, summary: String, connections: [TemplateConnection], flowsYAML: String, flows: [String],
-                expectedFailures: String? = nil) {
+                expectedFailures: String? = nil, goingForward: String? = nil) {
         self.name = name
         self.summary = summary
         self.connections = connections
         self.flowsYAML = flowsYAML
         self.flows = flows
         self.expectedFailures = expectedFailures
+        self.goingForward = goingForward
     }
 
     /// Sandbox apps it talks to (`hubspot`, `aritic`, …).
@@ -70,7 +74,7 @@ public struct FlowTemplate: Sendable {
     }
 
     /// Every template, in the order the demo runs them.
-    public static let all: [FlowTemplate] = [salesforceContactsToNetSuite, netsuiteContactsToSalesforce, hubspotToAritic]
+    public static let all: [FlowTemplate] = [salesforceContactsToNetSuite, netsuiteContactsToSalesforce, spotioSalesforce, hubspotToAritic]
 
     /// The template named `name`.
     public static func named(_ name: String) -> FlowTemplate? { all.first { $0.name == name } }
