@@ -121,7 +121,7 @@ public struct DemoRun: Sendable {
                 }
             }
         }
-        say("\(step). Look around: crosswalk --config \(runtime.deployment.file ?? "crosswalk.yaml") runs | errors | flows show NAME | idmap lookup CONNECTION OBJECT ID")
+        say("\(step). Look around: crosswalk runs | errors | flows show NAME | idmap lookup CONNECTION OBJECT ID --config \(runtime.deployment.file ?? "crosswalk.yaml")")
         say(ok ? "Demo OK: every flow synced once; the second runs wrote nothing." : "demo: FAILED")
         return ok
     }
