@@ -106,15 +106,15 @@ public struct DemoRun: Sendable {
                 let middle = try await Calls.snapshot(urls, apps: template.apps, transport: runtime.transport)
                 say("   first run:  " + FlowText.summary(first)[0])
                 FlowText.summary(first).dropFirst().filter { !$0.hasPrefix("    ") && !$0.contains("API calls") }.forEach { say("   " + $0) }
+                let wrote = first.counts.created + first.counts.updated
                 if let why = template.expectedFailures, first.hasFailures { say("      (by design: \(why))") }
+                if wrote == 0, let why = template.goingForward { say("      (by design: \(why))") }
                 say("      API calls: " + (middle - before).description)
                 let second = try await flows.run(name)
                 let after = try await Calls.snapshot(urls, apps: template.apps, transport: runtime.transport)
                 say("   second run: " + FlowText.summary(second)[0])
                 say("      API calls: " + (after - middle).description)
-                let wrote = first.counts.created + first.counts.updated
                 let rewrote = second.counts.created + second.counts.updated + second.counts.deleted
-                if wrote == 0, let why = template.goingForward { say("      (by design: \(why))") }
                 if (wrote == 0 && template.goingForward == nil) || (first.hasFailures && template.expectedFailures == nil) || rewrote > 0 {
                     say("   FAILED: the first run wrote \(wrote) (failed \(first.counts.failed)), the second wrote \(rewrote)")
                     ok = false
