@@ -17,13 +17,20 @@ struct AriticHarness {
     let sandbox: RunningSandbox
     let runtime: HostRuntime
     let plugin: LoadedPlugin
+    /// The emulator itself, for state a test cannot make through the API (many records sharing one second).
+    let app: AriticApp
     let user = AriticApp.demoCredentials.dictionary["username"] ?? ""
     let password = AriticApp.demoCredentials.dictionary["password"] ?? ""
 
     var baseURL: String { sandbox.urls["aritic"]!.absoluteString }
 
     static func with<T>(seed: Int = 0, _ body: (AriticHarness) async throws -> T) async throws -> T {
-        try await RunningSandbox.with({ [AriticApp(environment: $0.environment(for: "aritic"))] },
+        var made: AriticApp?
+        return try await RunningSandbox.with({ dispatcher in
+            let app = AriticApp(environment: dispatcher.environment(for: "aritic"))
+            made = app
+            return [app]
+        },
                                       configure: { $0.seedCount = seed }) { sandbox in
             let dir = try TestFiles.temporaryFolder("aritic-connector")
             defer { try? FileManager.default.removeItem(at: dir) }
@@ -37,7 +44,8 @@ struct AriticHarness {
                 Deployment(config: config, file: "test", options: RuntimeOptions(executableFolder: TestFiles.binFolder.path)), logger: logger)
             do {
                 let plugin = try PluginLoader(logger: logger).load(path: TestFiles.builtPlugin("CrosswalkAritic"))
-                let result = try await body(AriticHarness(sandbox: sandbox, runtime: runtime, plugin: plugin))
+                guard let app = made else { throw TestKitError(description: "the sandbox did not make the Aritic app") }
+                let result = try await body(AriticHarness(sandbox: sandbox, runtime: runtime, plugin: plugin, app: app))
                 await runtime.close()
                 return result
             } catch {
@@ -85,6 +93,39 @@ struct AriticHarness {
             throw TestKitError(description: "create contact: \(r.status) \(r.text)")
         }
         return String(id)
+    }
+
+    /// Stamps every contact's `dateModified` with one second (through the emulator's state export and import:
+    /// the API stamps each call's records with the call's own time, and a batch holds at most 200).
+    func stampAllContacts(modified: Date) async throws {
+        let data = await app.exportState()
+        guard var state = try JSONSerialization.jsonObject(with: data) as? [String: Any],
+              var contacts = state["contacts"] as? [String: Any] else { throw TestKitError(description: "unexpected Aritic state") }
+        // Int-keyed dictionaries encode with string keys (CodingKeyRepresentable).
+        for (key, value) in contacts {
+            guard var record = value as? [String: Any] else { continue }
+            record["dateModified"] = modified.timeIntervalSince1970.rounded(.down)
+            contacts[key] = record
+        }
+        state["contacts"] = contacts
+        try await app.importState(try JSONSerialization.data(withJSONObject: state))
+    }
+
+    /// Creates `count` contacts through the batch API (200 a call); their ids.
+    func createContacts(_ count: Int, prefix: String = "c") async throws -> [String] {
+        var ids: [String] = []
+        var start = 0
+        while start < count {
+            let n = min(200, count - start)
+            let items = (start..<(start + n)).map { ["email": "\(prefix)\($0)@example.com", "firstname": "N\($0)"] }
+            let r = try await api("POST", "/api/contacts/batch/new", items)
+            guard r.status == 201, let list = r.object["contacts"] as? [[String: Any]] else {
+                throw TestKitError(description: "batch new: \(r.status) \(r.text.prefix(300))")
+            }
+            ids += list.compactMap { ($0["id"] as? Int).map(String.init) }
+            start += n
+        }
+        return ids
     }
 
     /// Waits (a readiness check on the instance's clock, not a fixed delay) until the instance's `Date` header is
