@@ -197,6 +197,7 @@ let package = Package(
         .testTarget(name: "AriticConnectorTests", dependencies: [
             "CrosswalkRuntime", "CrosswalkConnectors", "CrosswalkAuth", "CrosswalkConfig", "CrosswalkCore", "CrosswalkPlugins",
             "CrosswalkSandbox", "CrosswalkTestKit", .product(name: "Logging", package: "swift-log"),
+            .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // The built libCrosswalkSPOTIO.so through the real loader and host against the sandbox.
         .testTarget(name: "SPOTIOConnectorTests", dependencies: [

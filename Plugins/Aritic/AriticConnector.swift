@@ -8,6 +8,7 @@ import CrosswalkPluginKit
 /// - discover: contacts and companies from `/api/fields/contact` and `/api/fields/company`.
 /// - read: keyset pages over (dateModified, id) — and (dateAdded, id) for records never edited, whose
 ///   `dateModified` is null — under an upper bound fixed at the run's start; `where[]` push-down; reads by ids.
+/// - parse_webhook: Mautic's grouped deliveries signed with `Webhook-Signature`.
 /// - write: `/batch/new`, `/batch/edit` and `/batch/delete` at 200 a call, with per-record results.
 public final class AriticConnector: Connector {
     public static let descriptor = ConnectorDescriptor(id: "com.aritic", name: "Aritic PinPoint", version: "1.0.0", vendor: "Crosswalk",
@@ -36,6 +37,8 @@ public final class AriticConnector: Connector {
         let kind = try AriticKind(request.object)
         return try AriticWriter(api: api, kind: kind).write(request)
     }
+
+    public func parseWebhook(_ request: WebhookRequest) throws -> WebhookResult { try AriticWebhookParser().parse(request) }
 }
 
 /// The two objects, by the names the API uses in its paths and list envelopes.

@@ -28,7 +28,7 @@ enum AriticManifest {
         ],
         // Mautic: Configuration → API Settings → "Enable HTTP basic auth"; the host holds the API user's password.
         "auth": ["scheme": "basic"],
-        "capabilities": ["crosswalk.read/1", "crosswalk.write/1", "crosswalk.discover/2"],
+        "capabilities": ["crosswalk.read/1", "crosswalk.write/1", "crosswalk.webhooks/1", "crosswalk.discover/2"],
         // Mautic's api_batch_max_limit (200) bounds every batch endpoint.
         "batch_limits": ["read": 200, "write": 200],
         // Mautic's API rate limiter is off by default and Aritic publishes none: keep a modest pace.
@@ -38,6 +38,10 @@ enum AriticManifest {
              "description": "The Aritic PinPoint instance, e.g. https://<tenant>.ariticapp.com/ma"],
             ["name": "page_size", "type": "integer", "required": false, "default": .number(JSONNumber(AriticSettings.defaultPageSize)),
              "description": "Records per list page (limit)"],
+        ],
+        "webhooks": [
+            // Webhook-Signature: base64 HMAC-SHA256 of the exact body with the hook's secret (Settings → Webhooks).
+            "signature": ["scheme": "hmac-sha256", "header": "Webhook-Signature", "encoding": "base64", "signed": ["body"], "separator": ""],
         ],
     ]
 }
