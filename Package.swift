@@ -161,7 +161,7 @@ let package = Package(
         // The SPOTIO connector (issue 14): DataObject search and deleted feed, bulk jobs, activities, webhooks.
         .target(name: "SPOTIOConnector", dependencies: ["CrosswalkPluginKit"], path: "Plugins/SPOTIO"),
         // The Aritic PinPoint connector (issue 14): Mautic 2.x REST, keyset list reads with where[], batch endpoints.
-        .target(name: "AriticConnector", dependencies: ["CrosswalkPluginKit"], path: "Plugins/Aritic"),
+        .target(name: "AriticConnector", dependencies: ["CrosswalkPluginKit"], path: "Plugins/Aritic", exclude: ["README.md"]),
         // The Salesforce connector (issue 14): REST, SOQL, Bulk API 2.0, sObject Collections, outbound messages.
         .target(name: "SalesforceConnector", dependencies: ["CrosswalkPluginKit"], path: "Plugins/Salesforce"),
         // The NetSuite connector (issue 14): SuiteTalk REST records, SuiteQL reads, the deleted-record feed, TBA or OAuth 2.0.

@@ -99,7 +99,9 @@ enum AriticFilter {
             return nil
         case .compare(let op, let field, let value):
             guard let col = column(field), let val = text(value) else { return nil }
-            let expr = ["eq": "eq", "ne": "neq", "lt": "lt", "le": "lte", "gt": "gt", "ge": "gte"][op]
+            // SQL's `!=` drops nulls; the ABI's `ne` keeps them.
+            if op == "ne" { return .group("orX", [AriticWhere(col: col, expr: "neq", val: .text(val)), AriticWhere(col: col, expr: "isNull", val: .none)]) }
+            let expr = ["eq": "eq", "lt": "lt", "le": "lte", "gt": "gt", "ge": "gte"][op]
             return expr.map { AriticWhere(col: col, expr: $0, val: .text(val)) }
         case .oneOf(let field, let values):
             guard let col = column(field) else { return nil }
