@@ -6,13 +6,6 @@ import CrosswalkTestKit
 import Foundation
 import Testing
 
-/// Waits (a readiness check on the clock, not a fixed delay) until changes made now are older than
-/// the connectors' settle margins (1 s; NetSuite's whole-second clock less a second), so the next run reads them.
-func untilSettled() async throws {
-    let target = Date().timeIntervalSince1970.rounded(.down) + 2.5
-    try await eventually("the apps' clocks passing the settle margin", within: 5) { Date().timeIntervalSince1970 >= target }
-}
-
 @Suite(.serialized) struct SalesforceNetSuiteTemplateTests {
     @Test("seed 001: Salesforce contacts → NetSuite contacts through the model; empty LastName filtered out with its reason; a second run writes nothing; an edit moves alone")
     func salesforceContactsToNetSuite() async throws {
@@ -50,7 +43,7 @@ func untilSettled() async throws {
 
             // One edit in Salesforce moves alone.
             try await h.change("salesforce", "PATCH", "/services/data/v60.0/sobjects/Contact/\(one)", ["FirstName": "Edited"])
-            try await untilSettled()
+            try await h.untilSettled()
             let third = try await h.run(flow)
             #expect(third.counts.created == 0 && third.counts.updated == 1, "\(third.counts)")
             let after = try await h.suiteQL("SELECT firstname FROM contact WHERE custentity_sf_contact_id = '\(one)'")
@@ -103,14 +96,14 @@ func untilSettled() async throws {
             #expect(errors.allSatisfy { $0.failure.message.contains("customer") && $0.failure.message.contains("synced") }, "\(errors.first?.failure.message ?? "")")
 
             // Nothing changed (the write-backs are not changes to sync): nothing written.
-            try await untilSettled()
+            try await h.untilSettled()
             let quiet = try await h.run("netsuite-contacts-to-salesforce")
             #expect(quiet.counts.created == 0 && quiet.counts.updated == 0, "\(quiet.counts)")
 
             // One waiting company qualifies: its account syncs, and a retry moves its contacts.
             let late = waiting[0].text("company")
             try await h.change("netsuite", "PATCH", "/services/rest/record/v1/customer/\(late)", ["creditLimit": 75_000])
-            try await untilSettled()
+            try await h.untilSettled()
             #expect(try await h.run("netsuite-customers-to-salesforce").counts.created == 1)
             let retried = try await h.flows.retry("netsuite-contacts-to-salesforce")
             let theirs = waiting.filter { $0.text("company") == late }

@@ -27,7 +27,7 @@ import Testing
             ]))
             #expect(made.results.allSatisfy { $0.ok }, "\(made.results)")
             let sold = try #require(made.results.first { $0.ref == "sold" }?.id), fresh = try #require(made.results.first { $0.ref == "new" }?.id)
-            try await untilSettled()
+            try await h.untilSettled()
             let first = try await h.run(leads)
             #expect(first.counts.created == 1 && first.counts.failed == 0, "only the lead at a synced stage: \(first.counts) \(first.reasons)")
             #expect(first.counts.skipped >= 1 && first.reasons.keys.contains { $0.contains("stageId") }, "\(first.reasons)")
@@ -40,7 +40,7 @@ import Testing
             #expect(!sf.contains { $0.text("Spotio_Id__c") == fresh }, "New Lead is not a stage that syncs")
 
             // Nothing changed on either side (what Crosswalk wrote is not echoed back): nothing written.
-            try await untilSettled()
+            try await h.untilSettled()
             let quiet = try await h.run(leads)
             #expect(quiet.counts.created == 0 && quiet.counts.updated == 0, "\(quiet.counts) \(quiet.reasons)")
 
@@ -70,12 +70,12 @@ import Testing
 
             // A Salesforce edit of the lead flows back to SPOTIO, once; the run after moves nothing (no ping-pong).
             try await h.change("salesforce", "PATCH", "/services/data/v60.0/sobjects/Lead/\(lead.text("Id"))", ["Phone": "+1 555 0100"])
-            try await untilSettled()
+            try await h.untilSettled()
             let back = try await h.run(leads)
             #expect(back.counts.updated == 1 && back.counts.created == 0, "\(back.counts) \(back.reasons)")
             let read = try await spotio.read(ReadRequest(object: "Lead", ids: [sold]))
             #expect(read.records.first?.fields["Phone"]?.stringValue == "+1 555 0100")
-            try await untilSettled()
+            try await h.untilSettled()
             let after = try await h.run(leads)
             #expect(after.counts.created == 0 && after.counts.updated == 0, "the write to SPOTIO is not echoed: \(after.counts) \(after.reasons)")
             await spotio.close()

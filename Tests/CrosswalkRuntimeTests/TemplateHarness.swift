@@ -48,6 +48,25 @@ struct TemplateHarness {
     /// Runs a flow; fails the test's expectations with the report's text where it throws.
     func run(_ flow: String) async throws -> RunReport { try await flows.run(flow) }
 
+    /// Waits (a readiness check, not a fixed delay) until every app's clock, as its `Date` header shows
+    /// it, is three seconds past this machine's current second: a change made now is then older than the
+    /// connectors' settle margins (1 s; reads end a second before the app's clock), so the next run reads it.
+    /// The header, not the local clock: a server may cache it for up to a second (Hummingbird's DateCache does).
+    func untilSettled() async throws {
+        let target = Date().timeIntervalSince1970.rounded(.down) + 3
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "GMT")
+        f.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+        for (app, url) in sandbox.urls.sorted(by: { $0.key < $1.key }) where ["salesforce", "netsuite", "spotio"].contains(app) {
+            try await eventually("\(app)'s Date header passing the settle margin", within: 6) {
+                let r = try await TestHTTP.send("GET", url.appendingPathComponent("__sandbox/counters"))
+                guard let date = r.headers["date"].flatMap(f.date(from:)) else { return false }
+                return date.timeIntervalSince1970 >= target
+            }
+        }
+    }
+
     // MARK: the apps over their own APIs
 
     /// A request signed by the host for connection `name`, answered as JSON.
