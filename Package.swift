@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "CrosswalkHTTPProbe", type: .dynamic, targets: ["HTTPProbeConnector"]),
         .library(name: "CrosswalkExampleC", type: .dynamic, targets: ["ExampleCConnector"]),
         .library(name: "CrosswalkSPOTIO", type: .dynamic, targets: ["SPOTIOConnector"]),
+        .library(name: "CrosswalkAritic", type: .dynamic, targets: ["AriticConnector"]),
         .library(name: "CrosswalkSalesforce", type: .dynamic, targets: ["SalesforceConnector"]),
         .library(name: "CrosswalkNetSuite", type: .dynamic, targets: ["NetSuiteConnector"]),
     ],
@@ -159,6 +160,8 @@ let package = Package(
         .target(name: "HTTPProbeConnector", dependencies: ["CrosswalkPluginKit"], path: "Plugins/HTTPProbe"),
         // The SPOTIO connector (issue 14): DataObject search and deleted feed, bulk jobs, activities, webhooks.
         .target(name: "SPOTIOConnector", dependencies: ["CrosswalkPluginKit"], path: "Plugins/SPOTIO"),
+        // The Aritic PinPoint connector (issue 14): Mautic 2.x REST, keyset list reads with where[], batch endpoints.
+        .target(name: "AriticConnector", dependencies: ["CrosswalkPluginKit"], path: "Plugins/Aritic", exclude: ["README.md"]),
         // The Salesforce connector (issue 14): REST, SOQL, Bulk API 2.0, sObject Collections, outbound messages.
         .target(name: "SalesforceConnector", dependencies: ["CrosswalkPluginKit"], path: "Plugins/Salesforce"),
         // The NetSuite connector (issue 14): SuiteTalk REST records, SuiteQL reads, the deleted-record feed, TBA or OAuth 2.0.
@@ -190,6 +193,12 @@ let package = Package(
             "CrosswalkSandbox", "CrosswalkStore", "CrosswalkStoreSQLite", "CrosswalkTestKit", "CrosswalkMapping", .product(name: "Logging", package: "swift-log"),
         ], exclude: ["Fixtures"]),
         .testTarget(name: "CrosswalkCoreTests", dependencies: ["CrosswalkCore"]),
+        // The built libCrosswalkAritic.so through the real loader and host against the sandbox.
+        .testTarget(name: "AriticConnectorTests", dependencies: [
+            "CrosswalkRuntime", "CrosswalkConnectors", "CrosswalkAuth", "CrosswalkConfig", "CrosswalkCore", "CrosswalkPlugins",
+            "CrosswalkSandbox", "CrosswalkTestKit", .product(name: "Logging", package: "swift-log"),
+            .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         // The built libCrosswalkSPOTIO.so through the real loader and host against the sandbox.
         .testTarget(name: "SPOTIOConnectorTests", dependencies: [
             "CrosswalkRuntime", "CrosswalkConnectors", "CrosswalkAuth", "CrosswalkConfig", "CrosswalkCore", "CrosswalkPlugins",

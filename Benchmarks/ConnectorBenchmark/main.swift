@@ -24,6 +24,7 @@ let benchmarks: [any ConnectorBenchmark.Type] = [
     SPOTIOBenchmark.self,
     SalesforceBenchmark.self,
     NetSuiteBenchmark.self,
+    AriticBenchmark.self,
 ]
 
 var arguments = Array(CommandLine.arguments.dropFirst())

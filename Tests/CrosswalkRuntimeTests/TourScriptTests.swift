@@ -13,7 +13,7 @@ import Testing
                                            environment: ["CROSSWALK_BIN": TestFiles.binFolder.path], tool: "/usr/bin/env")
         #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
         #expect(run.stdout.contains("Tour OK"))
-        for (connection, object) in [("salesforce", "Contact"), ("netsuite", "contact"), ("hubspot", "contacts"), ("spotio", "Lead"), ("aritic", "contacts")] {
+        for (connection, object) in [("salesforce", "Contact"), ("netsuite", "contact"), ("spotio", "Lead"), ("aritic", "contacts")] {
             let section = run.stdout.components(separatedBy: "== \(connection) \(object)\n").dropFirst().first ?? ""
             #expect(section.contains("FIELD"), "\(connection): discover printed no fields")
             #expect(section.contains("read 3 records"), "\(connection): read did not return 3 records")

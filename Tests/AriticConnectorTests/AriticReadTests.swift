@@ -1,0 +1,96 @@
+import CrosswalkConfig
+import CrosswalkConnectors
+import CrosswalkCore
+import CrosswalkPlugins
+import CrosswalkSandbox
+import CrosswalkTestKit
+import Foundation
+import Testing
+
+/// Reads: full, incremental since a cursor (exactly the changes), records sharing one second across a page
+/// boundary, a change made while a run pages, `where[]` push-down, reads by ids.
+@Suite("Aritic connector: reads")
+struct AriticReadTests {
+    @Test("a full read returns every contact and company once, with fields.all flattened")
+    func fullRead() async throws {
+        try await AriticHarness.with(seed: 30) { h in
+            let aritic = try await h.connector(settings: ["page_size": 25])
+            let total = try await h.api("GET", "/api/contacts?limit=1").object["total"] as? String
+            let contacts = try await readAll(aritic, ReadRequest(object: "contacts"))
+            #expect(String(contacts.records.count) == total)
+            #expect(Set(contacts.records.map(\.id)).count == contacts.records.count)
+            #expect(contacts.pages >= 2)
+            let withEmail = try #require(contacts.records.first { $0.fields["email"]?.stringValue != nil })
+            #expect(withEmail.fields["firstname"] != nil && withEmail.modifiedAt != nil)
+            let companies = try await readAll(aritic, ReadRequest(object: "companies"))
+            #expect(companies.records.count == 30 && companies.records.allSatisfy { $0.fields["companyname"]?.stringValue != nil })
+            await aritic.close()
+        }
+    }
+
+    @Test("an incremental read returns exactly the contacts created and edited since the cursor")
+    func incremental() async throws {
+        try await AriticHarness.with(seed: 10) { h in
+            let aritic = try await h.connector()
+            try await h.waitUntilSettled()
+            let first = try await readAll(aritic, ReadRequest(object: "contacts"))
+            #expect(!first.records.isEmpty)
+            let edited = try #require(first.records.first?.id)
+            let created = try await h.createContact(email: "new-one@example.com")
+            let created2 = try await h.createContact(email: "new-two@example.com")
+            let r = try await h.api("PATCH", "/api/contacts/\(edited)/edit", ["firstname": "Edited"])
+            #expect(r.status == 200)
+            try await h.waitUntilSettled()
+            let second = try await readAll(aritic, ReadRequest(object: "contacts", cursor: first.cursor))
+            #expect(Set(second.records.map(\.id)) == [created, created2, edited])
+            #expect(second.records.count == 3)
+            #expect(second.records.first { $0.id == edited }?.fields["firstname"] == "Edited")
+            let third = try await readAll(aritic, ReadRequest(object: "contacts", cursor: second.cursor))
+            #expect(third.records.isEmpty)
+            await aritic.close()
+        }
+    }
+
+    @Test("500 contacts sharing one dateModified across page boundaries are each read once; a change mid-run comes next run")
+    func sameSecondAcrossPages() async throws {
+        try await AriticHarness.with { h in
+            let ids = try await h.createContacts(500)
+            try await h.stampAllContacts(modified: Date().addingTimeInterval(-60))
+            let aritic = try await h.connector(settings: ["page_size": 200])
+            try await h.waitUntilSettled()
+            // First page of the run, then a record already read changes while the run pages.
+            let page1 = try await aritic.read(ReadRequest(object: "contacts"))
+            #expect(page1.records.count == 200 && page1.hasMore)
+            let changed = try #require(page1.records.first?.id)
+            #expect(try await h.api("PATCH", "/api/contacts/\(changed)/edit", ["firstname": "Changed"]).status == 200)
+            let rest = try await readAll(aritic, ReadRequest(object: "contacts", cursor: page1.nextCursor))
+            let all = page1.records.map(\.id) + rest.records.map(\.id)
+            #expect(all.count == 500 && Set(all) == Set(ids))
+            #expect(rest.pages >= 2)
+            try await h.waitUntilSettled()
+            let next = try await readAll(aritic, ReadRequest(object: "contacts", cursor: rest.cursor))
+            #expect(next.records.map(\.id) == [changed])
+            #expect(next.records.first?.fields["firstname"] == "Changed")
+            await aritic.close()
+        }
+    }
+
+    @Test("a filter on e-mail is pushed into where[]; reads by ids name the missing ones")
+    func filterAndIDs() async throws {
+        try await AriticHarness.with { h in
+            let a = try await h.createContact(email: "alpha@example.com", firstname: "Alpha")
+            let b = try await h.createContact(email: "beta@example.com", firstname: "Beta")
+            let aritic = try await h.connector()
+            try await h.waitUntilSettled()
+            try await h.resetCounters()
+            let filtered = try await aritic.read(ReadRequest(object: "contacts",
+                                                             filter: .compare(.eq, field: "email", value: "beta@example.com")))
+            #expect(filtered.records.map(\.id) == [b] && filtered.filterApplied == .full)
+            let byIDs = try await aritic.read(ReadRequest(object: "contacts", ids: [a, b, "999999"]))
+            #expect(Set(byIDs.records.map(\.id)) == [a, b] && byIDs.missing == ["999999"])
+            let calls = try await h.counters().filter { $0.key.hasPrefix("GET /api/contacts") }.values.reduce(0, +)
+            #expect(calls <= 4)
+            await aritic.close()
+        }
+    }
+}
