@@ -90,13 +90,18 @@ struct FlowDeployment: Sendable {
         #expect(qualifying.count > 500 && qualifying.count < contacts.count)
         let before = try await d.ariticTotal()
 
-        // kill -9 once the run has written some contacts, well before the end.
+        // kill -9 once the run has written some contacts, well before the end. Aritic answers each
+        // call 40 ms late while this run goes, so the run lasts seconds on any machine (unslowed it
+        // can finish between two polls on a fast one) and the kill always lands mid-run.
+        let faults = URL(string: d.urls["aritic"]!.absoluteString + "/__sandbox/faults")!
+        #expect(try await TestHTTP.send("POST", faults, json: ["latency_ms": 40]).status == 200)
         let killed = try CrosswalkProcess.Background(["run", FlowDeployment.flow, "--config", d.config])
-        let deadline = ContinuousClock.now + .seconds(60)
+        let deadline = ContinuousClock.now + .seconds(120)
         while try await d.ariticTotal() < before + 20, ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(5))
         }
         #expect(killed.kill(), "the run was still going when killed")
+        #expect(try await TestHTTP.send("DELETE", faults).status == 200)
         let partial = try await d.ariticTotal() - before
         #expect(partial > 0 && partial < qualifying.count, "killed mid-run: \(partial) of \(qualifying.count) written")
 
