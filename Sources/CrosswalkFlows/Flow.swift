@@ -171,17 +171,43 @@ public enum MatchKey: Sendable, Hashable {
 
 /// The id of an earlier target's record, written into this target's record.
 public struct StepLink: Sendable, Hashable, Codable {
-    /// The earlier target's name.
-    public var step: String
+    /// The earlier target's name: the link goes to what that target wrote for this record. `nil`
+    /// for a ``lookup`` link.
+    public var step: String?
+    /// A source field holding the id of another source record (an invoice's `entity`, its
+    /// customer): the link goes to that record's twin in the target, from the ID map. A record
+    /// whose referenced record has no twin yet is written without the link (and gets it when it
+    /// next changes); add a dependency rule on the same field to make it wait instead.
+    public var lookup: String?
+    /// The referenced record's object in the source app (`customer`); the flow's source object
+    /// when `nil`.
+    public var sourceObject: String?
+    /// The twin's object in the target app (`contacts`); `nil` accepts a twin in any object.
+    public var object: String?
     /// The field that receives the id (`AccountId`); with `nil`, the id goes as a record link.
     public var field: String?
     /// The association type of a record link (HubSpot `contact_to_company`).
     public var type: String?
 
-    public init(step: String, field: String? = nil, type: String? = nil) {
+    enum CodingKeys: String, CodingKey {
+        case step, lookup, object, field, type
+        case sourceObject = "source_object"
+    }
+
+    public init(step: String? = nil, lookup: String? = nil, sourceObject: String? = nil, object: String? = nil, field: String? = nil,
+                type: String? = nil) {
         self.step = step
+        self.lookup = lookup
+        self.sourceObject = sourceObject
+        self.object = object
         self.field = field
         self.type = type
+    }
+
+    /// How the link reads in messages: `account`, or `entity → customer`.
+    public var label: String {
+        if let step { return step }
+        return "\(lookup ?? "?") → \(sourceObject ?? "its own object")"
     }
 }
 

@@ -84,6 +84,10 @@ struct ChunkSync {
                 queries.insert(TwinQuery(object: pass.from.object, id: record.id, otherObject: step.to.object))
                 if let survivor = record.mergedInto { queries.insert(TwinQuery(object: pass.from.object, id: survivor, otherObject: step.to.object)) }
                 if record.effectiveChange == .upsert {
+                    for link in step.target.links {
+                        guard let field = link.lookup, let referenced = (record.fields[field] ?? .null).matchText else { continue }
+                        queries.insert(TwinQuery(object: link.sourceObject ?? pass.from.object, id: referenced, otherObject: link.object))
+                    }
                     step.mapper.lookups(for: record).forEach(ask)
                     step.criteria?.lookups(for: record).forEach(ask)
                 }

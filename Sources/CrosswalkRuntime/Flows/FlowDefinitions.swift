@@ -114,6 +114,7 @@ public struct FlowDefinitions: Sendable {
         "source": ["connection", "object", "model"],
         "source.model": ["name", "fields"],
         "targets[]": ["name", "connection", "object", "mode", "delete_policy", "match_keys", "mapping", "criteria", "links", "write_back"],
+        "targets[].links[]": ["step", "lookup", "source_object", "object", "field", "type"],
         "direction.two_way": ["reverse_mapping", "reverse_criteria", "conflict", "owners", "reverse_match_keys"],
         "dependencies[]": ["field", "link_type", "object", "target_object", "required", "when_missing"],
     ]
@@ -133,7 +134,12 @@ public struct FlowDefinitions: Sendable {
         check(fields["source"], "source", "\(base).source")
         if case .object(let s)? = fields["source"] { check(s["model"], "source.model", "\(base).source.model") }
         if case .array(let targets)? = fields["targets"] {
-            for (i, t) in targets.enumerated() { check(t, "targets[]", "\(base).targets[\(i)]") }
+            for (i, t) in targets.enumerated() {
+                check(t, "targets[]", "\(base).targets[\(i)]")
+                if case .object(let target) = t, case .array(let links)? = target["links"] {
+                    for (j, l) in links.enumerated() { check(l, "targets[].links[]", "\(base).targets[\(i)].links[\(j)]") }
+                }
+            }
         }
         if case .array(let rules)? = fields["dependencies"] {
             for (i, r) in rules.enumerated() { check(r, "dependencies[]", "\(base).dependencies[\(i)]") }
