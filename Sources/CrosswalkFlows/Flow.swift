@@ -331,15 +331,19 @@ public struct DependencyRule: Sendable, Hashable {
     public var required: Bool
     /// What happens while the parent is not synced.
     public var whenMissing: DependencyAction
+    /// The flow that syncs the parent, for `whenMissing: .sync` (seed 002: a contact that syncs
+    /// as a Salesforce contact brings its company along as an account).
+    public var flow: String?
 
     public init(field: String? = nil, linkType: String? = nil, object: String, targetObject: String? = nil, required: Bool = false,
-                whenMissing: DependencyAction = .wait) {
+                whenMissing: DependencyAction = .wait, flow: String? = nil) {
         self.field = field
         self.linkType = linkType
         self.object = object
         self.targetObject = targetObject
         self.required = required
         self.whenMissing = whenMissing
+        self.flow = flow
     }
 
     /// How the rule reads in messages: `AccountId → Account`.
@@ -352,4 +356,8 @@ public enum DependencyAction: String, Sendable, Hashable, Codable {
     case wait
     /// Failed with the reason; retried by `retry` (and automatically once the parent is synced).
     case fail
+    /// The parent is synced first, through the rule's `flow` (a run of its own in that flow's
+    /// log), then the record goes on; if the parent cannot be synced, the record waits as with
+    /// `wait`, with the parent flow's reason.
+    case sync
 }

@@ -42,6 +42,10 @@ extension Flow {
         }
         for rule in dependencies {
             if rule.field == nil && rule.linkType == nil { found.append("dependency on \(rule.object) names neither a field nor a link type") }
+            if rule.whenMissing == .sync && (rule.flow ?? "").isEmpty {
+                found.append("dependency on \(rule.object) syncs the parent (when_missing: sync) but names no flow to sync it through")
+            }
+            if rule.flow == name { found.append("dependency on \(rule.object) syncs the parent through this same flow") }
         }
         return found
     }

@@ -116,7 +116,7 @@ public struct FlowDefinitions: Sendable {
         "targets[]": ["name", "connection", "object", "mode", "delete_policy", "match_keys", "mapping", "criteria", "links", "write_back"],
         "targets[].links[]": ["step", "lookup", "source_object", "object", "field", "type"],
         "direction.two_way": ["reverse_mapping", "reverse_criteria", "conflict", "owners", "reverse_match_keys"],
-        "dependencies[]": ["field", "link_type", "object", "target_object", "required", "when_missing"],
+        "dependencies[]": ["field", "link_type", "object", "target_object", "required", "when_missing", "flow"],
     ]
 
     /// Keys a flow may not have, as (path, message), with a did-you-mean.

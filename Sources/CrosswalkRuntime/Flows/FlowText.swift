@@ -109,7 +109,7 @@ public enum FlowText {
         }
         if !flow.dependencies.isEmpty {
             for rule in flow.dependencies {
-                lines.append("  waits for: \(rule.label)" + (rule.targetObject.map { " (twin in \($0))" } ?? "") + ", \(rule.whenMissing.rawValue) while missing")
+                lines.append("  waits for: \(rule.label)" + (rule.targetObject.map { " (twin in \($0))" } ?? "") + ", \(rule.whenMissing.rawValue) while missing" + (rule.flow.map { " (through flow \($0))" } ?? ""))
             }
         }
         if case .twoWay(let s) = flow.direction {
