@@ -84,7 +84,7 @@ enum JSON {
         let data = Data(buffer.readableBytesView)
         guard !data.isEmpty else { throw APIError.badRequest("a JSON body is required") }
         do {
-            _ = try JSONSerialization.jsonObject(with: data)
+            _ = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
         } catch {
             throw APIError.badRequest("malformed JSON: \((error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "not JSON")")
         }

@@ -40,12 +40,12 @@ public enum CrosswalkServer {
         let deployment = try Deployment.load(options.runtime)
         for warning in deployment.warnings { logger.warning("\(warning)") }
         let listen = options.listen ?? deployment.config.service.listen
-        guard let (host, port) = ServiceConfig.parseListen(listen) else {
+        guard let address = ServiceConfig.parseListen(listen) else {
             throw CrosswalkError(.invalidArgument, "--listen \(listen): expected host:port such as 127.0.0.1:8080 or [::1]:8080", context: ["field": "listen"])
         }
         let runtime = try await HostRuntime.open(deployment, logger: logger)
         do {
-            try await serve(runtime: runtime, host: host, port: port, options: options, logger: logger, ready: ready)
+            try await serve(runtime: runtime, host: address.host, port: address.port, options: options, logger: logger, ready: ready)
             await runtime.close()
         } catch {
             await runtime.close()
