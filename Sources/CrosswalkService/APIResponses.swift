@@ -76,9 +76,8 @@ enum JSON {
 
     /// Decodes a request body, turning every decoding problem into a 400 naming the field.
     static func decode<T: Decodable>(_ type: T.Type, from request: Request, context: some RequestContext, limit: Int = 1 << 20) async throws -> T {
-        var request = request
         let buffer: ByteBuffer
-        do { buffer = try await request.collateBody(context: context) } catch {
+        do { buffer = try await request.body.collect(upTo: limit) } catch {
             throw APIError(.contentTooLarge, "invalid_argument", "the request body is larger than \(limit) bytes")
         }
         let data = Data(buffer.readableBytesView)
@@ -149,12 +148,12 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
 /// `Authorization: Bearer TOKEN` on every `/api/v1` route but the OpenAPI document; compared in
 /// constant time (SHA-256 of both sides, then a byte-wise OR of the differences).
 struct BearerTokenMiddleware<Context: RequestContext>: RouterMiddleware {
-    let expected: SHA256.Digest
+    let expected: [UInt8]
     let publicPaths: Set<String>
     let protectedPrefix: String
 
     init(token: String, publicPaths: Set<String>, protectedPrefix: String) {
-        expected = SHA256.hash(data: Data(token.utf8))
+        expected = Array(SHA256.hash(data: Data(token.utf8)))
         self.publicPaths = publicPaths
         self.protectedPrefix = protectedPrefix
     }

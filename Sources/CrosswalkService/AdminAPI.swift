@@ -1,3 +1,4 @@
+import CrosswalkConfig
 import CrosswalkConnectors
 import CrosswalkCore
 import CrosswalkEngine

@@ -1,5 +1,6 @@
 import CrosswalkCore
 import CrosswalkEngine
+import CrosswalkFlows
 import CrosswalkRuntime
 import CrosswalkStore
 import Foundation

@@ -9,7 +9,7 @@ import Yams
         let d = try await ServeDeployment.start(seed: 100)
         defer { d.sandbox.terminate() }
         let flow = ServeDeployment.flow
-        var service = try await d.serve()
+        let service = try await d.serve()
         defer { service.process.terminate() }
 
         #expect(try await service.send("GET", "/healthz", token: false).status == 200)
@@ -32,9 +32,9 @@ import Yams
         try await eventually("a scheduled run succeeded", within: 60) {
             try await service.runs(flow).contains { $0["trigger"] as? String == "schedule" && $0["status"] as? String == "succeeded" }
         }
-        var qualifying = try await d.qualifying()
+        let qualifying = try await d.qualifying()
         #expect(qualifying.count > 100)
-        var synced = try await d.ariticByCRMID()
+        let synced = try await d.ariticByCRMID()
         #expect(Set(synced.keys).isSuperset(of: qualifying), "every contact with an e-mail synced")
         #expect(try await d.ariticTotal() == before + qualifying.count)
 
@@ -70,27 +70,29 @@ import Yams
         #expect(partial > 0 && partial < 120, "killed mid-run: \(partial) of 120 written")
 
         // Restarted: still on (the store remembers), the missed run runs at start and finishes the job.
-        service = try await d.serve()
-        let shown = try await service.send("GET", "/api/v1/flows/\(flow)")
+        let restarted = try await d.serve()
+        defer { restarted.process.terminate() }
+        let shown = try await restarted.send("GET", "/api/v1/flows/\(flow)")
         #expect(shown.object["enabled"] as? Bool == true && shown.object["enabled_by"] as? String == "api", "\(shown.text)")
-        qualifying = try await d.qualifying()
+        let all = try await d.qualifying()
+        #expect(all.count == qualifying.count + 121)
         try await eventually("every contact synced after the restart", within: 120) {
-            Set(try await d.ariticByCRMID().keys).isSuperset(of: qualifying)
+            Set(try await d.ariticByCRMID().keys).isSuperset(of: all)
         }
-        synced = try await d.ariticByCRMID().filter { qualifying.contains($0.key) }
-        #expect(synced.values.allSatisfy { $0.count == 1 }, "duplicates: \(synced.filter { $0.value.count > 1 }.keys.prefix(5))")
-        #expect(try await d.ariticTotal() == before + qualifying.count, "nothing written twice")
+        let final = try await d.ariticByCRMID().filter { all.contains($0.key) }
+        #expect(final.values.allSatisfy { $0.count == 1 }, "duplicates: \(final.filter { $0.value.count > 1 }.keys.prefix(5))")
+        #expect(try await d.ariticTotal() == before + all.count, "nothing written twice")
 
         // Metrics count the runs of this process.
         try await eventually("a run finished since the restart", within: 60) {
-            try await service.send("GET", "/metrics", token: false).text.contains("crosswalk_records_synced_total")
+            try await restarted.send("GET", "/metrics", token: false).text.contains("crosswalk_records_synced_total")
         }
-        let metrics = try await service.send("GET", "/metrics", token: false).text
+        let metrics = try await restarted.send("GET", "/metrics", token: false).text
         #expect(metrics.contains("crosswalk_runs_total") && metrics.contains(#"flow="\#(flow)""#), "\(metrics.prefix(2000))")
 
         // SIGTERM: graceful, exit 0.
-        service.process.terminate()
-        #expect(try await service.process.wait(within: 60) == 0)
+        restarted.process.terminate()
+        #expect(try await restarted.process.wait(within: 60) == 0)
     }
 
     func checkDocumentedRoutesAreServed(_ service: RunningService, flow: String, record: String) async throws {

@@ -2,6 +2,9 @@ import CrosswalkRuntime
 import CrosswalkSandbox
 import CrosswalkTestKit
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import Testing
 
 /// A deployment run as a service: `crosswalk sandbox` and `crosswalk serve` as separate
