@@ -9,6 +9,7 @@ answer 404, bad input 400, and a request without the token 401.
 import json
 import os
 import queue
+import re
 import secrets
 import shlex
 import signal
@@ -65,3 +66,5 @@ def test_schemathesis_finds_no_server_error_and_no_answer_outside_the_document(s
          "--max-examples", "25", "--seed", "1", "--no-color"],
         capture_output=True, text=True, timeout=900)
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
+    selected = re.search(r"Operations:\s+(\d+) selected", result.stdout)
+    assert selected and int(selected.group(1)) >= 20, result.stdout[-3000:]
