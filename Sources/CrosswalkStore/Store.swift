@@ -1,3 +1,4 @@
+import CrosswalkCore
 import Foundation
 
 /// Where Crosswalk keeps what it must not forget: the ID map, flow cursors, runs and the sync log,
@@ -155,6 +156,26 @@ public protocol Store: Sendable {
     @discardableResult
     func deleteFlow(name: String) async throws -> Bool
 
+    // MARK: Flow states
+
+    /// The flow's on/off state as last set, or `nil` when it was never set (the config decides).
+    func flowState(name: String) async throws -> FlowState?
+
+    /// Every flow state that was set, by name.
+    func flowStates() async throws -> [FlowState]
+
+    /// Switches a flow on or off, replacing what was set before.
+    func setFlowEnabled(name: String, enabled: Bool) async throws
+
     /// Closes the store; later calls throw.
     func close() async throws
+}
+
+extension Store {
+    /// Stores that keep no flow states (test wrappers) answer "never set".
+    public func flowState(name: String) async throws -> FlowState? { nil }
+    public func flowStates() async throws -> [FlowState] { [] }
+    public func setFlowEnabled(name: String, enabled: Bool) async throws {
+        throw CrosswalkError(.unsupported, "this store keeps no flow states")
+    }
 }

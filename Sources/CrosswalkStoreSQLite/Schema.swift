@@ -141,5 +141,13 @@ extension Migration {
                 updated_at INTEGER NOT NULL
             ) WITHOUT ROWID;
             """),
+        Migration(version: 3, sql: """
+            -- Whether a flow is switched on (the admin API's enable/disable), over the config's `enabled:`.
+            CREATE TABLE flow_states (
+                name TEXT PRIMARY KEY,
+                enabled INTEGER NOT NULL CHECK (enabled IN (0, 1)),
+                updated_at INTEGER NOT NULL
+            ) WITHOUT ROWID;
+            """),
     ]
 }
