@@ -76,6 +76,7 @@ let package = Package(
             "CrosswalkEngine", "CrosswalkFlows",
             "CrosswalkCore", "CrosswalkConnectors", "CrosswalkConfig", "CrosswalkAuth", "CrosswalkHTTP", "CrosswalkStore", "CrosswalkStoreSQLite", "CrosswalkPlugins",
             "CrosswalkSandbox", "CrosswalkMapping",
+            .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
@@ -179,9 +180,10 @@ let package = Package(
         .testTarget(name: "CrosswalkStoreTests", dependencies: [
             "CrosswalkStore", "CrosswalkStoreSQLite", "CrosswalkCore", "crosswalk-store-crash-child", .product(name: "Logging", package: "swift-log"),
         ]),
-        // Helpers shared by the test targets: a running sandbox, temporary files, captured logs.
+        // Helpers shared by the test targets: a running sandbox, a webhook receiver, temporary files, captured logs.
         .target(name: "CrosswalkTestKit", dependencies: [
             "CrosswalkSandbox", "CrosswalkCore", .product(name: "Logging", package: "swift-log"),
+            .product(name: "Hummingbird", package: "hummingbird"),
         ], path: "Tests/CrosswalkTestKit"),
         .testTarget(name: "CrosswalkSandboxTests", dependencies: [
             "CrosswalkSandbox", "CrosswalkCore", "CrosswalkTestKit", "CrosswalkAuth", .product(name: "Logging", package: "swift-log"),
@@ -191,6 +193,7 @@ let package = Package(
         .testTarget(name: "CrosswalkRuntimeTests", dependencies: [
             "CrosswalkRuntime", "CrosswalkConnectors", "CrosswalkAuth", "CrosswalkConfig", "CrosswalkCore", "CrosswalkHTTP", "CrosswalkPlugins",
             "CrosswalkSandbox", "CrosswalkStore", "CrosswalkStoreSQLite", "CrosswalkTestKit", "CrosswalkMapping", .product(name: "Logging", package: "swift-log"),
+            .product(name: "Crypto", package: "swift-crypto"),
         ], exclude: ["Fixtures"]),
         .testTarget(name: "CrosswalkCoreTests", dependencies: ["CrosswalkCore"]),
         // The built libCrosswalkAritic.so through the real loader and host against the sandbox.
