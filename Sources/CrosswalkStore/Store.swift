@@ -175,6 +175,11 @@ public protocol Store: Sendable {
     @discardableResult
     func releaseWebhookClaims() async throws -> Int
 
+    /// Puts `failed` deliveries (the given ids, or all when `nil`) back to `pending`, due now, their
+    /// attempts reset. Returns how many.
+    @discardableResult
+    func retryFailedWebhookDeliveries(ids: [Int64]?) async throws -> Int
+
     /// One delivery, or `nil`.
     func webhookDelivery(id: Int64) async throws -> WebhookDelivery?
 

@@ -75,6 +75,17 @@ extension SQLiteStore {
                            [.date(Date())])
     }
 
+    @discardableResult
+    public func retryFailedWebhookDeliveries(ids: [Int64]?) throws -> Int {
+        let sql = "UPDATE webhook_inbox SET state = 'pending', attempts = 0, next_attempt_at = ?1, updated_at = ?1 WHERE state = 'failed'"
+        guard let ids else { return try database().run(sql, [.date(Date())]) }
+        return try database().transaction {
+            var count = 0
+            for id in ids { count += try database().run(sql + " AND id = ?2", [.date(Date()), .integer(id)]) }
+            return count
+        }
+    }
+
     public func webhookDelivery(id: Int64) throws -> WebhookDelivery? {
         try database().queryFirst("SELECT \(InboxSQL.columns) FROM webhook_inbox WHERE id = ?", [.integer(id)], InboxSQL.row)
     }

@@ -13,7 +13,7 @@ struct WebhooksCommand: AsyncParsableCommand {
             crash, or where no service runs). Set a connection's signing secret with \
             `crosswalk connections webhook-secret NAME`.
             """,
-        subcommands: [List.self, Drain.self])
+        subcommands: [List.self, Drain.self, Retry.self])
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List deliveries in the inbox (never their bodies or headers).")
@@ -32,6 +32,17 @@ struct WebhooksCommand: AsyncParsableCommand {
         }
     }
 
+    struct Retry: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Put failed deliveries back in the queue (the given ids, or all); `drain` or the service processes them.")
+        @Argument(help: "Delivery ids (see `crosswalk webhooks list --state failed`); none: every failed one.") var ids: [Int64] = []
+        @OptionGroup var options: GlobalOptions
+
+        func run() async throws {
+            let count = try await options.withRuntime { try await WebhookService(runtime: $0).retryFailed(ids: ids.isEmpty ? nil : ids) }
+            print("\(count) failed deliver\(count == 1 ? "y" : "ies") queued again")
+        }
+    }
+
     struct Drain: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Process every pending delivery now: the plugin parses it, the flows with a webhook trigger sync its records.",
@@ -42,7 +53,7 @@ struct WebhooksCommand: AsyncParsableCommand {
             let failed = try await options.withRuntime { runtime in
                 let report = try await WebhookService(runtime: runtime).drain()
                 for line in WebhookService.summary(report) { print(line) }
-                return report.failed > 0 || report.runs.contains { $0.counts.failed > 0 }
+                return report.anyFailed
             }
             if failed { throw ExitCode(1) }
         }

@@ -64,6 +64,7 @@ final class CommitFailingStore: Store, Sendable {
     }
     func finishWebhookDelivery(id: Int64, outcome: WebhookDeliveryOutcome) async throws { try await base.finishWebhookDelivery(id: id, outcome: outcome) }
     func releaseWebhookClaims() async throws -> Int { try await base.releaseWebhookClaims() }
+    func retryFailedWebhookDeliveries(ids: [Int64]?) async throws -> Int { try await base.retryFailedWebhookDeliveries(ids: ids) }
     func webhookDelivery(id: Int64) async throws -> WebhookDelivery? { try await base.webhookDelivery(id: id) }
     func webhookDeliveries(state: WebhookDeliveryState?, connection: String?, limit: Int, offset: Int) async throws -> [WebhookDelivery] {
         try await base.webhookDeliveries(state: state, connection: connection, limit: limit, offset: offset)

@@ -1,5 +1,7 @@
 import CrosswalkConnectors
 import CrosswalkCore
+import CrosswalkEngine
+import CrosswalkPlugins
 import CrosswalkRuntime
 import CrosswalkStore
 import CrosswalkStoreSQLite
@@ -157,8 +159,8 @@ struct WebhookServiceTests {
             var leads: [String] = []
             for n in 1...3 {
                 let made = try await spotio.write(WriteRequest(object: "Lead", operation: .create, records: [
-                    WriteItem(ref: "l\(n)", fields: ["FirstName": "Kay", "LastName": "Crash\(n)", "Email": "kay.crash\(n)@example.com",
-                                                     "Company": "Crash \(n) Inc", "stageId": "15"]),
+                    WriteItem(ref: "l\(n)", fields: ["FirstName": "Kay", "LastName": .string("Crash\(n)"), "Email": .string("kay.crash\(n)@example.com"),
+                                                     "Company": .string("Crash \(n) Inc"), "stageId": "15"]),
                 ]))
                 leads.append(try #require(made.results.first?.id))
             }

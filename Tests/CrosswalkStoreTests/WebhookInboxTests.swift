@@ -58,6 +58,10 @@ struct WebhookInboxTests {
             let failed = try await store.webhookDeliveries(state: .failed, connection: nil, limit: 10, offset: 0)
             #expect(failed.map(\.delivery.dedupeKey) == ["c"] && failed.first?.lastError == "invalid_argument: not a SPOTIO delivery")
             #expect(try await store.insertWebhookDelivery(delivery("a")) == .duplicate(of: later[0].id, state: .done), "a replay of a done delivery")
+            #expect(try await store.retryFailedWebhookDeliveries(ids: [later[0].id]) == 0, "only failed ones are retried")
+            #expect(try await store.retryFailedWebhookDeliveries(ids: nil) == 1)
+            let again = try await store.claimWebhookDeliveries(limit: 10, now: Date().addingTimeInterval(1), lease: .seconds(60))
+            #expect(again.map(\.delivery.dedupeKey) == ["c"] && again.first?.attempts == 1)
             await #expect(throws: CrosswalkError.self) { try await store.finishWebhookDelivery(id: 999, outcome: .done) }
         }
     }

@@ -1,3 +1,4 @@
+import CrosswalkAuth
 import CrosswalkCore
 import Foundation
 

@@ -1,7 +1,9 @@
+import CrosswalkConfig
 import CrosswalkConnectors
 import CrosswalkCore
 import CrosswalkEngine
 import CrosswalkFlows
+import CrosswalkPlugins
 import CrosswalkStore
 import Foundation
 import Logging
@@ -78,6 +80,8 @@ public final class WebhookService: Service, Sendable {
         public var events = 0
         /// The engine's report of each sync, in order.
         public var runs: [RunReport] = []
+        /// Whether a delivery failed or a synced record did (the CLI exits 1).
+        public var anyFailed: Bool { failed > 0 || runs.contains { $0.counts.failed > 0 } }
     }
 
     public let runtime: HostRuntime
@@ -217,7 +221,7 @@ public final class WebhookService: Service, Sendable {
     public func run() async throws {
         let released = try await runtime.store.releaseWebhookClaims()
         if released > 0 { logger.notice("webhook deliveries resumed after an interruption", metadata: ["count": "\(released)"]) }
-        let stopping = Mutex(false)
+        let stopping = LockedValue(false)
         try await withGracefulShutdownHandler {
             while !stopping.withLock({ $0 }) && !Task.isCancelled {
                 do {
@@ -384,6 +388,14 @@ extension WebhookService {
                     ["\(d.id)", d.delivery.connection, d.state.rawValue, "\(d.attempts)", "\(d.duplicates)", formatter.string(from: d.delivery.receivedAt),
                      "\(d.delivery.body.count)", d.lastError.map { String($0.prefix(80)) } ?? "-"]
                 })
+    }
+
+    /// Puts failed deliveries (the given ids, or all) back in the queue; returns how many.
+    @discardableResult
+    public func retryFailed(ids: [Int64]?) async throws -> Int {
+        let count = try await runtime.store.retryFailedWebhookDeliveries(ids: ids)
+        if count > 0 { wakeup.signal() }
+        return count
     }
 
     /// `pending 2, processing 0, done 10, failed 1`.
