@@ -194,20 +194,28 @@ public final class WebhookService: Service, Sendable {
     @discardableResult
     public func drain(now: Date = Date()) async throws -> DrainReport {
         var report = DrainReport()
-        while !Task.isCancelled {
-            let claimed = try await runtime.store.claimWebhookDeliveries(limit: configuration.batchSize, now: now, lease: configuration.lease)
-            if claimed.isEmpty { break }
-            for delivery in claimed {
-                report.deliveries += 1
-                let outcome = await process(delivery, report: &report)
-                try await runtime.store.finishWebhookDelivery(id: delivery.id, outcome: outcome)
-                switch outcome {
-                case .done: report.done += 1
-                case .retry: report.retried += 1
-                case .failed: report.failed += 1
+        // One parsing instance per connection and one read of the flows for the whole drain.
+        var session = DrainSession(flows: flows.definitions().flows)
+        do {
+            while !Task.isCancelled {
+                let claimed = try await runtime.store.claimWebhookDeliveries(limit: configuration.batchSize, now: now, lease: configuration.lease)
+                if claimed.isEmpty { break }
+                for delivery in claimed {
+                    report.deliveries += 1
+                    let outcome = await process(delivery, session: &session, report: &report)
+                    try await runtime.store.finishWebhookDelivery(id: delivery.id, outcome: outcome)
+                    switch outcome {
+                    case .done: report.done += 1
+                    case .retry: report.retried += 1
+                    case .failed: report.failed += 1
+                    }
                 }
             }
+        } catch {
+            await session.close()
+            throw error
         }
+        await session.close()
         counters.withLock {
             $0.processed += report.done
             $0.failed += report.failed
@@ -239,14 +247,14 @@ public final class WebhookService: Service, Sendable {
         }
     }
 
-    private func process(_ stored: WebhookDelivery, report: inout DrainReport) async -> WebhookDeliveryOutcome {
+    private func process(_ stored: WebhookDelivery, session: inout DrainSession, report: inout DrainReport) async -> WebhookDeliveryOutcome {
         var log = logger
         log[metadataKey: "connection"] = "\(stored.delivery.connection)"
         log[metadataKey: "delivery"] = "\(stored.id)"
         do {
-            let events = try await parse(stored)
+            let events = try await parse(stored, session: &session)
             report.events += events.count
-            for (flow, side, ids) in try matches(connection: stored.delivery.connection, events: events) {
+            for (flow, side, ids) in Self.matches(connection: stored.delivery.connection, events: events, flows: session.flows) {
                 let run = try await flows.sync(flow.name, ids: ids, side: side, options: RunOptions(trigger: .webhook))
                 log.info("webhook synced", metadata: ["flow": "\(flow.name)", "records": "\(ids.count)", "created": "\(run.counts.created)",
                                                       "updated": "\(run.counts.updated)", "failed": "\(run.counts.failed)"])
@@ -274,17 +282,23 @@ public final class WebhookService: Service, Sendable {
     }
 
     /// The plugin's change events for a stored delivery.
-    private func parse(_ stored: WebhookDelivery) async throws -> [ChangeEvent] {
+    private func parse(_ stored: WebhookDelivery, session: inout DrainSession) async throws -> [ChangeEvent] {
         let d = stored.delivery
-        let client = try await runtime.client(for: d.connection)
+        let client: any ConnectorClient
+        if let cached = session.clients[d.connection] {
+            client = cached
+        } else {
+            client = try await runtime.client(for: d.connection)
+            session.clients[d.connection] = client
+        }
         do {
             let request = WebhookRequest(method: d.method, path: d.path, query: d.query, url: d.url, headers: d.headers,
                                          body: String(decoding: d.body, as: UTF8.self), bodyBase64: d.body.base64EncodedString(),
                                          receivedAt: Self.timestamp(d.receivedAt), verified: d.verified)
-            let result = try await client.parseWebhook(request)
-            await client.close()
-            return result.events
+            return try await client.parseWebhook(request).events
         } catch {
+            // A fresh instance for the next delivery: this one may be what went wrong.
+            session.clients[d.connection] = nil
             await client.close()
             throw error
         }
@@ -292,11 +306,10 @@ public final class WebhookService: Service, Sendable {
 
     /// For each enabled flow with a webhook trigger: the ids its source (or, two-way, its target)
     /// must sync, in the order the events named them. A merge syncs the survivor too.
-    func matches(connection: String, events: [ChangeEvent]) throws -> [(Flow, FlowSide, [String])] {
-        let definitions = flows.definitions()
+    static func matches(connection: String, events: [ChangeEvent], flows: [String: Flow]) -> [(Flow, FlowSide, [String])] {
         var result: [(Flow, FlowSide, [String])] = []
-        for name in definitions.flows.keys.sorted() {
-            guard let flow = definitions.flows[name], flow.enabled, flow.triggers.contains(.webhook) else { continue }
+        for name in flows.keys.sorted() {
+            guard let flow = flows[name], flow.enabled, flow.triggers.contains(.webhook) else { continue }
             var sides: [(FlowSide, String)] = []
             if flow.source.connection == connection { sides.append((.source, flow.source.object)) }
             if flow.isTwoWay, let target = flow.targets.first, target.connection == connection { sides.append((.target, target.object)) }
@@ -316,6 +329,16 @@ public final class WebhookService: Service, Sendable {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         return formatter.string(from: date)
+    }
+}
+
+/// What one drain reuses: the flows as read at its start and one parsing instance per connection.
+struct DrainSession {
+    let flows: [String: Flow]
+    var clients: [String: any ConnectorClient] = [:]
+
+    func close() async {
+        for client in clients.values { await client.close() }
     }
 }
 
