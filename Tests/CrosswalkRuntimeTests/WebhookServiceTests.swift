@@ -66,7 +66,7 @@ struct WebhookServiceTests {
         }
     }
 
-    @Test("SPOTIO lead → Salesforce Lead through the inbox: a bad signature is 401 and nothing is stored; a good one is stored before the answer and synced by drain; replays are harmless; processing twice writes nothing twice")
+    @Test("SPOTIO lead → Salesforce Lead through the inbox: a bad signature is 401 and nothing is stored; a good one is stored before the answer and synced by drain; replays are harmless; processing twice writes nothing twice; a Salesforce edit comes back two-way as an acked outbound message; a refused message fails without retries")
     func spotioLeadThroughTheInbox() async throws {
         try await TemplateHarness.with([.spotioSalesforce], seed: 5) { h in
             let (logger, logs) = LogRecorder.logger(label: "webhooks")
@@ -137,12 +137,31 @@ struct WebhookServiceTests {
             #expect(try await h.soql("SELECT Id FROM Lead WHERE Spotio_Id__c = '\(lead)'").count == 1)
             #expect(try await h.runtime.store.webhookInboxCounts() == [.done: 2])
 
-            // Salesforce does not sign outbound messages: stored as unverified, answered with the manifest's SOAP ack.
-            let ack = await service.receive(connection: "salesforce", request: InboundWebhook(
-                method: "POST", path: "/hooks/salesforce", url: "http://127.0.0.1/hooks/salesforce", headers: ["content-type": "text/xml"],
-                body: Data("<soapenv:Envelope/>".utf8)))
+            // Two-way: a Salesforce edit of the lead arrives as an outbound message (unsigned: stored as unverified,
+            // answered with the manifest's SOAP ack) and flows back to SPOTIO through the flow's target side.
+            let sfLead = try #require(synced.first?.text("Id"))
+            let om = try await TestHTTP.send("POST", h.sandbox.url("salesforce", "/__sandbox/webhooks"), json: ["url": receiver.url(for: "salesforce"), "events": ["Lead"]])
+            #expect(om.status == 201)
+            try await h.change("salesforce", "PATCH", "/services/data/v60.0/sobjects/Lead/\(sfLead)", ["Phone": "+1 555 0199"])
+            let message = try #require(try await receiver.wait(for: 1, app: "salesforce").first)
+            let ack = await service.receive(connection: "salesforce", request: message.inbound)
             #expect(ack.status == 200 && ack.contentType?.hasPrefix("text/xml") == true && ack.body.contains("<Ack>true</Ack>"))
             #expect(try await h.runtime.store.webhookDeliveries(state: .pending, connection: "salesforce", limit: 5, offset: 0).first?.delivery.verified == false)
+            let back = try await service.drain()
+            #expect(back.done == 1 && back.runs.first?.counts.updated == 1, "\(back.runs.map { FlowText.summary($0) })")
+            let spotioAgain = try await h.runtime.client(for: "spotio")
+            let read = try await spotioAgain.read(ReadRequest(object: "Lead", ids: [lead]))
+            await spotioAgain.close()
+            #expect(read.records.first?.fields["Phone"]?.stringValue == "+1 555 0199")
+
+            // A message the plugin refuses (not an outbound message): answered (nobody can tell before parsing), then failed, not retried.
+            let junk = await service.receive(connection: "salesforce", request: InboundWebhook(
+                method: "POST", path: "/hooks/salesforce", url: "http://127.0.0.1/hooks/salesforce", headers: ["content-type": "text/xml"],
+                body: Data("<soapenv:Envelope/>".utf8)))
+            #expect(junk.status == 200)
+            let refusedDrain = try await service.drain()
+            #expect(refusedDrain.failed == 1 && refusedDrain.runs.isEmpty)
+            #expect(try await h.runtime.store.webhookDeliveries(state: .failed, connection: "salesforce", limit: 5, offset: 0).first?.lastError?.isEmpty == false)
         }
     }
 

@@ -251,8 +251,10 @@ public final class WebhookService: Service, Sendable {
         var log = logger
         log[metadataKey: "connection"] = "\(stored.delivery.connection)"
         log[metadataKey: "delivery"] = "\(stored.id)"
+        var parsed = false
         do {
             let events = try await parse(stored, session: &session)
+            parsed = true
             report.events += events.count
             for (flow, side, ids) in Self.matches(connection: stored.delivery.connection, events: events, flows: session.flows) {
                 let run = try await flows.sync(flow.name, ids: ids, side: side, options: RunOptions(trigger: .webhook))
@@ -263,7 +265,9 @@ public final class WebhookService: Service, Sendable {
             return .done
         } catch {
             let message = (error as? CrosswalkError)?.description ?? "\(error)"
-            let malformed = (error as? CrosswalkError).map { $0.code == .invalidArgument || $0.code == .unsupported } ?? false
+            // The plugin refusing the delivery itself (not its format, not from this account) is final; anything else may pass.
+            let refusedCodes: Set<CrosswalkError.Code> = parsed ? [.invalidArgument, .unsupported] : [.invalidArgument, .unsupported, .auth]
+            let malformed = (error as? CrosswalkError).map { refusedCodes.contains($0.code) } ?? false
             if malformed || stored.attempts >= configuration.maxAttempts {
                 log.error("webhook delivery failed", metadata: ["attempts": "\(stored.attempts)", "error": "\(message)"])
                 return .failed(error: message)
