@@ -134,16 +134,14 @@ private enum InboxSQL {
 
     /// A row as a delivery.
     static func row(_ row: Row) throws -> WebhookDelivery {
-        do {
-            let headers = try JSONDecoder().decode([String: String].self, from: Data(row.text(7).utf8))
-            guard let state = WebhookDeliveryState(rawValue: row.text(11)) else {
-                throw CrosswalkError(.store, "webhook delivery \(row.int64(0)) has an unknown state \"\(row.text(11))\"")
-            }
-            let delivery = NewWebhookDelivery(connection: row.text(1), dedupeKey: row.text(2), method: row.text(3), path: row.text(4),
-                                              query: row.optionalText(5), url: row.text(6), headers: headers, body: row.blob(8),
-                                              receivedAt: row.date(10), verified: row.int(9) != 0)
-            return WebhookDelivery(id: row.int64(0), delivery: delivery, state: state, attempts: row.int(12), lastError: row.optionalText(13),
-                                   nextAttemptAt: row.date(14), duplicates: row.int(15), updatedAt: row.date(16))
+        let headers = try JSONDecoder().decode([String: String].self, from: Data(row.text(7).utf8))
+        guard let state = WebhookDeliveryState(rawValue: row.text(11)) else {
+            throw CrosswalkError(.store, "webhook delivery \(row.int64(0)) has an unknown state \"\(row.text(11))\"")
         }
+        let delivery = NewWebhookDelivery(connection: row.text(1), dedupeKey: row.text(2), method: row.text(3), path: row.text(4),
+                                          query: row.optionalText(5), url: row.text(6), headers: headers, body: row.blob(8),
+                                          receivedAt: row.date(10), verified: row.int(9) != 0)
+        return WebhookDelivery(id: row.int64(0), delivery: delivery, state: state, attempts: row.int(12), lastError: row.optionalText(13),
+                               nextAttemptAt: row.date(14), duplicates: row.int(15), updatedAt: row.date(16))
     }
 }

@@ -52,8 +52,8 @@ struct ConnectionsCommand: AsyncParsableCommand {
                     print("No connections in \(runtime.deployment.name).")
                     return
                 }
-                print(Table.render(headers: ["NAME", "CONNECTOR", "SCHEME", "CREDENTIALS", "TOKEN"],
-                                   rows: rows.map { [$0.connection, $0.connector, $0.scheme ?? "-", $0.scheme == nil ? "missing" : "stored", $0.token] }))
+                print(Table.render(headers: ["NAME", "CONNECTOR", "SCHEME", "CREDENTIALS", "TOKEN", "WEBHOOK SECRET"],
+                                   rows: rows.map { [$0.connection, $0.connector, $0.scheme ?? "-", $0.scheme == nil ? "missing" : "stored", $0.token, $0.webhookSecret] }))
             }
         }
     }

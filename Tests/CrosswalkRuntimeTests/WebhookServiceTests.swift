@@ -2,7 +2,7 @@ import CrosswalkConnectors
 import CrosswalkCore
 import CrosswalkEngine
 import CrosswalkPlugins
-import CrosswalkRuntime
+@testable import CrosswalkRuntime
 import CrosswalkStore
 import CrosswalkStoreSQLite
 import CrosswalkTestKit
@@ -177,6 +177,11 @@ struct WebhookServiceTests {
             #expect(set.status == 0, "\(set.stderr)")
             #expect(set.stdout.contains("stored the webhook secret of spotio") && !set.stdout.contains(Self.secrets["spotio"]!))
             #expect(try await h.runtime.webhookSecret(for: "spotio") == Data(Self.secrets["spotio"]!.utf8), "one trailing newline dropped")
+            let listed = try CrosswalkProcess.run(["connections", "list", "--config", config]).stdout
+            let rows = listed.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true).map(String.init) }
+            #expect(rows.first { $0.first == "spotio" }?.last == "stored" && rows.first { $0.first == "salesforce" }?.last == "-",
+                    "SPOTIO's secret is stored; Salesforce does not sign: \(listed)")
+            #expect(!listed.contains(Self.secrets["spotio"]!))
             _ = try await TestHTTP.send("POST", h.sandbox.url("spotio", "/__sandbox/webhooks"),
                                         json: ["url": receiver.url(for: "spotio"), "secret": Self.secrets["spotio"]!, "events": ["lead.added"]])
             let spotio = try await h.runtime.client(for: "spotio")
@@ -261,5 +266,23 @@ struct WebhookServiceTests {
             print("webhook drain figures: \(drained.deliveries) deliveries without events in \(t0.duration(to: clock.now))")
             #expect(drained.done == count)
         }
+    }
+
+    @Test("the processing loop's wake-up: a signal before the wait is kept, a wait ends on a signal or its timeout")
+    func wakeup() async throws {
+        let w = Wakeup()
+        let clock = ContinuousClock()
+        w.signal()
+        var t = clock.now
+        await w.wait(upTo: .seconds(30))
+        #expect(t.duration(to: clock.now) < .seconds(5), "the earlier signal is not lost")
+        t = clock.now
+        await w.wait(upTo: .milliseconds(50))
+        #expect(t.duration(to: clock.now) >= .milliseconds(50), "no signal: the timeout")
+        t = clock.now
+        let waiting = Task { await w.wait(upTo: .seconds(30)) }
+        w.signal() // before or after the waiter parks: either way it ends the wait
+        await waiting.value
+        #expect(t.duration(to: clock.now) < .seconds(10), "the signal, not the 30 s timeout, ended the wait")
     }
 }
