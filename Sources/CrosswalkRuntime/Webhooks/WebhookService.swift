@@ -251,10 +251,14 @@ public final class WebhookService: Service, Sendable {
         var log = logger
         log[metadataKey: "connection"] = "\(stored.delivery.connection)"
         log[metadataKey: "delivery"] = "\(stored.id)"
-        var parsed = false
+        // Where it went wrong decides what a failure means: only the plugin's own refusal of the delivery is final.
+        enum Stage { case instance, parse, sync }
+        var stage = Stage.instance
         do {
-            let events = try await parse(stored, session: &session)
-            parsed = true
+            let client = try await parsingClient(for: stored.delivery.connection, session: &session)
+            stage = .parse
+            let events = try await parse(stored, with: client, session: &session)
+            stage = .sync
             report.events += events.count
             for (flow, side, ids) in Self.matches(connection: stored.delivery.connection, events: events, flows: session.flows) {
                 let run = try await flows.sync(flow.name, ids: ids, side: side, options: RunOptions(trigger: .webhook))
@@ -265,9 +269,9 @@ public final class WebhookService: Service, Sendable {
             return .done
         } catch {
             let message = (error as? CrosswalkError)?.description ?? "\(error)"
-            // The plugin refusing the delivery itself (not its format, not from this account) is final; anything else may pass.
-            let refusedCodes: Set<CrosswalkError.Code> = parsed ? [.invalidArgument, .unsupported] : [.invalidArgument, .unsupported, .auth]
-            let malformed = (error as? CrosswalkError).map { refusedCodes.contains($0.code) } ?? false
+            // The plugin refusing the delivery (not its format, not from this account) is final; anything else may pass.
+            let refusals: Set<CrosswalkError.Code> = [.invalidArgument, .unsupported, .auth]
+            let malformed = stage == .parse && (error as? CrosswalkError).map { refusals.contains($0.code) } == true
             if malformed || stored.attempts >= configuration.maxAttempts {
                 log.error("webhook delivery failed", metadata: ["attempts": "\(stored.attempts)", "error": "\(message)"])
                 return .failed(error: message)
@@ -285,16 +289,17 @@ public final class WebhookService: Service, Sendable {
         return min(cap, first * pow(2, Double(max(0, attempt - 1))))
     }
 
+    /// The drain's parsing instance of `connection`, made on first use.
+    private func parsingClient(for connection: String, session: inout DrainSession) async throws -> any ConnectorClient {
+        if let cached = session.clients[connection] { return cached }
+        let client = try await runtime.client(for: connection)
+        session.clients[connection] = client
+        return client
+    }
+
     /// The plugin's change events for a stored delivery.
-    private func parse(_ stored: WebhookDelivery, session: inout DrainSession) async throws -> [ChangeEvent] {
+    private func parse(_ stored: WebhookDelivery, with client: any ConnectorClient, session: inout DrainSession) async throws -> [ChangeEvent] {
         let d = stored.delivery
-        let client: any ConnectorClient
-        if let cached = session.clients[d.connection] {
-            client = cached
-        } else {
-            client = try await runtime.client(for: d.connection)
-            session.clients[d.connection] = client
-        }
         do {
             let request = WebhookRequest(method: d.method, path: d.path, query: d.query, url: d.url, headers: d.headers,
                                          body: String(decoding: d.body, as: UTF8.self), bodyBase64: d.body.base64EncodedString(),
