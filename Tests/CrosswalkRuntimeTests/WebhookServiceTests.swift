@@ -102,6 +102,9 @@ struct WebhookServiceTests {
             unsigned.headers["x-signature"] = nil
             #expect(await service.receive(connection: "spotio", request: unsigned).status == 401)
             #expect(await service.receive(connection: "nowhere", request: delivery.inbound).status == 404)
+            var huge = delivery.inbound
+            huge.body = Data(count: service.configuration.maxBodyBytes + 1)
+            #expect(await service.receive(connection: "spotio", request: huge).status == 413)
 
             // Good: 200 once stored; the signature header is not stored.
             let ok = await service.receive(connection: "spotio", request: delivery.inbound)

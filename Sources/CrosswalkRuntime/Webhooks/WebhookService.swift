@@ -45,6 +45,8 @@ public final class WebhookService: Service, Sendable {
         public var maxRetryDelay: Duration = .seconds(600)
         /// How often ``run()`` looks for due retries when no delivery arrives.
         public var pollInterval: Duration = .seconds(1)
+        /// Larger bodies are refused (413) before anything else; `serve` should stop reading there too.
+        public var maxBodyBytes = 8 << 20
         /// How long `done` deliveries are kept to recognise replays.
         public var doneRetention: Duration = .seconds(7 * 24 * 3600)
 
@@ -109,11 +111,15 @@ public final class WebhookService: Service, Sendable {
     // MARK: Receiving
 
     /// Verifies, stores and answers one delivery for `connection`. Never throws: every outcome is an
-    /// answer (404 unknown connection or one that takes no webhooks, 401 bad signature, 503 when
+    /// answer (413 body over ``Configuration/maxBodyBytes``, 404 unknown connection or one that takes no webhooks, 401 bad signature, 503 when
     /// the delivery could not be stored — the app retries — else the manifest's static `ack` or 200).
     public func receive(connection name: String, request: InboundWebhook) async -> WebhookAnswer {
         var log = logger
         log[metadataKey: "connection"] = "\(name)"
+        guard request.body.count <= configuration.maxBodyBytes else {
+            log.warning("webhook refused: body too large", metadata: ["bytes": "\(request.body.count)"])
+            return .text(413, "body too large")
+        }
         guard let connection = try? runtime.connection(name) else {
             log.notice("webhook for an unknown connection")
             return .text(404, "unknown connection")
