@@ -77,6 +77,7 @@ let package = Package(
             "CrosswalkEngine", "CrosswalkFlows",
             "CrosswalkCore", "CrosswalkConnectors", "CrosswalkConfig", "CrosswalkAuth", "CrosswalkHTTP", "CrosswalkStore", "CrosswalkStoreSQLite", "CrosswalkPlugins",
             "CrosswalkSandbox", "CrosswalkMapping",
+            .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
@@ -196,9 +197,10 @@ let package = Package(
         .testTarget(name: "CrosswalkStoreTests", dependencies: [
             "CrosswalkStore", "CrosswalkStoreSQLite", "CrosswalkCore", "crosswalk-store-crash-child", .product(name: "Logging", package: "swift-log"),
         ]),
-        // Helpers shared by the test targets: a running sandbox, temporary files, captured logs.
+        // Helpers shared by the test targets: a running sandbox, a webhook receiver, temporary files, captured logs.
         .target(name: "CrosswalkTestKit", dependencies: [
             "CrosswalkSandbox", "CrosswalkCore", .product(name: "Logging", package: "swift-log"),
+            .product(name: "Hummingbird", package: "hummingbird"),
         ], path: "Tests/CrosswalkTestKit"),
         .testTarget(name: "CrosswalkSandboxTests", dependencies: [
             "CrosswalkSandbox", "CrosswalkCore", "CrosswalkTestKit", "CrosswalkAuth", .product(name: "Logging", package: "swift-log"),
@@ -208,6 +210,7 @@ let package = Package(
         .testTarget(name: "CrosswalkRuntimeTests", dependencies: [
             "CrosswalkRuntime", "CrosswalkConnectors", "CrosswalkAuth", "CrosswalkConfig", "CrosswalkCore", "CrosswalkHTTP", "CrosswalkPlugins",
             "CrosswalkSandbox", "CrosswalkStore", "CrosswalkStoreSQLite", "CrosswalkTestKit", "CrosswalkMapping", .product(name: "Logging", package: "swift-log"),
+            .product(name: "Crypto", package: "swift-crypto"),
         ], exclude: ["Fixtures"]),
         .testTarget(name: "CrosswalkCoreTests", dependencies: ["CrosswalkCore"]),
         // `crosswalk serve` and `crosswalk sandbox` as separate processes: the admin API, the scheduler, kill -9 and restart.
