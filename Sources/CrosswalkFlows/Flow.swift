@@ -175,7 +175,8 @@ public struct StepLink: Sendable, Hashable, Codable {
     /// for a ``lookup`` link.
     public var step: String?
     /// A source field holding the id of another source record (an invoice's `entity`, its
-    /// customer): the link goes to that record's twin in the target, from the ID map. A record
+    /// customer), or the type of a record link naming it (an Aritic contact's `company`): the
+    /// link goes to that record's twin in the target, from the ID map. A record
     /// whose referenced record has no twin yet is written without the link (and gets it when it
     /// next changes); add a dependency rule on the same field to make it wait instead.
     public var lookup: String?

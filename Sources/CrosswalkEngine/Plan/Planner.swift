@@ -135,10 +135,18 @@ struct Planner {
 
     /// The twin (object, id) of the source record a lookup link's field names, from the ID map.
     func lookupTwin(_ link: StepLink, _ record: ConnectorRecord) -> (String, String)? {
-        guard let field = link.lookup, let referenced = (record.fields[field] ?? .null).matchText,
+        guard let referenced = Self.referenced(link, record),
               let mapping = answers.mapping(link.sourceObject ?? pass.from.object, referenced, in: link.object) else { return nil }
         let twin = mapping.record(on: pass.side.other)
         return (twin.object, twin.id)
+    }
+
+    /// The id a lookup link names: the source field's value, else the record's link of that type
+    /// (an Aritic contact's `company`).
+    static func referenced(_ link: StepLink, _ record: ConnectorRecord) -> String? {
+        guard let name = link.lookup else { return nil }
+        if let value = (record.fields[name] ?? .null).matchText { return value }
+        return record.links.first { $0.type == name && (link.sourceObject == nil || $0.object == link.sourceObject) }?.id
     }
 
     private func planDelete(_ step: Step, _ index: Int, _ mapping: IDMapping?, _ twin: String?, _ ref: String,

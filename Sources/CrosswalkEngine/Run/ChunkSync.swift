@@ -108,7 +108,7 @@ struct ChunkSync {
                 if let survivor = record.mergedInto { queries.insert(TwinQuery(object: pass.from.object, id: survivor, otherObject: step.to.object)) }
                 if record.effectiveChange == .upsert {
                     for link in step.target.links {
-                        guard let field = link.lookup, let referenced = (record.fields[field] ?? .null).matchText else { continue }
+                        guard let referenced = Planner.referenced(link, record) else { continue }
                         queries.insert(TwinQuery(object: link.sourceObject ?? pass.from.object, id: referenced, otherObject: link.object))
                     }
                     step.mapper.lookups(for: record).forEach(ask)
