@@ -141,12 +141,14 @@ struct Planner {
         return (twin.object, twin.id)
     }
 
-    /// The id a lookup link names: the source field's value, else the record's link of that type
-    /// (an Aritic contact's `company`).
+    /// The id a lookup link names: the record's link of that type (an Aritic contact's `company`,
+    /// whose field of that name holds the company's name), else the source field's value.
     static func referenced(_ link: StepLink, _ record: ConnectorRecord) -> String? {
         guard let name = link.lookup else { return nil }
-        if let value = (record.fields[name] ?? .null).matchText { return value }
-        return record.links.first { $0.type == name && (link.sourceObject == nil || $0.object == link.sourceObject) }?.id
+        if let linked = record.links.first(where: { $0.type == name && (link.sourceObject == nil || $0.object == link.sourceObject) }) {
+            return linked.id
+        }
+        return (record.fields[name] ?? .null).matchText
     }
 
     private func planDelete(_ step: Step, _ index: Int, _ mapping: IDMapping?, _ twin: String?, _ ref: String,
