@@ -24,7 +24,7 @@ struct HubSpotChecker {
         case 401:
             let what = body?.category == "EXPIRED_AUTHENTICATION" ? "expired" : "not accepted"
             return CheckResult(ok: false, message: "HubSpot answered 401: the token is \(what) (\(body?.message ?? "no message")). Store a current private-app token, or reconnect the OAuth app so a new refresh token is issued.",
-                               details: body?.category.map { ["category": .string($0)] })
+                               details: body?.category.map { JSONValue.object(["category": .string($0)]) })
         case 403:
             return CheckResult(ok: false, message: "HubSpot answered 403 (\(body?.category ?? "FORBIDDEN")): \(body?.message ?? "no message")")
         case 404:

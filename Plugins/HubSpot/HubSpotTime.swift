@@ -44,7 +44,9 @@ enum HubSpotTime {
             guard millis(trimmed) != nil || trimmed.dropFirst(10).first == "T" || trimmed.dropFirst(10).first == " " else { return nil }
         }
         var c = DateComponents()
-        (c.year, c.month, c.day) = (y, m, d)
+        c.year = y
+        c.month = m
+        c.day = d
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC")!
         guard let date = calendar.date(from: c), calendar.component(.day, from: date) == d else { return nil }
