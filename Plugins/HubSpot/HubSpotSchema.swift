@@ -52,6 +52,7 @@ final class HubSpotSchema {
 
     /// Whether `name` is a property with unique values (an upsert's `idProperty`).
     func isUnique(_ kind: HubSpotKind, _ name: String) throws -> Bool {
-        name == "hs_object_id" || (kind == .contacts && name == "email") || (try properties(kind)).contains { $0.name == name && $0.unique }
+        if name == "hs_object_id" || (kind == .contacts && name == "email") { return true }
+        return try properties(kind).contains { $0.name == name && $0.unique }
     }
 }

@@ -1,4 +1,5 @@
 import CrosswalkPluginKit
+import Foundation
 
 /// Writes in HubSpot's batch endpoints, 100 inputs a call: `batch/create`, `batch/update`, `batch/upsert` (by a
 /// unique property: `idProperty=email` for contacts) and `batch/archive` for deletes. Each input carries the host's
