@@ -105,9 +105,10 @@ final class HubSpotAPI {
         let response = try host.http(method, path, headers: headers, body: bytes, idempotent: idempotent || method == "GET",
                                      timeoutMilliseconds: deadline.remaining)
         if let date = response.headers["date"], let at = HubSpotTime.httpDate(date) {
-            // Date has whole seconds: only a skew past a second is a clock difference.
+            // Date has whole seconds and a server may cache it for a second or two: only a large skew is this
+            // machine's clock being wrong (then the run's bound follows HubSpot's clock).
             let skew = at.timeIntervalSince1970 - Date().timeIntervalSince1970
-            clockOffset = abs(skew) > 1.5 ? skew : 0
+            clockOffset = abs(skew) > 30 ? skew : 0
         }
         return response
     }

@@ -30,7 +30,7 @@ struct HubSpotReadTests {
             let hubspot = try await h.connector(settings: ["page_size": 25])
             for object in ["contacts", "companies", "deals", "invoices"] {
                 let expected = try await listIDs(h, object)
-                let read = try await readAll(hubspot, ReadRequest(object: object))
+                let read = try await readAll(hubspot, ReadRequest(object: object, limit: 25))
                 #expect(read.records.count == expected.count && Set(read.records.map(\.id)) == expected, "\(object)")
                 #expect(read.records.allSatisfy { $0.modifiedAt != nil && !$0.deleted })
                 if object == "contacts" {
