@@ -8,10 +8,12 @@ enum HubSpotManifest {
     /// What a search filter group takes from the ABI's filter (`EQ NEQ LT LTE GT GTE IN HAS_PROPERTY NOT_HAS_PROPERTY`).
     static let filterOperators: [JSONValue] = ["eq", "ne", "lt", "le", "gt", "ge", "in", "is_null", "and"]
 
+    /// Upserts need a property with unique values (`idProperty`): contacts have `email`; companies, deals and invoices
+    /// have none unless the portal adds one (a custom property with `hasUniqueValue`, passed as the write's match key).
     static func object(_ kind: HubSpotKind, matchKeys: [JSONValue]) -> JSONValue {
         [
             "name": .string(kind.rawValue), "label": .string(kind.label),
-            "operations": ["read", "create", "update", "upsert", "delete"],
+            "operations": matchKeys.isEmpty ? ["read", "create", "update", "delete"] : ["read", "create", "update", "upsert", "delete"],
             "match_keys": .array(matchKeys), "external_id_fields": [],
             "read": [
                 "incremental": true, "order_keys": .array([.string(kind.modifiedProperty), "hs_object_id"]), "boundary": "exclusive",
@@ -37,9 +39,9 @@ enum HubSpotManifest {
         "version": 1,
         "objects": [
             object(.contacts, matchKeys: ["email"]),
-            object(.companies, matchKeys: ["domain"]),
+            object(.companies, matchKeys: []),
             object(.deals, matchKeys: []),
-            object(.invoices, matchKeys: ["hs_number"]),
+            object(.invoices, matchKeys: []),
         ],
         "auth": [
             "scheme": "oauth2",
