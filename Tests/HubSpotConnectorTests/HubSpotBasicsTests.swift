@@ -1,7 +1,9 @@
+import CrosswalkAuth
 import CrosswalkConfig
 import CrosswalkConnectors
 import CrosswalkCore
 import CrosswalkPlugins
+import CrosswalkRuntime
 import CrosswalkSandbox
 import CrosswalkTestKit
 import Foundation
@@ -63,6 +65,33 @@ struct HubSpotBasicsTests {
             #expect(!revoked.message.contains(h.token) && !missing.message.contains(h.token))
             try await h.control("app/token", ["revoked": false])
             #expect(try await hubspot.check().ok)
+            await hubspot.close()
+        }
+    }
+
+    @Test("OAuth 2.0: a refresh token from HubSpot's code exchange is refreshed at /oauth/v1/token by the host, and the connector works with the new token")
+    func oauth() async throws {
+        try await HubSpotHarness.with(seed: 1) { h in
+            let tokenURL = h.baseURL + "/oauth/v1/token"
+            let form = ["grant_type=authorization_code", "client_id=\(HubSpotDemoCredentials.clientId)",
+                        "client_secret=\(HubSpotDemoCredentials.clientSecret)", "redirect_uri=https%3A%2F%2Fexample.com%2Fcallback",
+                        "code=\(HubSpotDemoCredentials.authorizationCode)"].joined(separator: "&")
+            let exchanged = try await TestHTTP.send("POST", try #require(URL(string: tokenURL)), form: form)
+            #expect(exchanged.status == 200, "\(exchanged.text)")
+            let refresh = try #require(exchanged.object["refresh_token"] as? String)
+            // The access token is stored as expired: the host refreshes before the first call.
+            let credentials = OAuth2Credentials(flow: .authorizationCode, clientID: HubSpotDemoCredentials.clientId,
+                                                clientSecret: HubSpotDemoCredentials.clientSecret, tokenURL: tokenURL,
+                                                scopes: h.plugin.manifest.auth.scopes ?? [],
+                                                token: OAuth2Token(accessToken: "expired", refreshToken: refresh, expiresAt: Date().addingTimeInterval(-60)))
+            try await h.runtime.vault.store(.oauth2(credentials), name: "hubspot-oauth")
+            let hubspot = try await h.runtime.client(for: ConnectionConfig(name: "hubspot-oauth", connector: h.plugin.id,
+                                                                          settings: .object(["base_url": .string(h.baseURL)])), plugin: h.plugin)
+            try await h.resetCounters()
+            let ok = try await hubspot.check()
+            #expect(ok.ok, "\(ok.message)")
+            #expect(ok.message.contains("110"), "an OAuth installation has 110 calls per 10 s: \(ok.message)")
+            #expect(try await h.counters()["POST /oauth/v1/token"] == 1)
             await hubspot.close()
         }
     }
