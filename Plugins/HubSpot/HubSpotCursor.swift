@@ -3,9 +3,9 @@ import CrosswalkPluginKit
 /// The read cursor. A position in (modification time, id) order plus what the run needs:
 ///
 /// - `list`: a full read by list paging (`after`), under `upper`;
-/// - `window`: search for times after `t` (exclusive) up to `upper`, sorted by time;
-/// - `tie`: search for records at exactly `t` with ids above `id`, sorted by id (a page that ended inside one
-///   millisecond shared by many records goes on here, so none is lost or repeated);
+/// - `window`: search for times after `t` (from `t` when `atT` names records read at `t`) up to `upper`, sorted by time;
+/// - `tie`: search for records at exactly `t` with ids above `id`, sorted by id (a page whose records all share one
+///   millisecond goes on here, so none is lost or repeated);
 /// - `archived`: the archived list, for records archived after `deletedSince` up to `upper`;
 /// - `caught`: caught up to `t`; the next run takes a new `upper` and starts `lookback_ms` before `t`.
 ///
@@ -22,6 +22,8 @@ struct HubSpotCursor: Sendable, Equatable {
     var deletedSince: Int64
     var seen: [String: Int64]
     var floor: Int64?
+    /// Ids already read at exactly `t` (the window's next page starts at `t` inclusive and skips them; the tie skips them).
+    var atT: [String] = []
 
     static let version = 1
     /// Most entries `seen` keeps (a cursor stays small; the lookback shrinks to what they cover).
@@ -52,6 +54,7 @@ struct HubSpotCursor: Sendable, Equatable {
         deletedSince = value["deleted_since"]?.int64Value ?? t
         seen = (value["seen"]?.objectValue ?? [:]).compactMapValues(\.int64Value)
         floor = value["floor"]?.int64Value
+        atT = (value["at_t"]?.arrayValue ?? []).compactMap(\.stringValue)
     }
 
     var json: JSONValue {
@@ -62,6 +65,7 @@ struct HubSpotCursor: Sendable, Equatable {
         if let after { out["after"] = .string(after) }
         if !seen.isEmpty { out["seen"] = .object(seen.mapValues { .number(JSONNumber($0)) }) }
         if let floor { out["floor"] = .number(JSONNumber(floor)) }
+        if !atT.isEmpty { out["at_t"] = .array(atT.map(JSONValue.string)) }
         return .object(out)
     }
 

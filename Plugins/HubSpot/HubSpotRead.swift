@@ -37,6 +37,7 @@ struct HubSpotReader {
                     if from < cursor.t || cursor.id != 0 {
                         cursor.t = from - 1
                         cursor.id = 0
+                        cursor.atT = []
                     }
                     cursor.phase = .window
                 } else {
@@ -117,8 +118,13 @@ struct HubSpotReader {
 
     // MARK: incremental read
 
-    /// One search page of the window (times after `t`, up to `upper`, sorted by time) or of the tie (time `t`, ids above
-    /// `id`, sorted by id).
+    /// One search page of the window or of the tie.
+    ///
+    /// The window asks for times from `t` (inclusive when `atT` names records already read at `t`, else exclusive) up
+    /// to `upper`, sorted by time. A full page ending at a later time T than it began holds every record at its first
+    /// time, so the next window starts at T inclusive and skips the ids of T already read (`atT`): one search per page,
+    /// whatever order HubSpot gives records sharing a millisecond. A full page all at one time (a page's worth of
+    /// records sharing it) goes on as a tie: `modified = T AND hs_object_id > id`, sorted by id, skipping `atT`.
     private func searchPage(_ cursor: inout HubSpotCursor, limit: Int, filters: [JSONValue], properties: [String]?, fields: [String]?,
                             lookback: Int64, deadline: HubSpotDeadline) throws -> [Record] {
         let mod = kind.modifiedProperty
@@ -130,7 +136,7 @@ struct HubSpotReader {
                      ["propertyName": "hs_object_id", "operator": "GT", "value": .string(String(cursor.id))]]
             sort = "hs_object_id"
         } else {
-            group = [["propertyName": .string(mod), "operator": "GT", "value": .string(String(max(cursor.t, 0)))],
+            group = [["propertyName": .string(mod), "operator": cursor.atT.isEmpty ? "GT" : "GTE", "value": .string(String(max(cursor.t, 0)))],
                      ["propertyName": .string(mod), "operator": "LTE", "value": .string(String(upper))]]
             if cursor.t < 0 { group.removeFirst() }
             sort = mod
@@ -148,25 +154,33 @@ struct HubSpotReader {
         let answer = try api.json("POST", "/crm/v3/objects/\(kind.rawValue)/search", json: .object(body), idempotent: true, deadline: deadline)
         let objects = answer["results"]?.arrayValue ?? []
         let keyed = objects.compactMap { object in HubSpotRecords.key(kind, object).map { (key: $0, object: object) } }
-        var take = keyed
         let full = objects.count >= limit
+        let skip = Set(cursor.atT)
+        let take = keyed.filter { !skip.contains($0.key.id) }
         if cursor.phase == .tie {
             if let last = keyed.last, let id = Int64(last.key.id) { cursor.id = id }
             if !full {
+                // The millisecond is read: the window goes on after it.
                 cursor.phase = .window
                 cursor.id = 0
+                cursor.atT = []
             }
-        } else if full, let last = keyed.last {
-            // The last time of a full page may go on past the page: everything before it is read, and that
-            // millisecond is read next in id order (the tie), so records sharing it are neither lost nor repeated.
-            take = keyed.filter { $0.key.ms < last.key.ms }
-            cursor.phase = .tie
-            cursor.t = last.key.ms
-            cursor.id = 0
+        } else if full, let first = keyed.first, let last = keyed.last {
+            if first.key.ms == last.key.ms {
+                // A page's worth of records share one millisecond: read it in id order.
+                cursor.phase = .tie
+                cursor.t = last.key.ms
+                cursor.id = 0
+                cursor.atT = Array(Set(cursor.atT + keyed.map(\.key.id))).sorted()
+            } else {
+                cursor.t = last.key.ms
+                cursor.atT = keyed.filter { $0.key.ms == last.key.ms }.map(\.key.id)
+            }
         } else {
             // The window is read up to the run's bound.
             cursor.t = upper
             cursor.id = 0
+            cursor.atT = []
             cursor.phase = .archived
             cursor.after = nil
         }

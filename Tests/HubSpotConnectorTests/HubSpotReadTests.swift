@@ -113,6 +113,27 @@ struct HubSpotReadTests {
         }
     }
 
+    @Test("groups of 150 sharing one millisecond cut by pages of 200 are each read once, at one search per page")
+    func groupsAcrossPages() async throws {
+        try await HubSpotHarness.with { h in
+            let hubspot = try await h.connector(settings: ["page_size": 200])
+            let start = try await readAll(hubspot, ReadRequest(object: "contacts"))
+            let base = Date()
+            var ids: [String] = []
+            for group in 0..<3 {
+                h.clock.hold(at: base.addingTimeInterval(Double(group) * 0.005))
+                ids += try await h.createContacts(150, prefix: "g\(group)-")
+            }
+            h.clock.hold(at: nil)
+            try await h.waitUntilSettled()
+            try await h.resetCounters()
+            let read = try await readAll(hubspot, ReadRequest(object: "contacts", cursor: start.cursor, limit: 200))
+            #expect(read.records.count == 450 && Set(read.records.map(\.id)) == Set(ids))
+            #expect(try await h.apiCounters()["POST /crm/v3/objects/contacts/search"] == 3)
+            await hubspot.close()
+        }
+    }
+
     @Test("a record search indexed late is found by the next run's lookback, once")
     func lookbackForIndexLag() async throws {
         try await HubSpotHarness.with { h in
