@@ -39,9 +39,9 @@ struct HubSpotReadTests {
                     #expect(withEmail.fields.count > 100 && withEmail.fields["lastmodifieddate"] != nil)
                 }
                 if object == "invoices" {
-                    let linked = read.records.filter { !($0.links ?? []).isEmpty }
+                    let linked = read.records.filter { !$0.links.isEmpty }
                     #expect(!linked.isEmpty)
-                    #expect(Set(linked.flatMap { $0.links ?? [] }.map(\.object)).isSubset(of: ["contacts", "companies", "deals"]))
+                    #expect(Set(linked.flatMap { $0.links }.map(\.object)).isSubset(of: ["contacts", "companies", "deals"]))
                 }
             }
             await hubspot.close()
