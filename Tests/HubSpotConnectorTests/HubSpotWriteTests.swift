@@ -77,6 +77,30 @@ struct HubSpotWriteTests {
         }
     }
 
+    @Test("records of a batch that got no answer are unknown and retryable; a 429 with Retry-After is waited out by the host")
+    func noAnswerAndRateLimited() async throws {
+        try await HubSpotHarness.with { h in
+            let hubspot = try await h.connector()
+            // The next request hangs: the POST is sent and no answer comes before the deadline.
+            try await h.control("faults", ["timeout_burst": 1])
+            let lost = try await hubspot.write(WriteRequest(object: "contacts", operation: .create, records: [
+                WriteItem(ref: "a", fields: ["email": "maybe@example.com"]), WriteItem(ref: "b", fields: ["email": "maybe-too@example.com"]),
+            ], deadlineMilliseconds: 1_500))
+            #expect(lost.results.count == 2)
+            #expect(lost.results.allSatisfy { $0.outcome == .unknown && $0.error?.retryable == true }, "\(lost.results.map { $0.error?.message ?? "" })")
+            try await h.control("faults", method: "DELETE")
+
+            try await h.control("faults", ["rate_limit_burst": 1, "retry_after_s": 1])
+            let retried = try await hubspot.write(WriteRequest(object: "contacts", operation: .create, records: [
+                WriteItem(ref: "c", fields: ["email": "patient@example.com"]),
+            ]))
+            #expect(retried.results.first?.outcome == .created)
+            #expect(try await h.statuses().contains(429))
+            try await h.control("faults", method: "DELETE")
+            await hubspot.close()
+        }
+    }
+
     @Test("250 calls in a row keep to 190 per rolling 10 s, and no 429 comes back")
     func rateLimit() async throws {
         try await HubSpotHarness.with(seed: 1) { h in
