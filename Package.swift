@@ -38,6 +38,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // The C ABI: sdk/include/crosswalk.h is the contract every plugin builds against.
@@ -77,6 +78,7 @@ let package = Package(
             "CrosswalkEngine", "CrosswalkFlows",
             "CrosswalkCore", "CrosswalkConnectors", "CrosswalkConfig", "CrosswalkAuth", "CrosswalkHTTP", "CrosswalkStore", "CrosswalkStoreSQLite", "CrosswalkPlugins",
             "CrosswalkSandbox", "CrosswalkMapping",
+            .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
@@ -106,12 +108,28 @@ let package = Package(
             "CrosswalkABI", "CrosswalkCore", "CrosswalkConnectors", "CFFI", "CWorkerProcess",
             .product(name: "Logging", package: "swift-log"),
         ]),
-        // The CLI: argument parsing and printing; everything else is CrosswalkRuntime's.
+        // `crosswalk serve`: the HTTP server (admin API, health, metrics), the scheduler, graceful shutdown.
+        // openapi.yaml is the contract; scripts/embed-openapi.sh compiles it in (OpenAPIDocument.swift).
+        .target(name: "CrosswalkService", dependencies: [
+            "CrosswalkRuntime", "CrosswalkEngine", "CrosswalkFlows", "CrosswalkCore", "CrosswalkConfig", "CrosswalkStore", "CrosswalkConnectors",
+            "CrosswalkPlugins", "CrosswalkAuth",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ], exclude: ["README.md", "openapi.yaml"]),
+        // The CLI: argument parsing and printing; everything else is CrosswalkRuntime's (and CrosswalkService's for `serve`).
         .executableTarget(name: "crosswalk", dependencies: [
             "CrosswalkCore", "CrosswalkConnectors", "CrosswalkConfig", "CrosswalkPlugins", "CrosswalkRuntime", "CrosswalkSandbox",
-            "CrosswalkEngine", "CrosswalkFlows",
+            "CrosswalkEngine", "CrosswalkFlows", "CrosswalkService",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
 
         // Benchmarks print figures; run them with `swift run -c release <name>`.
@@ -182,9 +200,10 @@ let package = Package(
         .testTarget(name: "CrosswalkStoreTests", dependencies: [
             "CrosswalkStore", "CrosswalkStoreSQLite", "CrosswalkCore", "crosswalk-store-crash-child", .product(name: "Logging", package: "swift-log"),
         ]),
-        // Helpers shared by the test targets: a running sandbox, temporary files, captured logs.
+        // Helpers shared by the test targets: a running sandbox, a webhook receiver, temporary files, captured logs.
         .target(name: "CrosswalkTestKit", dependencies: [
             "CrosswalkSandbox", "CrosswalkCore", .product(name: "Logging", package: "swift-log"),
+            .product(name: "Hummingbird", package: "hummingbird"),
         ], path: "Tests/CrosswalkTestKit"),
         .testTarget(name: "CrosswalkSandboxTests", dependencies: [
             "CrosswalkSandbox", "CrosswalkCore", "CrosswalkTestKit", "CrosswalkAuth", .product(name: "Logging", package: "swift-log"),
@@ -194,8 +213,14 @@ let package = Package(
         .testTarget(name: "CrosswalkRuntimeTests", dependencies: [
             "CrosswalkRuntime", "CrosswalkConnectors", "CrosswalkAuth", "CrosswalkConfig", "CrosswalkCore", "CrosswalkHTTP", "CrosswalkPlugins",
             "CrosswalkSandbox", "CrosswalkStore", "CrosswalkStoreSQLite", "CrosswalkTestKit", "CrosswalkMapping", .product(name: "Logging", package: "swift-log"),
+            .product(name: "Crypto", package: "swift-crypto"),
         ], exclude: ["Fixtures"]),
         .testTarget(name: "CrosswalkCoreTests", dependencies: ["CrosswalkCore"]),
+        // `crosswalk serve` and `crosswalk sandbox` as separate processes: the admin API, the scheduler, kill -9 and restart.
+        .testTarget(name: "CrosswalkServiceTests", dependencies: [
+            "CrosswalkService", "CrosswalkRuntime", "CrosswalkCore", "CrosswalkConfig", "CrosswalkFlows", "CrosswalkTestKit", "CrosswalkSandbox",
+            .product(name: "Logging", package: "swift-log"), .product(name: "Yams", package: "Yams"),
+        ]),
         // The built libCrosswalkAritic.so through the real loader and host against the sandbox.
         .testTarget(name: "AriticConnectorTests", dependencies: [
             "CrosswalkRuntime", "CrosswalkConnectors", "CrosswalkAuth", "CrosswalkConfig", "CrosswalkCore", "CrosswalkPlugins",

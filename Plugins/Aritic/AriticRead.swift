@@ -74,7 +74,8 @@ struct AriticReader {
                   let at = entity[field]?.stringValue.flatMap(AriticTime.parse) else { return nil }
             return (AriticMark(at: at, id: id), entity)
         }.sorted { ($0.mark.at, $0.mark.id) < ($1.mark.at, $1.mark.id) }
-        let records = keyed.compactMap { AriticRecords.record(kind, $0.entity, fields: fields) }
+        var records = keyed.compactMap { AriticRecords.record(kind, $0.entity, fields: fields) }
+        if kind == .contacts { try AriticCompanyLinks(api: api).attach(&records) }
         return (records, keyed.last?.mark, keyed.count >= limit)
     }
 
@@ -92,7 +93,8 @@ struct AriticReader {
                 if let record = AriticRecords.record(kind, entity, fields: fields) { found[record.id] = record }
             }
         }
-        let records = ids.compactMap { found[$0] }
+        var records = ids.compactMap { found[$0] }
+        if kind == .contacts { try AriticCompanyLinks(api: api).attach(&records) }
         let missing = ids.filter { found[$0] == nil }
         return ReadResult(records: records, nextCursor: nil, hasMore: false, missing: missing)
     }

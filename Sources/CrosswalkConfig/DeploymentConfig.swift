@@ -18,10 +18,14 @@ public struct DeploymentConfig: Sendable, Equatable {
     public var connections: [String: ConnectionConfig]
     /// Flows by name, kept raw until the flow format is defined.
     public var flows: [String: FlowConfig]
+    /// How `crosswalk serve` listens and finds its admin token; the defaults when the file has no
+    /// `service:` section.
+    public var service: ServiceConfig
 
     public init(version: Int = DeploymentConfig.currentVersion, plugins: PluginsConfig, store: StoreConfig,
                 vault: VaultConfig = .default, sandbox: SandboxConfig? = nil,
-                connections: [String: ConnectionConfig] = [:], flows: [String: FlowConfig] = [:]) {
+                connections: [String: ConnectionConfig] = [:], flows: [String: FlowConfig] = [:], service: ServiceConfig = ServiceConfig()) {
+        self.service = service
         self.version = version
         self.plugins = plugins
         self.store = store
@@ -115,6 +119,39 @@ public enum VaultConfig: Sendable, Equatable {
     public static let `default` = VaultConfig.keyEnvironment("CROSSWALK_VAULT_KEY")
 }
 
+/// `service:`: where `crosswalk serve` listens and where its admin API token comes from. The token
+/// itself is never in the file: it is read from an environment variable (default
+/// `CROSSWALK_ADMIN_TOKEN`) or from a vault entry.
+///
+/// ```yaml
+/// service:
+///   listen: 127.0.0.1:8080
+///   admin_token: {env: CROSSWALK_ADMIN_TOKEN}   # or {vault: admin-token}
+/// ```
+public struct ServiceConfig: Sendable, Equatable {
+    /// The default listen address: loopback only.
+    public static let defaultListen = "127.0.0.1:8080"
+    /// `host:port` (`[::1]:8080` for IPv6); `--listen` overrides it.
+    public var listen: String
+    public var adminToken: AdminTokenSource
+
+    public init(listen: String = ServiceConfig.defaultListen, adminToken: AdminTokenSource = .default) {
+        self.listen = listen
+        self.adminToken = adminToken
+    }
+}
+
+/// Where the admin API's bearer token is read from.
+public enum AdminTokenSource: Sendable, Equatable {
+    /// An environment variable holding the token.
+    case environment(String)
+    /// A vault entry holding it as `api_key` credentials (its `key`).
+    case vault(String)
+
+    /// `CROSSWALK_ADMIN_TOKEN`.
+    public static let `default` = AdminTokenSource.environment("CROSSWALK_ADMIN_TOKEN")
+}
+
 /// Where the local emulators listen.
 public struct SandboxConfig: Sendable, Equatable {
     public static let defaultPort = 8400
@@ -157,4 +194,23 @@ public struct FlowConfig: Sendable, Equatable {
 func resolve(_ path: String, against base: String) -> String {
     let url = path.hasPrefix("/") ? URL(fileURLWithPath: path) : URL(fileURLWithPath: base).appendingPathComponent(path)
     return url.standardized.path
+}
+
+extension ServiceConfig {
+    /// `host:port` split, the host without brackets; `nil` when it is not one.
+    public static func parseListen(_ text: String) -> (host: String, port: Int)? {
+        let host: Substring, port: Substring
+        if text.hasPrefix("[") {
+            guard let close = text.firstIndex(of: "]"), text[text.index(after: close)...].hasPrefix(":") else { return nil }
+            host = text[text.index(after: text.startIndex)..<close]
+            port = text[text.index(close, offsetBy: 2)...]
+        } else {
+            guard let colon = text.lastIndex(of: ":") else { return nil }
+            host = text[..<colon]
+            port = text[text.index(after: colon)...]
+            if host.contains(":") { return nil }
+        }
+        guard !host.isEmpty, let number = Int(port), (0...65535).contains(number) else { return nil }
+        return (String(host), number)
+    }
 }

@@ -6,7 +6,7 @@ extension YAMLReader {
     /// The deployment in `root`, or `nil` if any issue was reported. Section readers return
     /// placeholders after reporting an issue, so only a clean read yields a config.
     mutating func deployment(_ root: Located, baseDirectory: String) -> DeploymentConfig? {
-        let sections = ["version", "plugins", "store", "vault", "sandbox", "connections", "flows"]
+        let sections = ["version", "plugins", "store", "vault", "sandbox", "connections", "flows", "service"]
         guard let top = fields(root, allowed: sections, required: ["version"]) else { return nil }
         if let node = top["version"], let version = int(node), version != DeploymentConfig.currentVersion {
             report(node.line, node.path,
@@ -20,7 +20,8 @@ extension YAMLReader {
             sandbox: present(top["sandbox"]).map { sandbox($0) },
             connections: present(top["connections"])
                 .map { named($0, kind: "connection") { $0.connection($1, name: $2) } } ?? [:],
-            flows: present(top["flows"]).map { named($0, kind: "flow") { $0.flow($1, name: $2) } } ?? [:])
+            flows: present(top["flows"]).map { named($0, kind: "flow") { $0.flow($1, name: $2) } } ?? [:],
+            service: present(top["service"]).map { service($0) } ?? ServiceConfig())
         return issues.isEmpty ? config : nil
     }
 
@@ -133,6 +134,31 @@ extension YAMLReader {
         guard let node = fields["port"], let port = int(node) else { return SandboxConfig() }
         if !(1...65535).contains(port) { report(node.line, node.path, "port must be between 1 and 65535") }
         return SandboxConfig(port: port)
+    }
+
+    private mutating func service(_ value: Located) -> ServiceConfig {
+        let fields = fields(value, allowed: ["listen", "admin_token"]) ?? [:]
+        var config = ServiceConfig()
+        if let node = fields["listen"], let text = string(node) {
+            if ServiceConfig.parseListen(text) == nil {
+                report(node.line, node.path, "expected host:port such as 127.0.0.1:8080 or [::1]:8080 (port 0 picks a free one); found '\(text)'")
+            } else {
+                config.listen = text
+            }
+        }
+        if let node = present(fields["admin_token"]) {
+            if case .scalar = node.node {
+                report(node.line, node.path, "the token never goes in the file: use {env: VARIABLE} or {vault: ENTRY}")
+            } else if let source = self.fields(node, allowed: ["env", "vault"]) {
+                switch (source["env"], source["vault"]) {
+                case (let env?, nil): config.adminToken = .environment(string(env) ?? "")
+                case (nil, let entry?): config.adminToken = .vault(string(entry) ?? "")
+                case (.some, .some): report(node.line, node.path, "set exactly one of 'env' or 'vault', not both")
+                case (nil, nil): report(node.line, node.path, "set one of 'env' (an environment variable) or 'vault' (a vault entry)")
+                }
+            }
+        }
+        return config
     }
 
     private mutating func connection(_ value: Located, name: String) -> ConnectionConfig {

@@ -90,10 +90,13 @@ public final class InMemoryConnector: ConnectorClient, @unchecked Sendable {
         return "m\(s.nextID)"
     }
 
-    private static func store(_ s: inout State, object: String, id: String, fields: [String: JSONValue], deleted: Bool, by user: String) {
+    private static func store(_ s: inout State, object: String, id: String, fields: [String: JSONValue], links: [RecordLink]? = nil,
+                              deleted: Bool, by user: String) {
         s.seq += 1
         let stamp = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: 1_750_000_000 + Double(s.seq)))
-        let record = ConnectorRecord(object: object, id: id, fields: fields, modifiedAt: stamp, deleted: deleted, modifiedBy: user)
+        var record = ConnectorRecord(object: object, id: id, fields: fields, modifiedAt: stamp, deleted: deleted, modifiedBy: user)
+        // A write's links replace the record's; a write without links keeps them.
+        record.links = links ?? s.objects[object]?[id]?.record.links ?? []
         s.objects[object, default: [:]][id] = Stored(record: record, seq: s.seq)
     }
 
@@ -162,12 +165,12 @@ public final class InMemoryConnector: ConnectorClient, @unchecked Sendable {
         switch request.operation {
         case .create:
             let id = newID(&s)
-            store(&s, object: object, id: id, fields: item.fields, deleted: false, by: integrationUser)
+            store(&s, object: object, id: id, fields: item.fields, links: item.links, deleted: false, by: integrationUser)
             return .success(item.ref, id: id, outcome: .created)
         case .update:
             guard let id = item.id, var fields = live[id]?.record.fields else { return failure("not_found", "no \(object) \(item.id ?? "(no id)")") }
             fields.merge(item.fields) { _, new in new }
-            store(&s, object: object, id: id, fields: fields, deleted: false, by: integrationUser)
+            store(&s, object: object, id: id, fields: fields, links: item.links, deleted: false, by: integrationUser)
             return .success(item.ref, id: id, outcome: .updated)
         case .upsert:
             var target = item.id.flatMap { live[$0] != nil ? $0 : nil }
@@ -179,11 +182,11 @@ public final class InMemoryConnector: ConnectorClient, @unchecked Sendable {
             if let id = target {
                 var fields = live[id]!.record.fields
                 fields.merge(item.fields) { _, new in new }
-                store(&s, object: object, id: id, fields: fields, deleted: false, by: integrationUser)
+                store(&s, object: object, id: id, fields: fields, links: item.links, deleted: false, by: integrationUser)
                 return .success(item.ref, id: id, outcome: .updated)
             }
             let id = newID(&s)
-            store(&s, object: object, id: id, fields: item.fields, deleted: false, by: integrationUser)
+            store(&s, object: object, id: id, fields: item.fields, links: item.links, deleted: false, by: integrationUser)
             return .success(item.ref, id: id, outcome: .created)
         case .delete:
             guard let id = item.id, live[id] != nil else { return failure("not_found", "no \(object) \(item.id ?? "(no id)")") }

@@ -192,11 +192,33 @@ public struct ConnectorManifest: Sendable, Hashable {
             public static let knownSchemes: Set<String> = ["hmac-sha256", "hmac-sha1", "none"]
             public static let knownParts: Set<String> = ["method", "url", "body", "timestamp"]
         }
+        /// (1.1) Where a delivery carries the app's own id, so that a retried or replayed delivery
+        /// is recognised: a header, or a JSON pointer into the body (`*` matches every element of
+        /// an array: `/*/eventId` takes each event's id of a batch). Without it the host uses a hash
+        /// of the connection and the body.
+        public struct DeliveryID: Codable, Sendable, Hashable {
+            public var header: String?
+            public var jsonPointer: String?
+            public init(header: String? = nil, jsonPointer: String? = nil) {
+                self.header = header
+                self.jsonPointer = jsonPointer
+            }
+            enum CodingKeys: String, CodingKey {
+                case header
+                case jsonPointer = "json_pointer"
+            }
+        }
         public var signature: Signature?
         public var ack: WebhookReply?
-        public init(signature: Signature? = nil, ack: WebhookReply? = nil) {
+        public var deliveryID: DeliveryID?
+        public init(signature: Signature? = nil, ack: WebhookReply? = nil, deliveryID: DeliveryID? = nil) {
             self.signature = signature
             self.ack = ack
+            self.deliveryID = deliveryID
+        }
+        enum CodingKeys: String, CodingKey {
+            case signature, ack
+            case deliveryID = "delivery_id"
         }
     }
 

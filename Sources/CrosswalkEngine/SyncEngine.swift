@@ -25,14 +25,18 @@ public struct SyncEngine: Sendable {
     public let connectors: [String: EngineConnector]
     public let compiler: any FlowCompiler
     public let configuration: EngineConfiguration
+    /// The deployment's other flows by name, for dependency rules that sync a missing parent
+    /// through one of them (`when_missing: sync`); their connections must be in `connectors`.
+    public let flows: [String: Flow]
     let logger: Logger
 
     public init(store: any Store, connectors: [String: EngineConnector], compiler: any FlowCompiler = MappingLanguageCompiler(),
-                configuration: EngineConfiguration = EngineConfiguration(), logger: Logger) {
+                configuration: EngineConfiguration = EngineConfiguration(), flows: [String: Flow] = [:], logger: Logger) {
         self.store = store
         self.connectors = connectors
         self.compiler = compiler
         self.configuration = configuration
+        self.flows = flows
         self.logger = logger
     }
 
@@ -88,6 +92,14 @@ public struct SyncEngine: Sendable {
         let runID = options.dryRun ? nil : try await store.startRun(flow: flow.name, trigger: options.trigger)
         let state = RunState(flow: compiled, runID: runID, options: options, configuration: configuration, logger: logger,
                              failedSources: [], blocked: [])
+        if !options.dryRun && !options.forDependency {
+            // One level deep: a parent flow's own `sync` rules wait instead of pulling further.
+            state.parentSync = { name, ids in
+                var nested = RunOptions(trigger: .manual, stop: options.stop)
+                nested.forDependency = true
+                return try await sync(try parentFlow(name, for: flow), ids: ids, options: nested)
+            }
+        }
         state.logger.info("run started", metadata: ["trigger": "\(options.trigger.rawValue)", "dry_run": "\(options.dryRun)"])
         do {
             if !options.dryRun { try await IntentRecovery(store: store, state: state).recover() }
@@ -108,6 +120,15 @@ public struct SyncEngine: Sendable {
             "deleted": "\(report.counts.deleted)", "skipped": "\(report.counts.skipped)", "failed": "\(report.counts.failed)",
         ])
         return report
+    }
+
+    /// The flow a `when_missing: sync` rule names.
+    private func parentFlow(_ name: String, for flow: Flow) throws -> Flow {
+        guard let parent = flows[name] else {
+            throw CrosswalkError(.config, "flow \(flow.name) syncs missing parents through flow \(name), which is not defined",
+                                 context: ["flow": flow.name, "parent_flow": name])
+        }
+        return parent
     }
 
     /// Every failed source record of the flow, and those blocked by an unverifiable write.
@@ -233,7 +254,9 @@ public struct SyncEngine: Sendable {
             let rule = pass.dependencies.first { $0.object == object }
             let queries = failures.map { TwinQuery(object: object, id: $0.failure.waitingOn!.id, otherObject: rule?.targetObject) }
             let found = try await store.twins(link: state.flow.link, side: pass.side, connection: pass.from.connection, queries: queries)
-            due += zip(failures, queries).filter { found[$0.1] != nil }.map(\.0)
+            // A rule that syncs its parent tries again on each later run (the parent flow's failure may be gone).
+            let pulls = rule?.whenMissing == .sync && state.parentSync != nil
+            due += zip(failures, queries).filter { found[$0.1] != nil || (pulls && $0.0.updatedAt < state.startedAt) }.map(\.0)
         }
         guard !due.isEmpty else { return }
         state.logger.info("retrying records whose parent is now synced", metadata: ["count": "\(due.count)"])

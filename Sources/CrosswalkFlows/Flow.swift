@@ -171,17 +171,44 @@ public enum MatchKey: Sendable, Hashable {
 
 /// The id of an earlier target's record, written into this target's record.
 public struct StepLink: Sendable, Hashable, Codable {
-    /// The earlier target's name.
-    public var step: String
+    /// The earlier target's name: the link goes to what that target wrote for this record. `nil`
+    /// for a ``lookup`` link.
+    public var step: String?
+    /// A source field holding the id of another source record (an invoice's `entity`, its
+    /// customer), or the type of a record link naming it (an Aritic contact's `company`): the
+    /// link goes to that record's twin in the target, from the ID map. A record
+    /// whose referenced record has no twin yet is written without the link (and gets it when it
+    /// next changes); add a dependency rule on the same field to make it wait instead.
+    public var lookup: String?
+    /// The referenced record's object in the source app (`customer`); the flow's source object
+    /// when `nil`.
+    public var sourceObject: String?
+    /// The twin's object in the target app (`contacts`); `nil` accepts a twin in any object.
+    public var object: String?
     /// The field that receives the id (`AccountId`); with `nil`, the id goes as a record link.
     public var field: String?
     /// The association type of a record link (HubSpot `contact_to_company`).
     public var type: String?
 
-    public init(step: String, field: String? = nil, type: String? = nil) {
+    enum CodingKeys: String, CodingKey {
+        case step, lookup, object, field, type
+        case sourceObject = "source_object"
+    }
+
+    public init(step: String? = nil, lookup: String? = nil, sourceObject: String? = nil, object: String? = nil, field: String? = nil,
+                type: String? = nil) {
         self.step = step
+        self.lookup = lookup
+        self.sourceObject = sourceObject
+        self.object = object
         self.field = field
         self.type = type
+    }
+
+    /// How the link reads in messages: `account`, or `entity → customer`.
+    public var label: String {
+        if let step { return step }
+        return "\(lookup ?? "?") → \(sourceObject ?? "its own object")"
     }
 }
 
@@ -305,15 +332,19 @@ public struct DependencyRule: Sendable, Hashable {
     public var required: Bool
     /// What happens while the parent is not synced.
     public var whenMissing: DependencyAction
+    /// The flow that syncs the parent, for `whenMissing: .sync` (seed 002: a contact that syncs
+    /// as a Salesforce contact brings its company along as an account).
+    public var flow: String?
 
     public init(field: String? = nil, linkType: String? = nil, object: String, targetObject: String? = nil, required: Bool = false,
-                whenMissing: DependencyAction = .wait) {
+                whenMissing: DependencyAction = .wait, flow: String? = nil) {
         self.field = field
         self.linkType = linkType
         self.object = object
         self.targetObject = targetObject
         self.required = required
         self.whenMissing = whenMissing
+        self.flow = flow
     }
 
     /// How the rule reads in messages: `AccountId → Account`.
@@ -326,4 +357,8 @@ public enum DependencyAction: String, Sendable, Hashable, Codable {
     case wait
     /// Failed with the reason; retried by `retry` (and automatically once the parent is synced).
     case fail
+    /// The parent is synced first, through the rule's `flow` (a run of its own in that flow's
+    /// log), then the record goes on; if the parent cannot be synced, the record waits as with
+    /// `wait`, with the parent flow's reason.
+    case sync
 }

@@ -228,7 +228,7 @@ extension FlowDirection: Codable {
 
 extension DependencyRule: Codable {
     enum CodingKeys: String, CodingKey {
-        case field, object, required
+        case field, object, required, flow
         case linkType = "link_type"
         case targetObject = "target_object"
         case whenMissing = "when_missing"
@@ -242,6 +242,7 @@ extension DependencyRule: Codable {
         targetObject = try c.decodeIfPresent(String.self, forKey: .targetObject)
         required = try c.decodeIfPresent(Bool.self, forKey: .required) ?? false
         whenMissing = try c.decodeIfPresent(DependencyAction.self, forKey: .whenMissing) ?? .wait
+        flow = try c.decodeIfPresent(String.self, forKey: .flow)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -252,6 +253,7 @@ extension DependencyRule: Codable {
         try c.encodeIfPresent(targetObject, forKey: .targetObject)
         try c.encode(required, forKey: .required)
         try c.encode(whenMissing, forKey: .whenMissing)
+        try c.encodeIfPresent(flow, forKey: .flow)
     }
 }
 

@@ -16,8 +16,17 @@ extension Flow {
             if target.connection.isEmpty || target.object.isEmpty { found.append("\(label) needs a connection and an object") }
             if target.mapping.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { found.append("\(label) has no mapping") }
             let earlier = Set(targets[..<index].map(\.name))
-            for link in target.links where !earlier.contains(link.step) {
-                found.append("\(label) links to \(link.step), which is not an earlier target of the flow")
+            for link in target.links {
+                switch (link.step, link.lookup) {
+                case (let step?, nil):
+                    if !earlier.contains(step) { found.append("\(label) links to \(step), which is not an earlier target of the flow") }
+                case (nil, let field?):
+                    if field.isEmpty { found.append("\(label) has a lookup link with no field") }
+                case (nil, nil):
+                    found.append("\(label) has a link that names neither an earlier target (step) nor a source field (lookup)")
+                case (_?, _?):
+                    found.append("\(label) has a link that names both an earlier target (step) and a source field (lookup): choose one")
+                }
             }
             for key in target.matchKeys where key.field.isEmpty { found.append("\(label) has a match key with no field") }
             if case .archive(let fields) = target.deletePolicy, fields.isEmpty {
@@ -33,6 +42,10 @@ extension Flow {
         }
         for rule in dependencies {
             if rule.field == nil && rule.linkType == nil { found.append("dependency on \(rule.object) names neither a field nor a link type") }
+            if rule.whenMissing == .sync && (rule.flow ?? "").isEmpty {
+                found.append("dependency on \(rule.object) syncs the parent (when_missing: sync) but names no flow to sync it through")
+            }
+            if rule.flow == name { found.append("dependency on \(rule.object) syncs the parent through this same flow") }
         }
         return found
     }

@@ -13,6 +13,9 @@ public struct CredentialStatus: Sendable {
     public var scheme: String?
     /// "valid until …", "expired (refreshed on next use)", "none yet", "no expiry", or "-".
     public var token: String
+    /// The webhook signing secret: "stored", "missing" (the connector verifies signatures and none is
+    /// stored), or "-" (no signed webhooks).
+    public var webhookSecret: String = "-"
 }
 
 extension HostRuntime {
@@ -33,9 +36,13 @@ extension HostRuntime {
     /// Every connection of the config with what its vault entry holds.
     public func credentialStatuses() async throws -> [CredentialStatus] {
         var rows: [CredentialStatus] = []
+        let names = Set(try await vault.names())
         for (name, c) in deployment.config.connections.sorted(by: { $0.key < $1.key }) {
             let stored = try await vault.credentials(name: c.credentials)
-            rows.append(CredentialStatus(connection: name, connector: c.connector, scheme: stored?.scheme, token: Self.tokenState(stored)))
+            var row = CredentialStatus(connection: name, connector: c.connector, scheme: stored?.scheme, token: Self.tokenState(stored))
+            let signed = (try? plugin(for: c).manifest).map { $0.has("crosswalk.webhooks/1") && WebhookSignatureVerifier(signature: $0.webhooks?.signature).needsSecret } ?? false
+            row.webhookSecret = names.contains(Self.webhookSecretEntry(for: name)) ? "stored" : (signed ? "missing" : "-")
+            rows.append(row)
         }
         return rows
     }

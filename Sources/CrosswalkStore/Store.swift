@@ -1,7 +1,8 @@
+import CrosswalkCore
 import Foundation
 
 /// Where Crosswalk keeps what it must not forget: the ID map, flow cursors, runs and the sync log,
-/// the failed-record queue, sealed vault secrets and plugin-instance state.
+/// the failed-record queue, sealed vault secrets, plugin-instance state and the webhook inbox.
 ///
 /// `SQLiteStore` (module `CrosswalkStoreSQLite`) is the embedded implementation; a PostgreSQL one can follow behind the same
 /// protocol. Every method may throw a `CrosswalkError`: `.conflict` when a unique rule would be
@@ -155,6 +156,65 @@ public protocol Store: Sendable {
     @discardableResult
     func deleteFlow(name: String) async throws -> Bool
 
+    // MARK: Flow states
+
+    /// The flow's on/off state as last set, or `nil` when it was never set (the config decides).
+    func flowState(name: String) async throws -> FlowState?
+
+    /// Every flow state that was set, by name.
+    func flowStates() async throws -> [FlowState]
+
+    /// Switches a flow on or off, replacing what was set before.
+    func setFlowEnabled(name: String, enabled: Bool) async throws
+
+    // MARK: Webhook inbox
+
+    /// Puts a verified delivery in the inbox as `pending`, durably (on disk when it returns, so the
+    /// app may be answered), unless the connection already has a delivery with the same
+    /// `dedupeKey`: then nothing is stored and that one's `duplicates` count goes up.
+    func insertWebhookDelivery(_ delivery: NewWebhookDelivery) async throws -> WebhookInsertResult
+
+    /// Claims up to `limit` deliveries for processing, oldest first: `pending` ones due at `now`,
+    /// and `processing` ones whose claim has expired (their processor died). Each becomes
+    /// `processing` until `now + lease`, its attempts counted up.
+    func claimWebhookDeliveries(limit: Int, now: Date, lease: Duration) async throws -> [WebhookDelivery]
+
+    /// Records how processing a claimed delivery ended.
+    func finishWebhookDelivery(id: Int64, outcome: WebhookDeliveryOutcome) async throws
+
+    /// Puts every `processing` delivery back to `pending` (at start, when this process is the only
+    /// one processing the inbox: claims of a crashed run need not wait for their lease). Returns how many.
+    @discardableResult
+    func releaseWebhookClaims() async throws -> Int
+
+    /// Puts `failed` deliveries (the given ids, or all when `nil`) back to `pending`, due now, their
+    /// attempts reset. Returns how many.
+    @discardableResult
+    func retryFailedWebhookDeliveries(ids: [Int64]?) async throws -> Int
+
+    /// One delivery, or `nil`.
+    func webhookDelivery(id: Int64) async throws -> WebhookDelivery?
+
+    /// Deliveries in one state (every state when `nil`), of one connection (every one when `nil`), oldest first.
+    func webhookDeliveries(state: WebhookDeliveryState?, connection: String?, limit: Int, offset: Int) async throws -> [WebhookDelivery]
+
+    /// How many deliveries each state holds (states with none are absent).
+    func webhookInboxCounts() async throws -> [WebhookDeliveryState: Int]
+
+    /// Removes `done` deliveries last updated before `before` (they are kept so that replays are
+    /// recognised; keep them at least as long as the apps retry). Returns how many.
+    @discardableResult
+    func pruneWebhookDeliveries(doneBefore before: Date) async throws -> Int
+
     /// Closes the store; later calls throw.
     func close() async throws
+}
+
+extension Store {
+    /// Stores that keep no flow states (test wrappers) answer "never set".
+    public func flowState(name: String) async throws -> FlowState? { nil }
+    public func flowStates() async throws -> [FlowState] { [] }
+    public func setFlowEnabled(name: String, enabled: Bool) async throws {
+        throw CrosswalkError(.unsupported, "this store keeps no flow states")
+    }
 }

@@ -16,3 +16,17 @@ public struct StoredFlow: Sendable, Hashable {
         self.updatedAt = updatedAt
     }
 }
+
+/// Whether a flow is switched on, as an admin last set it (the admin API's enable/disable). It
+/// overrides the flow's `enabled:` in the deployment file, which is only the default.
+public struct FlowState: Sendable, Hashable {
+    public var name: String
+    public var enabled: Bool
+    public var updatedAt: Date
+
+    public init(name: String, enabled: Bool, updatedAt: Date) {
+        self.name = name
+        self.enabled = enabled
+        self.updatedAt = updatedAt
+    }
+}

@@ -26,3 +26,24 @@ extension SQLiteStore {
         StoredFlow(name: row.text(0), json: row.text(1), createdAt: row.date(2), updatedAt: row.date(3))
     }
 }
+
+extension SQLiteStore {
+    public func flowState(name: String) throws -> FlowState? {
+        try database().queryFirst("SELECT name, enabled, updated_at FROM flow_states WHERE name = ?", [.text(name)], Self.flowState)
+    }
+
+    public func flowStates() throws -> [FlowState] {
+        try database().query("SELECT name, enabled, updated_at FROM flow_states ORDER BY name", [], Self.flowState)
+    }
+
+    public func setFlowEnabled(name: String, enabled: Bool) throws {
+        try database().run("""
+            INSERT INTO flow_states (name, enabled, updated_at) VALUES (?1, ?2, ?3)
+            ON CONFLICT (name) DO UPDATE SET enabled = excluded.enabled, updated_at = excluded.updated_at
+            """, [.text(name), .int(enabled ? 1 : 0), .date(Date())])
+    }
+
+    private static func flowState(_ row: Row) -> FlowState {
+        FlowState(name: row.text(0), enabled: row.int(1) != 0, updatedAt: row.date(2))
+    }
+}

@@ -141,5 +141,41 @@ extension Migration {
                 updated_at INTEGER NOT NULL
             ) WITHOUT ROWID;
             """),
+        Migration(version: 3, sql: """
+            -- Whether a flow is switched on (the admin API's enable/disable), over the config's `enabled:`.
+            CREATE TABLE flow_states (
+                name TEXT PRIMARY KEY,
+                enabled INTEGER NOT NULL CHECK (enabled IN (0, 1)),
+                updated_at INTEGER NOT NULL
+            ) WITHOUT ROWID;
+            """),
+        Migration(version: 4, sql: """
+            -- The webhook inbox (issue 16): verified deliveries, committed before the app is answered,
+            -- processed later. One row per (connection, dedupe key): a replay is counted, not stored.
+            -- Signature headers are dropped before a row is written; no secret is ever stored here.
+            CREATE TABLE webhook_inbox (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                connection TEXT NOT NULL,
+                dedupe_key TEXT NOT NULL,
+                method TEXT NOT NULL,
+                path TEXT NOT NULL,
+                query TEXT,
+                url TEXT NOT NULL,
+                headers TEXT NOT NULL CHECK (json_valid(headers)),
+                body BLOB NOT NULL,
+                verified INTEGER NOT NULL,
+                received_at INTEGER NOT NULL,
+                state TEXT NOT NULL CHECK (state IN ('pending', 'processing', 'done', 'failed')),
+                attempts INTEGER NOT NULL DEFAULT 0,
+                last_error TEXT,
+                next_attempt_at INTEGER NOT NULL,
+                claimed_until INTEGER,
+                duplicates INTEGER NOT NULL DEFAULT 0,
+                updated_at INTEGER NOT NULL,
+                UNIQUE (connection, dedupe_key)
+            );
+            CREATE INDEX webhook_inbox_open ON webhook_inbox (state, next_attempt_at) WHERE state IN ('pending', 'processing');
+            CREATE INDEX webhook_inbox_done ON webhook_inbox (updated_at) WHERE state = 'done';
+            """),
     ]
 }

@@ -7,12 +7,12 @@ import Foundation
 struct ConnectionsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "connections",
-        abstract: "Store, list, remove and test the credentials of connections.",
+        abstract: "Store, list, remove and test the credentials of connections, and their webhook secrets.",
         discussion: """
             A connection is declared in the deployment config (connector + settings); its secrets live in \
             the vault, encrypted with the vault key, under the connection's `credentials` name.
             """,
-        subcommands: [Add.self, List.self, Remove.self, Test.self])
+        subcommands: [Add.self, List.self, Remove.self, Test.self, WebhookSecret.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -52,8 +52,8 @@ struct ConnectionsCommand: AsyncParsableCommand {
                     print("No connections in \(runtime.deployment.name).")
                     return
                 }
-                print(Table.render(headers: ["NAME", "CONNECTOR", "SCHEME", "CREDENTIALS", "TOKEN"],
-                                   rows: rows.map { [$0.connection, $0.connector, $0.scheme ?? "-", $0.scheme == nil ? "missing" : "stored", $0.token] }))
+                print(Table.render(headers: ["NAME", "CONNECTOR", "SCHEME", "CREDENTIALS", "TOKEN", "WEBHOOK SECRET"],
+                                   rows: rows.map { [$0.connection, $0.connector, $0.scheme ?? "-", $0.scheme == nil ? "missing" : "stored", $0.token, $0.webhookSecret] }))
             }
         }
     }
@@ -88,6 +88,34 @@ struct ConnectionsCommand: AsyncParsableCommand {
                 }
             }
             if !ok { throw ExitCode(1) }
+        }
+    }
+
+    struct WebhookSecret: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "webhook-secret",
+            abstract: "Store the secret a connection's app signs its webhooks with (read from standard input, never echoed).",
+            discussion: """
+                The host verifies every delivery to /hooks/NAME with it, as the connector's manifest declares \
+                (HMAC-SHA256 or SHA-1 over the body, and the timestamp, method or URL where the app signs them); a \
+                delivery that does not verify is answered 401 and never processed. Typed at a terminal, the secret \
+                is not echoed; piped, the whole input is the secret (one trailing newline dropped). It is sealed in \
+                the vault as "webhook:NAME", never written anywhere else.
+                """)
+        @Argument(help: "The connection's name in the config.") var name: String
+        @Option(name: .customLong("from"), help: "A file holding the secret; '-' (default) reads standard input.") var source = "-"
+        @Flag(help: "Delete the stored secret instead.") var remove = false
+        @OptionGroup var options: GlobalOptions
+
+        func run() async throws {
+            if remove {
+                let removed = try await options.withRuntime { try await $0.removeWebhookSecret(for: name) }
+                print(removed ? "removed the webhook secret of \(name)" : "\(name) has no webhook secret")
+                return
+            }
+            let secret = try source == "-" ? SecretInput.read(prompt: "webhook secret for \(name): ") : SecretInput.trimmed(Data(contentsOf: URL(fileURLWithPath: source)))
+            let entry = try await options.withRuntime { try await $0.storeWebhookSecret(secret, for: name) }
+            print("stored the webhook secret of \(name) (vault entry \"\(entry)\")")
         }
     }
 }

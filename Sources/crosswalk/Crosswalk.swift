@@ -22,15 +22,15 @@ struct Crosswalk: AsyncParsableCommand {
         subcommands: [PluginsCommand.self, ConfigCommand.self, ConnectionsCommand.self, ConnectCommand.self,
                       DiscoverCommand.self, ReadCommand.self, WriteCommand.self,
                       FlowsCommand.self, RunCommand.self, SyncCommand.self, RunsCommand.self, ErrorsCommand.self, RetryCommand.self,
-                      ReconcileCommand.self, IDMapCommand.self,
-                      VaultCommand.self, SandboxCommand.self, DemoCommand.self, InitCommand.self, PluginWorkerCommand.self])
+                      ReconcileCommand.self, IDMapCommand.self, WebhooksCommand.self,
+                      VaultCommand.self, SandboxCommand.self, ServeCommand.self, DemoCommand.self, InitCommand.self, PluginWorkerCommand.self])
 
     /// Runs the command and turns a `CrosswalkError` into its message and exit status, here and
     /// nowhere else.
     static func main() async {
         do {
             var command = try parseAsRoot()
-            if !(command is SandboxCommand), !(command is PluginWorkerCommand) {
+            if !(command is SandboxCommand), !(command is PluginWorkerCommand), !(command is ServeCommand) {
                 Interruption.report(for: Interruption.commandName(Array(CommandLine.arguments.dropFirst())))
             }
             if var command = command as? any AsyncParsableCommand {

@@ -28,6 +28,35 @@ struct AriticReadTests {
         }
     }
 
+    @Test("each contact with a primary company carries a company link with that company's id; a shared name is settled by the contact's companies")
+    func companyLinks() async throws {
+        try await AriticHarness.with(seed: 20) { h in
+            let aritic = try await h.connector(settings: ["page_size": 25])
+            let contacts = try await readAll(aritic, ReadRequest(object: "contacts")).records
+            let companies = try await readAll(aritic, ReadRequest(object: "companies")).records
+            let byName = Dictionary(grouping: companies) { $0.fields["companyname"]?.stringValue ?? "" }
+            let withCompany = contacts.filter { !($0.fields["company"]?.stringValue ?? "").isEmpty }
+            #expect(!withCompany.isEmpty && withCompany.count < contacts.count, "the seed has contacts with and without a company")
+            for contact in withCompany {
+                let link = try #require(contact.links.first { $0.type == "company" }, "contact \(contact.id) has no company link")
+                #expect(link.object == "companies")
+                #expect(byName[contact.fields["company"]!.stringValue!]?.contains { $0.id == link.id } == true)
+            }
+            #expect(contacts.filter { ($0.fields["company"]?.stringValue ?? "").isEmpty }.allSatisfy { $0.links.isEmpty })
+            // Two companies with one name: the contact's own primary company is the one linked.
+            let twin = try await h.api("POST", "/api/companies/new", ["companyname": "Acme Twin"])
+            let twinID = "\((twin.object["company"] as? [String: Any])?["id"] ?? "")"
+            _ = try await h.api("POST", "/api/companies/new", ["companyname": "Acme Twin"])
+            let contact = try await h.createContact(email: "twin@acme.test")
+            #expect(try await h.api("POST", "/api/companies/\(twinID)/contact/\(contact)/add").status == 200)
+            _ = try await h.api("PATCH", "/api/contacts/\(contact)/edit", ["company": "Acme Twin"])
+            let read = try await aritic.read(ReadRequest(object: "contacts", ids: [contact]))
+            let links = read.records.first?.links ?? []
+            #expect(links.count == 1 && ["companies"] == links.map(\.object), "\(links)")
+            await aritic.close()
+        }
+    }
+
     @Test("an incremental read returns exactly the contacts created and edited since the cursor")
     func incremental() async throws {
         try await AriticHarness.with(seed: 10) { h in

@@ -21,7 +21,7 @@ struct AriticWebhookTests {
         let receiver = try await WebhookReceiver.start()
         defer { receiver.stop() }
         try await AriticHarness.with { h in
-            _ = try await h.control("webhooks", ["url": receiver.url, "secret": "hook-secret"])
+            _ = try await h.control("webhooks", ["url": receiver.url(for: "aritic"), "secret": "hook-secret"])
             let id = try await h.createContact(email: "hook@example.com", firstname: "Hooked")
             #expect(try await h.api("PATCH", "/api/contacts/\(id)/edit", ["firstname": "Hooked again"]).status == 200)
             #expect(try await h.api("DELETE", "/api/contacts/\(id)/delete").status == 200)

@@ -16,7 +16,7 @@ struct ConfigErrorTests {
     @Test("an unknown key far from any known key lists the known keys")
     func unknownKeyWithoutSuggestion() {
         #expect(issues("version: 1\nschedules: {}\n") == [
-            "crosswalk.yaml:2: schedules: unknown key (expected one of: version, plugins, store, vault, sandbox, connections, flows)",
+            "crosswalk.yaml:2: schedules: unknown key (expected one of: version, plugins, store, vault, sandbox, connections, flows, service)",
         ])
     }
 

@@ -31,13 +31,13 @@ final class EngineWorld: Sendable {
 
     /// An engine over both apps, with their integration users known.
     func engine(compiler: any FlowCompiler = MappingLanguageCompiler(), configuration: EngineConfiguration = EngineConfiguration(chunkSize: 100),
-                connectors extra: [String: EngineConnector] = [:]) -> SyncEngine {
+                connectors extra: [String: EngineConnector] = [:], flows: [String: Flow] = [:]) -> SyncEngine {
         var connectors = [
             "src": EngineConnector(client: source, integrationUser: InMemoryConnector.integrationUser),
             "dst": EngineConnector(client: target, integrationUser: InMemoryConnector.integrationUser),
         ]
         connectors.merge(extra) { _, new in new }
-        return SyncEngine(store: store, connectors: connectors, compiler: compiler, configuration: configuration, logger: logger)
+        return SyncEngine(store: store, connectors: connectors, compiler: compiler, configuration: configuration, flows: flows, logger: logger)
     }
 
     /// Every sync-log entry of a run.

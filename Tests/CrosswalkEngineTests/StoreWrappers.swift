@@ -58,6 +58,19 @@ final class CommitFailingStore: Store, Sendable {
         try await base.mappings(link: link, side: side, connection: connection, object: object, otherObject: otherObject, after: afterID, limit: limit)
     }
     func recordIntents(_ batch: IntentBatch) async throws { try await base.recordIntents(batch) }
+    func insertWebhookDelivery(_ delivery: NewWebhookDelivery) async throws -> WebhookInsertResult { try await base.insertWebhookDelivery(delivery) }
+    func claimWebhookDeliveries(limit: Int, now: Date, lease: Duration) async throws -> [WebhookDelivery] {
+        try await base.claimWebhookDeliveries(limit: limit, now: now, lease: lease)
+    }
+    func finishWebhookDelivery(id: Int64, outcome: WebhookDeliveryOutcome) async throws { try await base.finishWebhookDelivery(id: id, outcome: outcome) }
+    func releaseWebhookClaims() async throws -> Int { try await base.releaseWebhookClaims() }
+    func retryFailedWebhookDeliveries(ids: [Int64]?) async throws -> Int { try await base.retryFailedWebhookDeliveries(ids: ids) }
+    func webhookDelivery(id: Int64) async throws -> WebhookDelivery? { try await base.webhookDelivery(id: id) }
+    func webhookDeliveries(state: WebhookDeliveryState?, connection: String?, limit: Int, offset: Int) async throws -> [WebhookDelivery] {
+        try await base.webhookDeliveries(state: state, connection: connection, limit: limit, offset: offset)
+    }
+    func webhookInboxCounts() async throws -> [WebhookDeliveryState: Int] { try await base.webhookInboxCounts() }
+    func pruneWebhookDeliveries(doneBefore before: Date) async throws -> Int { try await base.pruneWebhookDeliveries(doneBefore: before) }
     func pendingIntents(flow: String) async throws -> [IntentBatch] { try await base.pendingIntents(flow: flow) }
     func failures(flow: String?, limit: Int, offset: Int) async throws -> [FailedRecord] { try await base.failures(flow: flow, limit: limit, offset: offset) }
     func failure(flow: String, source: RecordRef) async throws -> FailedRecord? { try await base.failure(flow: flow, source: source) }

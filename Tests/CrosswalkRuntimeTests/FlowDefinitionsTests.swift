@@ -58,4 +58,38 @@ import Testing
         #expect(throws: (any Error).self) { try d.flow("bad-mode", file: "f.yaml") }
         #expect(throws: (any Error).self) { try d.flow("missing", file: "f.yaml") }
     }
+
+    @Test func linksAreReadAndTheirKeysChecked() throws {
+        let yaml = """
+            version: 1
+            store:
+              sqlite: ./x.db
+            connections:
+              a: {connector: dev.crosswalk.memory}
+              b: {connector: dev.crosswalk.memory}
+            flows:
+              invoices:
+                source: {connection: a, object: invoice}
+                targets:
+                  - connection: b
+                    object: invoices
+                    mapping: "number = tranId"
+                    links:
+                      - {lookup: entity, source_object: customer, object: contacts, type: invoice_to_contact}
+              typo:
+                source: {connection: a, object: invoice}
+                targets:
+                  - connection: b
+                    object: invoices
+                    mapping: "number = tranId"
+                    links:
+                      - {lookupp: entity, object: contacts}
+
+            """
+        let config = try DeploymentConfig.parse(yaml: yaml, file: "f.yaml", baseDirectory: "/tmp")
+        let d = FlowDefinitions.read(config, file: "f.yaml", text: yaml)
+        let link = try #require(d.flows["invoices"]?.targets.first?.links.first)
+        #expect(link == StepLink(lookup: "entity", sourceObject: "customer", object: "contacts", type: "invoice_to_contact"))
+        #expect(d.problems.contains { $0.contains("flows.typo.targets[0].links[0].lookupp: unknown key (did you mean \"lookup\"?)") }, "\(d.problems)")
+    }
 }

@@ -30,42 +30,6 @@ private final class EchoApp: SandboxApp {
     func importState(_ data: Data) async throws {}
 }
 
-/// An HTTP receiver for webhook deliveries, on a free loopback port.
-private struct WebhookReceiver {
-    let url: URL
-    let bodies: AsyncStream<Data>
-    let task: Task<Void, any Error>
-
-    static func start() async throws -> WebhookReceiver {
-        let (bodies, received) = AsyncStream.makeStream(of: Data.self)
-        let (ports, portReady) = AsyncStream.makeStream(of: Int.self)
-        let router = Router()
-        router.post("/hook") { request, _ -> HTTPResponse.Status in
-            let body = try await request.body.collect(upTo: 1 << 20)
-            received.yield(Data(body.readableBytesView))
-            return .ok
-        }
-        var logger = Logger(label: "receiver")
-        logger.logLevel = .critical
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                              onServerRunning: { portReady.yield($0.localAddress?.port ?? 0) }, logger: logger)
-        let task = Task { try await app.runService(gracefulShutdownSignals: []) }
-        let port = try await withTimeout(10) {
-            for await port in ports { return port }
-            throw TestKitError(description: "receiver did not start")
-        }
-        return WebhookReceiver(url: URL(string: "http://127.0.0.1:\(port)/hook")!, bodies: bodies, task: task)
-    }
-
-    func next() async throws -> Data {
-        let bodies = self.bodies
-        return try await withTimeout(10) {
-            for await body in bodies { return body }
-            throw TestKitError(description: "no webhook arrived")
-        }
-    }
-}
-
 /// Polls `check` (every 20 ms, 10 s at most) until it holds: a readiness check, not a fixed sleep.
 
 private func salesforceAndEcho(_ webhooks: SandboxWebhookDispatcher) -> [any SandboxApp] {
@@ -211,10 +175,10 @@ struct ServerTests {
     @Test("change notifications are delivered to a registered URL and their outcome recorded")
     func webhookDelivery() async throws {
         let receiver = try await WebhookReceiver.start()
-        defer { receiver.task.cancel() }
+        defer { receiver.stop() }
         try await RunningSandbox.with(salesforceAndEcho) { sandbox in
             let subscribe = try await TestHTTP.send("POST", sandbox.url("salesforce", "/__sandbox/webhooks"),
-                                                    json: ["url": receiver.url.absoluteString, "events": ["Contact"]])
+                                                    json: ["url": receiver.url(for: "salesforce"), "events": ["Contact"]])
             #expect(subscribe.status == 201)
             #expect(try await TestHTTP.send("POST", sandbox.url("salesforce", "/__sandbox/webhooks"), json: ["url": "nope"]).status == 400)
 
@@ -222,7 +186,7 @@ struct ServerTests {
             let created = try await TestHTTP.send("POST", sandbox.url("salesforce", "/services/data/v60.0/sobjects/Contact"),
                                                   json: ["LastName": "Hooked"], headers: ["Authorization": "Bearer \(token)"])
             let id = try #require(created.object["id"] as? String)
-            let soap = String(decoding: try await receiver.next(), as: UTF8.self)
+            let soap = String(decoding: try #require(try await receiver.wait(for: 1).first).body, as: UTF8.self)
             #expect(soap.contains("<sf:Id>\(id)</sf:Id>") && soap.contains("<sf:LastName>Hooked</sf:LastName>"))
             try await eventually("the delivery is recorded") {
                 let deliveries = try await TestHTTP.send("GET", sandbox.url("salesforce", "/__sandbox/webhooks/deliveries")).object["deliveries"] as? [[String: Any]]

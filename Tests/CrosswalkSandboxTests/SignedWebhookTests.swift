@@ -8,60 +8,6 @@ import Hummingbird
 import Logging
 import Testing
 
-/// One POST the receiver got: the URL as the sender called it, the headers (lower-case names) and the exact body.
-private struct ReceivedWebhook: Sendable {
-    var app: String
-    var url: String
-    var headers: [String: String]
-    var body: Data
-}
-
-/// A webhook receiver on a free loopback port that records every POST to `/hooks/<app>` with its headers.
-private struct RecordingReceiver {
-    let base: String
-    let received: AsyncStream<ReceivedWebhook>
-    let task: Task<Void, any Error>
-
-    static func start() async throws -> RecordingReceiver {
-        let (received, record) = AsyncStream.makeStream(of: ReceivedWebhook.self)
-        let (ports, portReady) = AsyncStream.makeStream(of: Int.self)
-        let router = Router()
-        router.post("/hooks/:app") { request, context -> Response in
-            let body = try await request.body.collect(upTo: 1 << 20)
-            var headers: [String: String] = [:]
-            for field in request.headers { headers[field.name.canonicalName] = field.value }
-            record.yield(ReceivedWebhook(app: context.parameters.get("app") ?? "", url: "http://\(request.head.authority ?? "")\(request.uri)",
-                                         headers: headers, body: Data(body.readableBytesView)))
-            return Response(status: .ok)
-        }
-        var logger = Logger(label: "webhook-receiver")
-        logger.logLevel = .critical
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                              onServerRunning: { portReady.yield($0.localAddress?.port ?? 0) }, logger: logger)
-        let task = Task { try await app.runService(gracefulShutdownSignals: []) }
-        let port = try await withTimeout(10) {
-            for await port in ports { return port }
-            throw TestKitError(description: "the webhook receiver did not start")
-        }
-        return RecordingReceiver(base: "http://127.0.0.1:\(port)", received: received, task: task)
-    }
-
-    func url(for app: String) -> String { "\(base)/hooks/\(app)" }
-
-    /// The first delivery for each of `apps`, waiting 10 s at most for them all.
-    func first(from apps: Set<String>) async throws -> [String: ReceivedWebhook] {
-        let received = self.received
-        return try await withTimeout(10) {
-            var firsts: [String: ReceivedWebhook] = [:]
-            for await webhook in received where firsts[webhook.app] == nil {
-                firsts[webhook.app] = webhook
-                if Set(firsts.keys) == apps { return firsts }
-            }
-            throw TestKitError(description: "the receiver stopped before every app delivered")
-        }
-    }
-}
-
 /// The secret each app's subscription signs with (all different, so an app signing with another key fails).
 private let secrets = ["netsuite": "ns-whsec-8d1f", "hubspot": "hs-whsec-42aa", "spotio": "sp-whsec-19c0", "aritic": "ar-whsec-77be"]
 
@@ -76,7 +22,7 @@ private func hmacSHA256(_ message: Data, secret: String) -> Data {
 }
 
 /// Whether `webhook`'s headers sign `body` with `secret`, checked as each vendor tells receivers to check.
-private func signatureValid(_ webhook: ReceivedWebhook, body: Data, secret: String) -> Bool {
+private func signatureValid(_ webhook: WebhookReceiver.Delivery, body: Data, secret: String) -> Bool {
     let h = webhook.headers
     switch webhook.app {
     case "hubspot":
@@ -157,7 +103,7 @@ private func createContact(in app: String, _ sandbox: RunningSandbox) async thro
 }
 
 /// The id of the created record as `webhook`'s body names it, in each app's own notification shape.
-private func notifiedID(_ webhook: ReceivedWebhook) -> String? {
+private func notifiedID(_ webhook: WebhookReceiver.Delivery) -> String? {
     let json = try? JSONSerialization.jsonObject(with: webhook.body)
     switch webhook.app {
     case "salesforce":
@@ -196,8 +142,8 @@ private func deliveries(_ app: String, _ sandbox: RunningSandbox) async throws -
 struct SignedWebhookTests {
     @Test("each app's change notification reaches a local receiver over HTTP, signed as the vendor signs it, and is listed as delivered")
     func everyAppDeliversSigned() async throws {
-        let receiver = try await RecordingReceiver.start()
-        defer { receiver.task.cancel() }
+        let receiver = try await WebhookReceiver.start()
+        defer { receiver.stop() }
         try await RunningSandbox.with(SandboxApps.all) { sandbox in
             let apps = Set(sandbox.urls.keys)
             #expect(apps == ["salesforce", "netsuite", "hubspot", "spotio", "aritic"])

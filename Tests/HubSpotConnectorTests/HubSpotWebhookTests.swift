@@ -21,7 +21,7 @@ struct HubSpotWebhookTests {
         let receiver = try await WebhookReceiver.start()
         defer { receiver.stop() }
         try await HubSpotHarness.with { h in
-            try await h.control("webhooks", ["url": receiver.url, "events": ["contact.*"]])
+            try await h.control("webhooks", ["url": receiver.url(for: "hubspot"), "events": ["contact.*"]])
             let id = try await h.createContact(email: "hook@example.com", firstname: "Hooked")
             #expect(try await h.api("PATCH", "/crm/v3/objects/contacts/\(id)", ["properties": ["firstname": "Hooked again"]]).status == 200)
             #expect(try await h.api("DELETE", "/crm/v3/objects/contacts/\(id)").status == 204)

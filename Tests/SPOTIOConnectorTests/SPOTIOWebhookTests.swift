@@ -21,7 +21,7 @@ struct SPOTIOWebhookTests {
         let receiver = try await WebhookReceiver.start()
         defer { receiver.stop() }
         try await SPOTIOHarness.with { h in
-            _ = try await h.control("webhooks", ["url": receiver.url, "secret": "hook-secret"])
+            _ = try await h.control("webhooks", ["url": receiver.url(for: "spotio"), "secret": "hook-secret"])
             let token = try await h.token()
             let lead = try await h.createLead(email: "hook@example.com", company: "Hooked", token: token)
             try await h.renameLead(lead, company: "Hooked again", token: token)

@@ -9,17 +9,17 @@ import Testing
 /// Outbound messages delivered by the emulator to a local receiver, parsed by the plugin.
 @Suite("Salesforce connector: outbound messages")
 struct SalesforceWebhookTests {
-    func request(_ d: OutboundMessageReceiver.Delivery) -> WebhookRequest {
+    func request(_ d: WebhookReceiver.Delivery) -> WebhookRequest {
         WebhookRequest(method: "POST", path: d.path, url: d.url, headers: d.headers, body: String(decoding: d.body, as: UTF8.self),
                        bodyBase64: d.body.base64EncodedString(), receivedAt: "2026-01-01T00:00:00Z", verified: false)
     }
 
     @Test("outbound messages (up to 100 notifications each) become change events with typed records; another org's are refused")
     func outboundMessages() async throws {
-        let receiver = try await OutboundMessageReceiver.start()
+        let receiver = try await WebhookReceiver.start { _ in WebhookReceiver.Answer(contentType: "text/xml", body: "<Ack>true</Ack>") }
         defer { receiver.stop() }
         try await SalesforceHarness.with { h in
-            _ = try await h.control("webhooks", ["url": receiver.url, "events": ["Contact"]])
+            _ = try await h.control("webhooks", ["url": receiver.url(for: "salesforce"), "events": ["Contact"]])
             let token = try await h.token()
             let one = try await h.create("Contact", ["LastName": "Hooked <&>", "Email": "hook@example.com", "DoNotCall": true], token: token)
             let first = try #require(try await receiver.wait(for: 1).first)

@@ -560,8 +560,13 @@ typedef struct crosswalk_plugin_discover_v2 {
  *                    "separator":"",              between the parts
  *                    "timestamp_header":"X-HubSpot-Request-Timestamp",
  *                    "timestamp_unit":"ms"|"s", "max_skew_s":300},
- *       "ack":{"status":200,"content_type":"text/xml","body":"…"}}  a static answer the host
+ *       "ack":{"status":200,"content_type":"text/xml","body":"…"},  a static answer the host
  *                                                sends at once, before the events are processed
+ *       "delivery_id":{"header":"X-Request-Id"}|{"json_pointer":"/0/eventId"}}   (1.1)
+ *                                                the app's own id of a delivery, so that a retry
+ *                                                or a replay is recognised; a pointer's segment "*"
+ *                                                takes every element of an array (each event id of
+ *                                                a batch); default: a hash of connection and body
  *    "functions":[…], "function_support":{…}}    see "Mapping functions"
  *   The host refuses a plugin whose manifest is not valid JSON, is larger than 1 MiB, or misses
  *   "version", "objects", "auth" or "capabilities".

@@ -64,6 +64,32 @@ public struct Vault: Sendable {
         }
     }
 
+    /// Seals and stores a plain secret that is not a connection's credentials (a webhook signing
+    /// secret) under `name`, replacing what was there.
+    public func storeSecret(_ secret: Data, name: String) async throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let plaintext = try encoder.encode(SecretDocument(version: Self.formatVersion, secret: secret.base64EncodedString()))
+        try await storage.putSealed(name: name, data: try box.seal(plaintext, name: name))
+    }
+
+    /// Opens a secret stored by ``storeSecret(_:name:)``.
+    /// - Returns: `nil` when nothing is stored under `name`.
+    /// - Throws: `CrosswalkError` `.vault` for a wrong key, a tampered or moved value, or a value that
+    ///   is not a plain secret.
+    public func secret(name: String) async throws -> Data? {
+        guard let sealed = try await storage.sealed(name: name) else { return nil }
+        let plaintext = try box.open(sealed, name: name)
+        guard let document = try? JSONDecoder().decode(SecretDocument.self, from: plaintext), let secret = Data(base64Encoded: document.secret) else {
+            throw CrosswalkError(.vault, "the secret \(name) opened but holds no plain secret", context: ["secret": name])
+        }
+        guard document.version <= Self.formatVersion else {
+            throw CrosswalkError(.vault, "the secret \(name) was written by a newer Crosswalk (format \(document.version)); upgrade to read it",
+                                 context: ["secret": name])
+        }
+        return secret
+    }
+
     /// Removes `name`.
     public func delete(name: String) async throws {
         try await storage.deleteSealed(name: name)
@@ -75,6 +101,11 @@ public struct Vault: Sendable {
     }
 
     private struct Header: Decodable { var version: Int }
+
+    private struct SecretDocument: Codable {
+        var version: Int
+        var secret: String
+    }
 
     private struct Document: Codable {
         var version: Int

@@ -73,10 +73,17 @@ struct Planner {
         var links: [RecordLink] = []
         var linkFields: [String: JSONValue] = [:]
         for link in step.target.links {
-            guard let id = item.targets[link.step], let earlier = state.flow.flow.target(named: link.step) else {
+            if link.lookup != nil {
+                // A lookup link without a twin yet is left out (a dependency rule makes the record wait instead).
+                guard let (object, id) = lookupTwin(link, record) else { continue }
+                if let field = link.field { linkFields[field] = .string(id) } else { links.append(RecordLink(object: object, id: id, type: link.type)) }
+                continue
+            }
+            let name = link.step ?? ""
+            guard let id = item.targets[name], let earlier = state.flow.flow.target(named: name) else {
                 settled.append(Settled(item: index, action: .skip, outcome: .skipped,
-                                       reason: "needs its \(state.flow.flow.target(named: link.step)?.object ?? link.step) first, which did not sync",
-                                       summary: "needs \(link.step) first", target: twin, continues: true))
+                                       reason: "needs its \(state.flow.flow.target(named: name)?.object ?? name) first, which did not sync",
+                                       summary: "needs \(name) first", target: twin, continues: true))
                 return
             }
             if let field = link.field { linkFields[field] = .string(id) } else { links.append(RecordLink(object: earlier.object, id: id, type: link.type)) }
@@ -124,6 +131,22 @@ struct Planner {
         writes.append(PlannedWrite(item: index, operation: .create, action: .create, targetID: nil, fields: fields,
                                    links: links.isEmpty ? nil : links, fingerprint: fingerprint, sourceFingerprint: sourceFingerprint,
                                    reason: "new", ref: ref, lookups: lookups))
+    }
+
+    /// The twin (object, id) of the source record a lookup link's field names, from the ID map.
+    func lookupTwin(_ link: StepLink, _ record: ConnectorRecord) -> (String, String)? {
+        guard let referenced = Self.referenced(link, record),
+              let mapping = answers.mapping(link.sourceObject ?? pass.from.object, referenced, in: link.object) else { return nil }
+        let twin = mapping.record(on: pass.side.other)
+        return (twin.object, twin.id)
+    }
+
+    /// The id a lookup link names: the source field's value, else the record's link of that type
+    /// (an Aritic contact's `company`).
+    static func referenced(_ link: StepLink, _ record: ConnectorRecord) -> String? {
+        guard let name = link.lookup else { return nil }
+        if let value = (record.fields[name] ?? .null).matchText { return value }
+        return record.links.first { $0.type == name && (link.sourceObject == nil || $0.object == link.sourceObject) }?.id
     }
 
     private func planDelete(_ step: Step, _ index: Int, _ mapping: IDMapping?, _ twin: String?, _ ref: String,

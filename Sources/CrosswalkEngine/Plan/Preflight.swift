@@ -12,7 +12,10 @@ struct Preflight {
     let answers: TwinAnswers
     let environment: MappingEnvironment
 
-    func check(_ items: inout [Item], filterApplied: FilterApplied?) -> [Settled] {
+    /// Checks each item; records whose parent a `when_missing: sync` rule can bring along are
+    /// left going and returned in `pulls` (item, rule, parent id) for the caller to sync and
+    /// check again with ``recheck(_:_:)``.
+    func check(_ items: inout [Item], filterApplied: FilterApplied?, pulls: inout [(Int, DependencyRule, String)]) -> [Settled] {
         var settled: [Settled] = []
         let evaluateCriteria = pass.criteria.map { !(filterApplied == .full && $0.pushdownIsExact && $0.pushdown != nil) } ?? false
         for index in items.indices {
@@ -52,16 +55,40 @@ struct Preflight {
                     continue
                 }
                 guard answers.twin(rule.object, parent, in: rule.targetObject) == nil else { continue }
-                let parentRef = pass.from.record(parent).with(object: rule.object)
-                let to = pass.steps.first.map { " to \($0.to.connection)" } ?? ""
-                let reason = "waits for its \(rule.object) \(parent) (\(rule.field ?? rule.linkType ?? "link")) to be synced\(to) first"
-                settled.append(Settled(item: index, action: .skip, outcome: rule.whenMissing == .wait ? .skipped : .failed, reason: reason,
-                                       summary: "waits for its \(rule.object)", failure: (.dependency, parentRef, nil)))
+                if rule.whenMissing == .sync, state.parentSync != nil {
+                    pulls.append((index, rule, parent))
+                    break
+                }
+                settled.append(waiting(index, rule, parent, record))
                 items[index].done = true
                 break
             }
         }
         return settled
+    }
+
+    /// After the parents were synced: each pulled item goes on if its parent has a twin now,
+    /// else waits with the parent flow's reason.
+    func recheck(_ items: inout [Item], _ pulls: [(Int, DependencyRule, String)], why: [String: String]) -> [Settled] {
+        var settled: [Settled] = []
+        for (index, rule, parent) in pulls where !items[index].done {
+            guard answers.twin(rule.object, parent, in: rule.targetObject) == nil else { continue }
+            var s = waiting(index, rule, parent, items[index].record)
+            let reason = why[parent].map { ": \($0)" } ?? ""
+            s.reason = "waits for its \(rule.object) \(parent), which flow \(rule.flow ?? "?") did not sync\(reason)"
+            settled.append(s)
+            items[index].done = true
+        }
+        return settled
+    }
+
+    /// The record waits (or fails) for its parent.
+    private func waiting(_ index: Int, _ rule: DependencyRule, _ parent: String, _ record: ConnectorRecord) -> Settled {
+        let parentRef = pass.from.record(parent).with(object: rule.object)
+        let to = pass.steps.first.map { " to \($0.to.connection)" } ?? ""
+        let reason = "waits for its \(rule.object) \(parent) (\(rule.field ?? rule.linkType ?? "link")) to be synced\(to) first"
+        return Settled(item: index, action: .skip, outcome: rule.whenMissing == .fail ? .failed : .skipped, reason: reason,
+                       summary: "waits for its \(rule.object)", failure: (.dependency, parentRef, nil))
     }
 
     /// Whether a record last changed by the integration user only repeats what Crosswalk wrote to

@@ -4,6 +4,7 @@ import CrosswalkMapping
 import CrosswalkFlows
 import CrosswalkStore
 import Foundation
+import Logging
 
 /// Syncs one chunk of source records through a pass: one ID-map lookup for the whole chunk, the
 /// checks, then each step in order (plan, match, conflicts, write, commit). The last step's commit
@@ -17,11 +18,33 @@ struct ChunkSync {
     ///   - gone: source records asked for by id that no longer exist (their failures resolve).
     func run(_ records: [ConnectorRecord], filterApplied: FilterApplied?, cursor: CursorUpdate?, gone: [RecordRef] = []) async throws {
         var items = Self.unique(records).map { Item(record: project($0), from: pass.from) }
-        let (answers, environment) = try await resolve(items)
-        let planner = Planner(state: state, pass: pass, answers: answers, environment: environment)
+        var (answers, environment) = try await resolve(items)
         let recorder = Recorder(state: state, pass: pass)
         var pending = PendingCommit()
-        for settled in Preflight(state: state, pass: pass, answers: answers, environment: environment).check(&items, filterApplied: filterApplied) {
+        var pulls: [(Int, DependencyRule, String)] = []
+        var checked = Preflight(state: state, pass: pass, answers: answers, environment: environment)
+            .check(&items, filterApplied: filterApplied, pulls: &pulls)
+        if !pulls.isEmpty, let parentSync = state.parentSync {
+            // Missing parents are synced through their flow first (a run of its own), then the
+            // chunk's ID-map answers are asked again.
+            var why: [String: String] = [:]
+            let byFlow = Dictionary(grouping: pulls) { $0.1.flow ?? "" }
+            for (flow, group) in byFlow.sorted(by: { $0.key < $1.key }) {
+                var ids: [String] = []
+                for (_, _, parent) in group where !ids.contains(parent) { ids.append(parent) }
+                state.logger.info("syncing missing parents first", metadata: ["parent_flow": "\(flow)", "count": "\(ids.count)"])
+                let report = try await parentSync(flow, ids)
+                if let run = report.run, report.counts.created + report.counts.updated < ids.count {
+                    for entry in try await store.syncLog(run: run, limit: ids.count * 4 + 16, offset: 0) where entry.outcome != .ok {
+                        if let reason = entry.reason { why[entry.source.id] = reason }
+                    }
+                }
+            }
+            (answers, environment) = try await resolve(items)
+            checked += Preflight(state: state, pass: pass, answers: answers, environment: environment).recheck(&items, pulls, why: why)
+        }
+        let planner = Planner(state: state, pass: pass, answers: answers, environment: environment)
+        for settled in checked {
             recorder.settle(settled, step: nil, items: &items, pending: &pending)
         }
         for (index, step) in pass.steps.enumerated() {
@@ -84,6 +107,10 @@ struct ChunkSync {
                 queries.insert(TwinQuery(object: pass.from.object, id: record.id, otherObject: step.to.object))
                 if let survivor = record.mergedInto { queries.insert(TwinQuery(object: pass.from.object, id: survivor, otherObject: step.to.object)) }
                 if record.effectiveChange == .upsert {
+                    for link in step.target.links {
+                        guard let referenced = Planner.referenced(link, record) else { continue }
+                        queries.insert(TwinQuery(object: link.sourceObject ?? pass.from.object, id: referenced, otherObject: link.object))
+                    }
                     step.mapper.lookups(for: record).forEach(ask)
                     step.criteria?.lookups(for: record).forEach(ask)
                 }

@@ -30,6 +30,9 @@ public struct RunOptions: Sendable {
     public var keepPlans: Int
     /// The number of records expected, when known (an initial import's count), for the ETA.
     public var expectedTotal: Int?
+    /// Whether the run syncs parents for another flow's records (`when_missing: sync`); such a
+    /// run does not pull parents of its own (one level deep).
+    var forDependency = false
 
     public init(trigger: RunTrigger = .manual, dryRun: Bool = false, stop: StopSignal? = nil,
                 progress: (@Sendable (RunProgress) -> Void)? = nil, onPlan: (@Sendable (PlannedRecord) -> Void)? = nil,

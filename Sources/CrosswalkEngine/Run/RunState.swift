@@ -24,6 +24,9 @@ final class RunState {
     private var calls: [String: PlannedCall] = [:]
     /// The object being read, for progress.
     var reading = ""
+    /// Syncs records of another flow now (its name, the source ids): how a `when_missing: sync`
+    /// rule brings a missing parent along. `nil` in a dry run and in a run that is itself such a sync.
+    var parentSync: (@Sendable (String, [String]) async throws -> RunReport)?
 
     init(flow: CompiledFlow, runID: RunID?, options: RunOptions, configuration: EngineConfiguration, logger: Logger,
          failedSources: Set<RecordRef>, blocked: Set<RecordRef>) {

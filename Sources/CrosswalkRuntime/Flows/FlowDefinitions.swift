@@ -29,6 +29,8 @@ public struct FlowDefinitions: Sendable {
     public var flows: [String: Flow]
     /// Every problem found, in file order.
     public var problems: [String]
+    /// The schedules of the flows that have one (`schedule:`, or an interval or cron trigger).
+    public var schedules: [String: FlowSchedule] = [:]
 
     /// The flow named `name`.
     /// - Throws: `.config` naming the flows the config defines, or that flow's problems.
@@ -46,6 +48,7 @@ public struct FlowDefinitions: Sendable {
     public static func read(_ config: DeploymentConfig, file: String, text: String, functions: (any MappingFunctionProvider)? = nil) -> FlowDefinitions {
         let map = ConfigSourceMap(yaml: text)
         var flows: [String: Flow] = [:]
+        var schedules: [String: FlowSchedule] = [:]
         var problems: [(line: Int, text: String)] = []
         for (name, raw) in config.flows.sorted(by: { $0.key < $1.key }) {
             let base = "flows.\(name)"
@@ -67,6 +70,12 @@ public struct FlowDefinitions: Sendable {
                 continue
             }
             for problem in flow.problems { report(base, problem) }
+            let (schedule, scheduleProblems) = FlowSchedule.read(raw.fields["schedule"], triggers: flow.triggers)
+            for (path, message) in scheduleProblems {
+                let place = map.scalars["\(base).\(path)"]
+                report("\(base).\(path)", message, column: place?.column, line: place?.line)
+            }
+            if let schedule { schedules[name] = schedule }
             var connections = [("source.connection", flow.source.connection)]
             for (i, t) in flow.targets.enumerated() { connections.append(("targets[\(i)].connection", t.connection)) }
             for (path, connection) in connections where !connection.isEmpty && config.connections[connection] == nil {
@@ -105,17 +114,20 @@ public struct FlowDefinitions: Sendable {
             }
             if problems.count == before { flows[name] = flow }
         }
-        return FlowDefinitions(flows: flows, problems: problems.sorted { $0.line < $1.line }.map(\.text))
+        return FlowDefinitions(flows: flows, problems: problems.sorted { $0.line < $1.line }.map(\.text),
+                               schedules: schedules.filter { flows[$0.key] != nil })
     }
 
     /// The keys each part of a flow may have.
     static let allowed: [String: Set<String>] = [
-        "": ["description", "enabled", "source", "targets", "triggers", "direction", "criteria", "start", "dependencies", "link"],
+        "": ["description", "enabled", "source", "targets", "triggers", "direction", "criteria", "start", "dependencies", "link", "schedule"],
+        "schedule": ["every", "cron", "jitter"],
         "source": ["connection", "object", "model"],
         "source.model": ["name", "fields"],
         "targets[]": ["name", "connection", "object", "mode", "delete_policy", "match_keys", "mapping", "criteria", "links", "write_back"],
+        "targets[].links[]": ["step", "lookup", "source_object", "object", "field", "type"],
         "direction.two_way": ["reverse_mapping", "reverse_criteria", "conflict", "owners", "reverse_match_keys"],
-        "dependencies[]": ["field", "link_type", "object", "target_object", "required", "when_missing"],
+        "dependencies[]": ["field", "link_type", "object", "target_object", "required", "when_missing", "flow"],
     ]
 
     /// Keys a flow may not have, as (path, message), with a did-you-mean.
@@ -131,9 +143,15 @@ public struct FlowDefinitions: Sendable {
         }
         check(.object(fields), "", base)
         check(fields["source"], "source", "\(base).source")
+        check(fields["schedule"], "schedule", "\(base).schedule")
         if case .object(let s)? = fields["source"] { check(s["model"], "source.model", "\(base).source.model") }
         if case .array(let targets)? = fields["targets"] {
-            for (i, t) in targets.enumerated() { check(t, "targets[]", "\(base).targets[\(i)]") }
+            for (i, t) in targets.enumerated() {
+                check(t, "targets[]", "\(base).targets[\(i)]")
+                if case .object(let target) = t, case .array(let links)? = target["links"] {
+                    for (j, l) in links.enumerated() { check(l, "targets[].links[]", "\(base).targets[\(i)].links[\(j)]") }
+                }
+            }
         }
         if case .array(let rules)? = fields["dependencies"] {
             for (i, r) in rules.enumerated() { check(r, "dependencies[]", "\(base).dependencies[\(i)]") }

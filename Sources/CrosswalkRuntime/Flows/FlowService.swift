@@ -58,8 +58,15 @@ public struct FlowService: Sendable {
     /// An engine over a plugin instance of each connection the flow uses; the instances are closed
     /// when `body` returns.
     public func withEngine<T>(for flow: Flow, _ body: (SyncEngine) async throws -> T) async throws -> T {
+        // The flows its dependency rules sync missing parents through (`when_missing: sync`), with their connections.
+        var parents: [String: Flow] = [:]
+        for rule in flow.dependencies where rule.whenMissing == .sync {
+            if let name = rule.flow, parents[name] == nil { parents[name] = try self.flow(name) }
+        }
         var names = [flow.source.connection]
-        for t in flow.targets where !names.contains(t.connection) { names.append(t.connection) }
+        for f in [flow] + parents.values.sorted(by: { $0.name < $1.name }) {
+            for c in [f.source.connection] + f.targets.map(\.connection) where !names.contains(c) { names.append(c) }
+        }
         var clients: [any ConnectorClient] = []
         func closeAll() async { for c in clients { await c.close() } }
         var connectors: [String: EngineConnector] = [:]
@@ -70,7 +77,7 @@ public struct FlowService: Sendable {
                 connectors[name] = EngineConnector(client: client)
             }
             let engine = SyncEngine(store: runtime.store, connectors: connectors, compiler: MappingLanguageCompiler(functions: functions),
-                                    configuration: configuration, logger: runtime.logger)
+                                    configuration: configuration, flows: parents, logger: runtime.logger)
             let result = try await body(engine)
             await closeAll()
             return result

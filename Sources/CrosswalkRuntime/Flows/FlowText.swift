@@ -100,6 +100,17 @@ public enum FlowText {
             lines.append("  target \(t.name): \(t.connection) \(t.object), mode \(t.mode.rawValue)" + (keys.isEmpty ? "" : ", match \(keys.joined(separator: " → "))"))
             if let c = t.criteria { lines.append("    criteria: \(c)") }
             for line in t.mapping.split(separator: "\n") { lines.append("    \(line)") }
+            for link in t.links {
+                let to = link.field.map { "field \($0)" } ?? "link" + (link.type.map { " \($0)" } ?? "")
+                let from = link.lookup.map { "the twin of \($0) (\(link.sourceObject ?? flow.source.object))" + (link.object.map { " in \($0)" } ?? "") }
+                    ?? "target \(link.step ?? "?")"
+                lines.append("    \(to) ← \(from)")
+            }
+        }
+        if !flow.dependencies.isEmpty {
+            for rule in flow.dependencies {
+                lines.append("  waits for: \(rule.label)" + (rule.targetObject.map { " (twin in \($0))" } ?? "") + ", \(rule.whenMissing.rawValue) while missing" + (rule.flow.map { " (through flow \($0))" } ?? ""))
+            }
         }
         if case .twoWay(let s) = flow.direction {
             lines.append("  back (\(s.conflict.rawValue)):")

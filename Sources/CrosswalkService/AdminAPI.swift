@@ -1,0 +1,342 @@
+import CrosswalkConfig
+import CrosswalkConnectors
+import CrosswalkCore
+import CrosswalkEngine
+import CrosswalkFlows
+import CrosswalkPlugins
+import CrosswalkRuntime
+import CrosswalkStore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+
+/// One route of the service: its method, its path in the OpenAPI document's form
+/// (`/api/v1/flows/{flow}`) and its handler. ``AdminAPI/routes`` is the list the router is built
+/// from and the list the tests compare with `openapi.yaml`.
+struct APIRoute: Sendable {
+    var method: HTTPRequest.Method
+    var path: String
+    var handler: @Sendable (AdminAPI, Request, BasicRequestContext) async throws -> Response
+
+    /// The path in the router's form (`/api/v1/flows/:flow`).
+    var routerPath: String {
+        path.split(separator: "/", omittingEmptySubsequences: false).map { part in
+            part.hasPrefix("{") && part.hasSuffix("}") ? ":" + part.dropFirst().dropLast() : part
+        }.joined(separator: "/")
+    }
+}
+
+/// The admin REST API under `/api/v1` (described by `openapi.yaml`), with `/healthz`, `/readyz`
+/// and `/metrics`: everything an operator or a dashboard does, over the runtime's
+/// ``FlowService``.
+struct AdminAPI: Sendable {
+    let flows: FlowService
+    let definitions: FlowDefinitions
+    let coordinator: RunCoordinator
+    let scheduler: FlowScheduler
+    let metricsText: @Sendable () -> String
+    let logger: Logger
+
+    var runtime: HostRuntime { flows.runtime }
+
+    /// Every route served, in the document's form.
+    static let routes: [APIRoute] = [
+        APIRoute(method: .get, path: "/healthz") { _, _, _ in try JSON.response(["status": "ok"]) },
+        APIRoute(method: .get, path: "/readyz") { api, _, _ in try await api.ready() },
+        APIRoute(method: .get, path: "/metrics") { api, _, _ in JSON.text(api.metricsText(), contentType: "text/plain; version=0.0.4") },
+        APIRoute(method: .get, path: "/api/v1/openapi.yaml") { _, _, _ in JSON.text(OpenAPIDocument.text, contentType: "application/yaml") },
+        APIRoute(method: .get, path: "/api/v1/plugins") { api, _, _ in try api.plugins() },
+        APIRoute(method: .get, path: "/api/v1/connections") { api, _, _ in try await api.connections() },
+        APIRoute(method: .post, path: "/api/v1/connections/{connection}/test") { api, _, c in try await api.testConnection(try c.parameter("connection")) },
+        APIRoute(method: .get, path: "/api/v1/flows") { api, _, _ in try await api.listFlows() },
+        APIRoute(method: .get, path: "/api/v1/flows/{flow}") { api, _, c in try await api.showFlow(try api.flowName(c)) },
+        APIRoute(method: .post, path: "/api/v1/flows/{flow}/enable") { api, _, c in try await api.setEnabled(try api.flowName(c), true) },
+        APIRoute(method: .post, path: "/api/v1/flows/{flow}/disable") { api, _, c in try await api.setEnabled(try api.flowName(c), false) },
+        APIRoute(method: .post, path: "/api/v1/flows/{flow}/run") { api, _, c in try await api.runNow(try api.flowName(c)) },
+        APIRoute(method: .post, path: "/api/v1/flows/{flow}/dry-run") { api, r, c in try await api.dryRun(try api.flowName(c), r) },
+        APIRoute(method: .post, path: "/api/v1/flows/{flow}/sync") { api, r, c in try await api.syncRecords(try api.flowName(c), r, c) },
+        APIRoute(method: .get, path: "/api/v1/flows/{flow}/runs") { api, r, c in try await api.flowRuns(try api.flowName(c), r) },
+        APIRoute(method: .get, path: "/api/v1/flows/{flow}/log") { api, r, c in try await api.flowLog(try api.flowName(c), r) },
+        APIRoute(method: .get, path: "/api/v1/flows/{flow}/failed") { api, r, c in try await api.failed(try api.flowName(c), r) },
+        APIRoute(method: .post, path: "/api/v1/flows/{flow}/failed/retry") { api, _, c in try await api.retry(try api.flowName(c), ids: nil) },
+        APIRoute(method: .post, path: "/api/v1/flows/{flow}/failed/{record}/retry") { api, _, c in
+            let flow = try api.flowName(c)
+            let record = try c.parameter("record")
+            let source = api.definitions.flows[flow]!.source
+            guard try await api.runtime.store.failure(flow: flow, source: RecordRef(connection: source.connection, object: source.object, id: record)) != nil else {
+                throw APIError(.notFound, "not_found", "flow \(flow) has no failed record \(record)", field: "record")
+            }
+            return try await api.retry(flow, ids: [record])
+        },
+        APIRoute(method: .post, path: "/api/v1/flows/{flow}/reconcile") { api, _, c in try await api.reconcile(try api.flowName(c)) },
+        APIRoute(method: .get, path: "/api/v1/runs") { api, r, _ in try await api.allRuns(r) },
+        APIRoute(method: .get, path: "/api/v1/runs/{run}") { api, _, c in try await api.showRun(try api.runID(c)) },
+        APIRoute(method: .get, path: "/api/v1/runs/{run}/log") { api, r, c in try await api.runLog(try api.runID(c), r) },
+        APIRoute(method: .get, path: "/api/v1/idmap/{connection}/{object}/{id}") { api, _, c in
+            try await api.idmap(try c.parameter("connection"), try c.parameter("object"), try c.parameter("id"))
+        },
+    ]
+
+    /// The paths served without the bearer token.
+    static let publicPaths: Set<String> = ["/healthz", "/readyz", "/metrics", "/api/v1/openapi.yaml"]
+
+    /// `METHOD /path` of every route, for the route check against the document.
+    static var servedRoutes: [String] { routes.map { "\($0.method.rawValue) \($0.path)" } }
+
+    /// A router with every route, the error middleware around all, the token check on `/api/v1`.
+    func router(token: String) -> Router<BasicRequestContext> {
+        let router = Router()
+        router.add(middleware: ErrorMiddleware(logger: logger))
+        router.add(middleware: BearerTokenMiddleware(token: token, publicPaths: Self.publicPaths, protectedPrefix: "/api/v1/"))
+        for route in Self.routes {
+            let api = self
+            let handler = route.handler
+            router.on(RouterPath(route.routerPath), method: route.method) { request, context in try await handler(api, request, context) }
+        }
+        return router
+    }
+
+    // MARK: Parameters
+
+    func flowName(_ context: BasicRequestContext) throws -> String {
+        let name = try context.parameter("flow")
+        guard definitions.flows[name] != nil else {
+            if let problem = definitions.problems.first(where: { $0.contains(": flows.\(name).") || $0.contains(": flows.\(name):") }) {
+                throw APIError(.conflict, "config", "flow \(name) cannot run: \(problem)", field: "flow")
+            }
+            throw APIError(.notFound, "not_found", "no flow \"\(name)\"; known: \(definitions.flows.keys.sorted().joined(separator: ", "))", field: "flow")
+        }
+        return name
+    }
+
+    func runID(_ context: BasicRequestContext) throws -> RunID {
+        let text = try context.parameter("run")
+        guard let id = RunID(text), id > 0 else { throw APIError.badRequest("run: expected a run id (a whole number more than 0), found '\(text)'", field: "run") }
+        return id
+    }
+
+    /// `limit` (1…1000, default `defaultLimit`) and `offset` (≥ 0, default 0) from the query.
+    func paging(_ request: Request, defaultLimit: Int = 100) throws -> (limit: Int, offset: Int) {
+        let query = request.uri.queryParameters
+        func int(_ name: String, _ range: ClosedRange<Int>, _ fallback: Int) throws -> Int {
+            guard let text = query.get(name) else { return fallback }
+            guard let n = Int(text), range.contains(n) else {
+                throw APIError.badRequest("\(name): expected a whole number from \(range.lowerBound) to \(range.upperBound), found '\(text)'", field: name)
+            }
+            return n
+        }
+        return (try int("limit", 1...1000, defaultLimit), try int("offset", 0...Int(Int32.max), 0))
+    }
+
+    // MARK: Health
+
+    func ready() async throws -> Response {
+        var problems: [String] = []
+        for id in runtime.deployment.config.plugins.enabled where runtime.scan.plugin(id) == nil {
+            problems.append("plugin \(id) is not loaded")
+        }
+        do { _ = try await runtime.store.flowStates() } catch { problems.append("the store does not answer") }
+        if await coordinator.isStopping { problems.append("shutting down") }
+        struct Readiness: Codable { var ready: Bool; var plugins: Int; var problems: [String] }
+        return try JSON.response(Readiness(ready: problems.isEmpty, plugins: runtime.scan.loaded.count, problems: problems),
+                                 status: problems.isEmpty ? .ok : .serviceUnavailable)
+    }
+
+    // MARK: Plugins and connections
+
+    func plugins() throws -> Response {
+        let enabled = runtime.deployment.enabled
+        let loaded = runtime.scan.loaded.map {
+            PluginDTO(id: $0.id, version: $0.version, abi: $0.abiDescription, language: $0.languageDescription,
+                      enabled: enabled.contains($0.id), status: "loaded", reason: nil, path: $0.path)
+        }
+        let refused = runtime.scan.refused.map { PluginDTO(id: nil, version: nil, abi: nil, language: nil, enabled: false, status: "refused", reason: $0.reason, path: $0.path) }
+        return try JSON.response(Items(items: loaded.sorted { $0.id! < $1.id! } + refused))
+    }
+
+    func connections() async throws -> Response {
+        let rows = try await runtime.credentialStatuses().map {
+            ConnectionDTO(name: $0.connection, connector: $0.connector, credentials_stored: $0.scheme != nil, scheme: $0.scheme, token: $0.token)
+        }
+        return try JSON.response(Items(items: rows))
+    }
+
+    func testConnection(_ name: String) async throws -> Response {
+        guard runtime.deployment.config.connections[name] != nil else {
+            throw APIError(.notFound, "not_found", "no connection \"\(name)\"; known: \(runtime.deployment.config.connections.keys.sorted().joined(separator: ", "))", field: "connection")
+        }
+        do {
+            let client = try await runtime.client(for: name)
+            let result: CheckResult
+            do { result = try await client.check() } catch {
+                await client.close()
+                throw error
+            }
+            await client.close()
+            return try JSON.response(ConnectionTestDTO(connection: name, ok: result.ok, message: result.message, code: nil))
+        } catch let e as CrosswalkError where ![.internalError].contains(e.code) {
+            return try JSON.response(ConnectionTestDTO(connection: name, ok: false, message: e.message, code: e.code.rawValue))
+        }
+    }
+
+    // MARK: Flows
+
+    func flowDTO(_ name: String, detail: Bool) async throws -> FlowDTO {
+        let f = definitions.flows[name]!
+        let last = try await runtime.store.runs(flow: name, limit: 1).first
+        let direction = f.isTwoWay ? "two_way" : "one_way"
+        return FlowDTO(
+            name: name, description: f.description, enabled: await coordinator.isEnabled(name, configDefault: f.enabled),
+            enabled_by: await coordinator.isSetByAPI(name) ? "api" : "config",
+            source: RecordObjectDTO(connection: f.source.connection, object: f.source.object),
+            targets: f.targets.map { TargetDTO(name: $0.name, connection: $0.connection, object: $0.object, mode: detail ? "\($0.mode)" : nil,
+                                               mapping: detail ? $0.mapping : nil, criteria: detail ? $0.criteria : nil) },
+            direction: direction, schedule: definitions.schedules[name]?.description, running: await coordinator.isRunning(name),
+            next_run_at: await scheduler.nextRun(name).flatMap { $0 == .distantFuture ? nil : $0 }, last_run: last.map(RunDTO.init),
+            criteria: detail ? f.criteria : nil)
+    }
+
+    func listFlows() async throws -> Response {
+        var items: [FlowDTO] = []
+        for name in definitions.flows.keys.sorted() { items.append(try await flowDTO(name, detail: false)) }
+        struct FlowList: Codable { var items: [FlowDTO]; var problems: [String] }
+        return try JSON.response(FlowList(items: items, problems: definitions.problems))
+    }
+
+    func showFlow(_ name: String) async throws -> Response { try JSON.response(try await flowDTO(name, detail: true)) }
+
+    func setEnabled(_ name: String, _ enabled: Bool) async throws -> Response {
+        try await coordinator.setEnabled(name, enabled)
+        await scheduler.reschedule(name)
+        return try JSON.response(try await flowDTO(name, detail: false))
+    }
+
+    func runNow(_ name: String) async throws -> Response {
+        let report = try await coordinator.exclusive(name) { signal in
+            try await flows.run(name, options: RunOptions(trigger: .manual, stop: signal, keepPlans: 0))
+        }
+        return try JSON.response(ReportDTO(report))
+    }
+
+    func dryRun(_ name: String, _ request: Request) async throws -> Response {
+        let (limit, _) = try paging(request, defaultLimit: 1000)
+        let report = try await flows.run(name, options: RunOptions(trigger: .manual, dryRun: true, keepPlans: limit))
+        return try JSON.response(ReportDTO(report))
+    }
+
+    func syncRecords(_ name: String, _ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        let body = try await JSON.decode(SyncRequest.self, from: request, context: context)
+        guard !body.ids.isEmpty else { throw APIError.badRequest("ids: give at least one record id", field: "ids") }
+        guard body.ids.count <= 1000 else { throw APIError.badRequest("ids: at most 1000 ids at a time", field: "ids") }
+        if let i = body.ids.firstIndex(where: { $0.isEmpty }) { throw APIError.badRequest("ids[\(i)]: an id is not empty", field: "ids[\(i)]") }
+        let side: FlowSide
+        switch body.side ?? "source" {
+        case "source": side = .source
+        case "target":
+            guard definitions.flows[name]!.isTwoWay else {
+                throw APIError.badRequest("side: \"target\" needs a two-way flow; \(name) is one way", field: "side")
+            }
+            side = .target
+        case let other: throw APIError.badRequest("side: expected \"source\" or \"target\", found \"\(other)\"", field: "side")
+        }
+        let report = try await coordinator.exclusive(name) { signal in
+            try await flows.sync(name, ids: body.ids, side: side, options: RunOptions(trigger: .manual, stop: signal, keepPlans: 0))
+        }
+        return try JSON.response(ReportDTO(report))
+    }
+
+    func retry(_ name: String, ids: [String]?) async throws -> Response {
+        let report = try await coordinator.exclusive(name) { _ in try await flows.retry(name, ids: ids) }
+        return try JSON.response(ReportDTO(report))
+    }
+
+    func reconcile(_ name: String) async throws -> Response {
+        try JSON.response(ReconcileDTO(try await flows.reconcile(name)))
+    }
+
+    // MARK: Runs, logs, failures, ID map
+
+    func flowRuns(_ name: String, _ request: Request) async throws -> Response {
+        let (limit, offset) = try paging(request, defaultLimit: 20)
+        let runs = try await runtime.store.runs(flow: name, limit: limit + offset).dropFirst(offset)
+        return try JSON.response(Page(items: runs.map(RunDTO.init), limit: limit, offset: offset))
+    }
+
+    func allRuns(_ request: Request) async throws -> Response {
+        let (limit, offset) = try paging(request, defaultLimit: 20)
+        if let flow = request.uri.queryParameters.get("flow"), definitions.flows[flow] == nil {
+            throw APIError(.notFound, "not_found", "no flow \"\(flow)\"", field: "flow")
+        }
+        var runs: [Run] = []
+        for name in request.uri.queryParameters.get("flow").map({ [$0] }) ?? definitions.flows.keys.sorted() {
+            runs += try await runtime.store.runs(flow: name, limit: limit + offset)
+        }
+        let page = runs.sorted { ($0.startedAt, $0.id) > ($1.startedAt, $1.id) }.dropFirst(offset).prefix(limit)
+        return try JSON.response(Page(items: page.map(RunDTO.init), limit: limit, offset: offset))
+    }
+
+    func showRun(_ id: RunID) async throws -> Response {
+        guard let run = try await runtime.store.run(id) else { throw APIError(.notFound, "not_found", "no run \(id)", field: "run") }
+        return try JSON.response(RunDTO(run))
+    }
+
+    func runLog(_ id: RunID, _ request: Request) async throws -> Response {
+        let (limit, offset) = try paging(request)
+        guard try await runtime.store.run(id) != nil else { throw APIError(.notFound, "not_found", "no run \(id)", field: "run") }
+        let entries = try await runtime.store.syncLog(run: id, limit: limit, offset: offset)
+        return try JSON.response(Page(items: entries.map { LogEntryDTO($0, run: id) }, limit: limit, offset: offset))
+    }
+
+    /// The flow's sync log across its runs, newest run first (each run's entries in order).
+    func flowLog(_ name: String, _ request: Request) async throws -> Response {
+        let (limit, offset) = try paging(request)
+        var skip = offset
+        var items: [LogEntryDTO] = []
+        for run in try await runtime.store.runs(flow: name, limit: 1000) where items.count < limit {
+            let c = run.counts
+            let logged = c.created + c.updated + c.deleted + c.skipped + c.failed
+            if run.status != .running, skip >= logged {
+                skip -= logged
+                continue
+            }
+            var at = skip
+            skip = 0
+            while items.count < limit {
+                let entries = try await runtime.store.syncLog(run: run.id, limit: limit - items.count, offset: at)
+                if entries.isEmpty { break }
+                items += entries.map { LogEntryDTO($0, run: run.id) }
+                at += entries.count
+            }
+        }
+        return try JSON.response(Page(items: items, limit: limit, offset: offset))
+    }
+
+    func failed(_ name: String, _ request: Request) async throws -> Response {
+        let (limit, offset) = try paging(request)
+        let rows = try await runtime.store.failures(flow: name, limit: limit, offset: offset)
+        return try JSON.response(Page(items: rows.map(FailedDTO.init), limit: limit, offset: offset))
+    }
+
+    func idmap(_ connection: String, _ object: String, _ id: String) async throws -> Response {
+        guard runtime.deployment.config.connections[connection] != nil else {
+            throw APIError(.notFound, "not_found", "no connection \"\(connection)\"", field: "connection")
+        }
+        let found = try await flows.idmap(connection: connection, object: object, id: id)
+        guard !found.isEmpty else {
+            throw APIError(.notFound, "not_found", "\(connection) \(object) \(id) is not in the ID map", field: "id")
+        }
+        let record = RecordRef(connection: connection, object: object, id: id)
+        return try JSON.response(Items(items: found.map { m in
+            TwinDTO(link: m.link, record: RecordRefDTO(record), twin: RecordRefDTO(m.a == record ? m.b : m.a), updated_at: m.updatedAt)
+        }))
+    }
+}
+
+extension BasicRequestContext {
+    /// A path parameter (always present on a matched route).
+    func parameter(_ name: String) throws -> String {
+        guard let value = parameters.get(name) else { throw APIError.badRequest("\(name) is required", field: name) }
+        return value.removingPercentEncoding ?? value
+    }
+}

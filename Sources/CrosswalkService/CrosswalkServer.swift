@@ -1,0 +1,113 @@
+import CrosswalkAuth
+import CrosswalkConfig
+import CrosswalkCore
+import CrosswalkRuntime
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+import UnixSignals
+
+/// What `crosswalk serve` is started with.
+public struct ServeOptions: Sendable {
+    public var runtime: RuntimeOptions
+    /// `--listen host:port`, over the config's `service.listen`.
+    public var listen: String?
+    /// The Prometheus text of the process's metrics (the executable owns the registry).
+    public var metricsText: @Sendable () -> String
+    /// How often the scheduler looks for due flows.
+    public var schedulerTick: Duration
+
+    public init(runtime: RuntimeOptions, listen: String? = nil, metricsText: @escaping @Sendable () -> String = { "" },
+                schedulerTick: Duration = .milliseconds(200)) {
+        self.runtime = runtime
+        self.listen = listen
+        self.metricsText = metricsText
+        self.schedulerTick = schedulerTick
+    }
+}
+
+/// `crosswalk serve`: the host as one long-lived process. Opens the runtime (store, vault,
+/// plugins), then runs the admin API's HTTP server and the ``FlowScheduler`` in one
+/// `ServiceGroup` that shuts down gracefully on SIGTERM or SIGINT: the scheduler first (the
+/// batch in flight is committed, its run ends `cancelled`), then the server. Prints one
+/// readiness line, JSON with the bound URL, through `ready`.
+public enum CrosswalkServer {
+    /// Runs until SIGTERM/SIGINT.
+    /// - Throws: `.config` for a config with problems, a bad listen address or no admin token.
+    public static func run(_ options: ServeOptions, logger: Logger, ready: @escaping @Sendable (String) -> Void) async throws {
+        let deployment = try Deployment.load(options.runtime)
+        for warning in deployment.warnings { logger.warning("\(warning)") }
+        let listen = options.listen ?? deployment.config.service.listen
+        guard let address = ServiceConfig.parseListen(listen) else {
+            throw CrosswalkError(.invalidArgument, "--listen \(listen): expected host:port such as 127.0.0.1:8080 or [::1]:8080", context: ["field": "listen"])
+        }
+        let runtime = try await HostRuntime.open(deployment, logger: logger)
+        do {
+            try await serve(runtime: runtime, host: address.host, port: address.port, options: options, logger: logger, ready: ready)
+            await runtime.close()
+        } catch {
+            await runtime.close()
+            throw error
+        }
+    }
+
+    static func serve(runtime: HostRuntime, host: String, port: Int, options: ServeOptions, logger: Logger,
+                      ready: @escaping @Sendable (String) -> Void) async throws {
+        let token = try await adminToken(runtime)
+        let flows = FlowService(runtime: runtime)
+        let definitions = flows.definitions()
+        for problem in definitions.problems { logger.warning("flow cannot run", metadata: ["problem": "\(problem)"]) }
+        let coordinator = RunCoordinator(store: runtime.store, metrics: ServiceMetrics(), logger: logger)
+        try await coordinator.load()
+        let scheduler = FlowScheduler(flows: flows, definitions: definitions, coordinator: coordinator, logger: logger, tick: options.schedulerTick)
+        let api = AdminAPI(flows: flows, definitions: definitions, coordinator: coordinator, scheduler: scheduler,
+                           metricsText: options.metricsText, logger: logger)
+        var serverLogger = logger
+        serverLogger.logLevel = max(logger.logLevel, .notice)
+        let app = Application(
+            router: api.router(token: token),
+            configuration: .init(address: .hostname(host, port: port), serverName: nil),
+            onServerRunning: { channel in
+                let bound = channel.localAddress?.port ?? port
+                let authority = host.contains(":") ? "[\(host)]:\(bound)" : "\(host):\(bound)"
+                let url = "http://\(authority)"
+                logger.info("crosswalk serve ready", metadata: ["url": "\(url)", "flows": "\(definitions.flows.count)",
+                                                                "scheduled": "\(definitions.schedules.count)"])
+                ready(url)
+            },
+            logger: serverLogger)
+        // Shut down last-first: the scheduler stops its runs, then the server stops answering.
+        let group = ServiceGroup(configuration: .init(
+            services: [.init(service: app), .init(service: scheduler)],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: serverLogger))
+        try await group.run()
+        logger.info("crosswalk serve stopped")
+    }
+
+    /// The admin token from where `service.admin_token` says.
+    /// - Throws: `.config` when it is missing or too short.
+    static func adminToken(_ runtime: HostRuntime) async throws -> String {
+        let token: String?
+        let source: String
+        switch runtime.deployment.config.service.adminToken {
+        case .environment(let name):
+            source = "the environment variable \(name)"
+            token = runtime.deployment.options.environment[name]
+        case .vault(let entry):
+            source = "the vault entry \(entry)"
+            switch try await runtime.vault.credentials(name: entry) {
+            case .apiKey(let c)?: token = c.key
+            case nil: token = nil
+            default: throw CrosswalkError(.config, "service.admin_token: the vault entry \(entry) must hold api_key credentials (its key is the token)")
+            }
+        }
+        guard let token, !token.isEmpty else {
+            throw CrosswalkError(.config, "service.admin_token: no admin token in \(source); set one (at least 16 characters), e.g. `export CROSSWALK_ADMIN_TOKEN=$(openssl rand -hex 32)`")
+        }
+        guard token.count >= 16 else { throw CrosswalkError(.config, "service.admin_token: the token in \(source) is shorter than 16 characters") }
+        return token
+    }
+}

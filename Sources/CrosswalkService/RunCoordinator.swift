@@ -1,0 +1,103 @@
+import CrosswalkCore
+import CrosswalkEngine
+import CrosswalkStore
+import Foundation
+import Logging
+import Metrics
+
+/// Who may write through a flow right now: one run (scheduled, "run now", sync, retry) per flow
+/// at a time, each with a ``StopSignal`` that graceful shutdown pulls so the batch in flight is
+/// committed and the run ends as `cancelled` (the next one resumes from its cursor).
+///
+/// Also the one place the flows' on/off state is read and written: the store's flow state over
+/// the config's `enabled:`.
+public actor RunCoordinator {
+    private var running: [String: StopSignal] = [:]
+    private var stopping = false
+    private var enabledByAPI: [String: Bool] = [:]
+    private let store: any Store
+    private let metrics: ServiceMetrics
+    private let logger: Logger
+
+    init(store: any Store, metrics: ServiceMetrics, logger: Logger) {
+        self.store = store
+        self.metrics = metrics
+        self.logger = logger
+    }
+
+    /// Reads the flow states the store holds.
+    func load() async throws {
+        for state in try await store.flowStates() { enabledByAPI[state.name] = state.enabled }
+    }
+
+    /// Whether the flow is on: as set through the API, else the config's `enabled:`.
+    func isEnabled(_ flow: String, configDefault: Bool) -> Bool { enabledByAPI[flow] ?? configDefault }
+
+    /// Whether the API set the flow's state (rather than the config).
+    func isSetByAPI(_ flow: String) -> Bool { enabledByAPI[flow] != nil }
+
+    /// Switches a flow on or off, durably.
+    func setEnabled(_ flow: String, _ enabled: Bool) async throws {
+        try await store.setFlowEnabled(name: flow, enabled: enabled)
+        enabledByAPI[flow] = enabled
+        logger.info("flow \(enabled ? "enabled" : "disabled")", metadata: ["flow": "\(flow)"])
+    }
+
+    func isRunning(_ flow: String) -> Bool { running[flow] != nil }
+
+    var isStopping: Bool { stopping }
+
+    private func begin(_ flow: String) throws -> StopSignal {
+        guard !stopping else { throw CrosswalkError(.unavailable, "the service is shutting down", context: ["flow": flow]) }
+        guard running[flow] == nil else {
+            throw CrosswalkError(.conflict, "flow \(flow) is running; try again when its run has finished", context: ["flow": flow])
+        }
+        let signal = StopSignal()
+        running[flow] = signal
+        return signal
+    }
+
+    private func end(_ flow: String) { running[flow] = nil }
+
+    /// Asks every run in flight to stop at its next batch boundary and refuses new ones.
+    func stopAll() {
+        stopping = true
+        for signal in running.values { signal.stop() }
+    }
+
+    /// Runs `body` as the flow's only writer.
+    /// - Throws: `.conflict` when the flow already runs, `.unavailable` during shutdown.
+    func exclusive(_ flow: String, _ body: @Sendable (StopSignal) async throws -> RunReport) async throws -> RunReport {
+        let signal = try begin(flow)
+        do {
+            let report = try await body(signal)
+            end(flow)
+            metrics.record(report)
+            return report
+        } catch {
+            end(flow)
+            metrics.recordFailure(flow: flow)
+            throw error
+        }
+    }
+}
+
+/// What `/metrics` reports, through swift-metrics (the executable bootstraps Prometheus):
+/// `crosswalk_runs_total{flow,status}`, `crosswalk_records_synced_total{flow}`,
+/// `crosswalk_records_failed_total{flow}`, `crosswalk_run_duration_seconds{flow}`.
+struct ServiceMetrics: Sendable {
+    func record(_ report: RunReport) {
+        guard !report.dryRun else { return }
+        Counter(label: "crosswalk_runs_total", dimensions: [("flow", report.flow), ("status", report.status.rawValue)]).increment()
+        let synced = report.counts.created + report.counts.updated + report.counts.deleted
+        Counter(label: "crosswalk_records_synced_total", dimensions: [("flow", report.flow)]).increment(by: synced)
+        Counter(label: "crosswalk_records_failed_total", dimensions: [("flow", report.flow)]).increment(by: report.counts.failed)
+        let c = report.duration.components
+        Metrics.Timer(label: "crosswalk_run_duration_seconds", dimensions: [("flow", report.flow)], preferredDisplayUnit: .seconds)
+            .recordNanoseconds(c.seconds * 1_000_000_000 + c.attoseconds / 1_000_000_000)
+    }
+
+    func recordFailure(flow: String) {
+        Counter(label: "crosswalk_runs_total", dimensions: [("flow", flow), ("status", "error")]).increment()
+    }
+}
