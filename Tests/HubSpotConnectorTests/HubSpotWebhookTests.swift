@@ -1,6 +1,7 @@
 import CrosswalkConnectors
 import CrosswalkCore
 import CrosswalkPlugins
+import CrosswalkRuntime
 import CrosswalkSandbox
 import CrosswalkTestKit
 import Crypto
@@ -37,6 +38,14 @@ struct HubSpotWebhookTests {
             let message = Data(("POST" + first.url).utf8) + first.body + Data(timestamp.utf8)
             let mac = HMAC<SHA256>.authenticationCode(for: message, using: SymmetricKey(data: Data(HubSpotDemoCredentials.clientSecret.utf8)))
             #expect(header("X-HubSpot-Signature-v3") == Data(mac).base64EncodedString())
+            // The host's verifier, reading only the manifest's block, accepts every delivery and refuses a changed body.
+            let verifier = WebhookSignatureVerifier(signature: signature)
+            for d in all {
+                #expect(verifier.verify(method: "POST", url: d.url, headers: d.headers, body: d.body, secret: Data(HubSpotDemoCredentials.clientSecret.utf8),
+                                        now: Date()) == .verified)
+            }
+            #expect(!verifier.verify(method: "POST", url: first.url, headers: first.headers, body: first.body + Data(" ".utf8),
+                                     secret: Data(HubSpotDemoCredentials.clientSecret.utf8), now: Date()).isAccepted)
 
             var events: [ChangeEvent] = []
             for d in all { events += try await hubspot.parseWebhook(request(d)).events }
