@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "CrosswalkExampleC", type: .dynamic, targets: ["ExampleCConnector"]),
         .library(name: "CrosswalkSPOTIO", type: .dynamic, targets: ["SPOTIOConnector"]),
         .library(name: "CrosswalkAritic", type: .dynamic, targets: ["AriticConnector"]),
+        .library(name: "CrosswalkHubSpot", type: .dynamic, targets: ["HubSpotConnector"]),
         .library(name: "CrosswalkSalesforce", type: .dynamic, targets: ["SalesforceConnector"]),
         .library(name: "CrosswalkNetSuite", type: .dynamic, targets: ["NetSuiteConnector"]),
     ],
@@ -180,6 +181,8 @@ let package = Package(
         .target(name: "SPOTIOConnector", dependencies: ["CrosswalkPluginKit"], path: "Plugins/SPOTIO"),
         // The Aritic PinPoint connector (issue 14): Mautic 2.x REST, keyset list reads with where[], batch endpoints.
         .target(name: "AriticConnector", dependencies: ["CrosswalkPluginKit"], path: "Plugins/Aritic", exclude: ["README.md"]),
+        // The HubSpot connector (issue 14): CRM v3 search in keyset time windows, batch of 100, associations v4, webhooks v3.
+        .target(name: "HubSpotConnector", dependencies: ["CrosswalkPluginKit"], path: "Plugins/HubSpot", exclude: ["README.md"]),
         // The Salesforce connector (issue 14): REST, SOQL, Bulk API 2.0, sObject Collections, outbound messages.
         .target(name: "SalesforceConnector", dependencies: ["CrosswalkPluginKit"], path: "Plugins/Salesforce"),
         // The NetSuite connector (issue 14): SuiteTalk REST records, SuiteQL reads, the deleted-record feed, TBA or OAuth 2.0.
@@ -220,6 +223,12 @@ let package = Package(
         ]),
         // The built libCrosswalkAritic.so through the real loader and host against the sandbox.
         .testTarget(name: "AriticConnectorTests", dependencies: [
+            "CrosswalkRuntime", "CrosswalkConnectors", "CrosswalkAuth", "CrosswalkConfig", "CrosswalkCore", "CrosswalkPlugins",
+            "CrosswalkSandbox", "CrosswalkTestKit", .product(name: "Logging", package: "swift-log"),
+            .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        // The built libCrosswalkHubSpot.so through the real loader and host against the sandbox.
+        .testTarget(name: "HubSpotConnectorTests", dependencies: [
             "CrosswalkRuntime", "CrosswalkConnectors", "CrosswalkAuth", "CrosswalkConfig", "CrosswalkCore", "CrosswalkPlugins",
             "CrosswalkSandbox", "CrosswalkTestKit", .product(name: "Logging", package: "swift-log"),
             .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Crypto", package: "swift-crypto"),

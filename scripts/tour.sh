@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A tour of the connectors (HubSpot's joins when its plugin lands on main) against the sandbox: one connection per app, then `discover`,
+# A tour of the five connectors against the sandbox: one connection per app, then `discover`,
 # `read` and `write` on each through the real host (vault, auth, libcurl, limits, plugin workers).
 #
 #   bash scripts/tour.sh [DIR]     # DIR (default ./crosswalk-tour) keeps the config, vault key and store
@@ -23,12 +23,13 @@ SF=$(field apps salesforce); NS=$(field apps netsuite); HS=$(field apps hubspot)
 # 2. One connection per app: settings in the config, secrets only in the vault.
 cat > "$DIR/crosswalk.yaml" <<YAML
 version: 1
-plugins: {enabled: [com.salesforce, com.netsuite, com.spotio, com.aritic]}
+plugins: {enabled: [com.salesforce, com.netsuite, com.hubspot, com.spotio, com.aritic]}
 store: {sqlite: ./crosswalk.db}
 vault: {key_file: ./vault.key}
 connections:
   salesforce: {connector: com.salesforce, settings: {base_url: "$SF"}}
   netsuite:   {connector: com.netsuite, settings: {base_url: "$NS", account_id: "$(field credentials netsuite account_id)"}}
+  hubspot:    {connector: com.hubspot, settings: {base_url: "$HS"}}
   spotio:     {connector: com.spotio, settings: {base_url: "$SP"}}
   aritic:     {connector: com.aritic, settings: {base_url: "$AR"}}
 YAML
@@ -43,6 +44,9 @@ cw connections add netsuite <<JSON
  "consumerKey":"$(field credentials netsuite consumer_key)","consumerSecret":"$(field credentials netsuite consumer_secret)",
  "tokenID":"$(field credentials netsuite token_id)","tokenSecret":"$(field credentials netsuite token_secret)","signatureMethod":"HMAC-SHA256"}}
 JSON
+cw connections add hubspot <<JSON
+{"scheme":"api_key","parameters":{"headerName":"Authorization","scheme":"Bearer","key":"$(field credentials hubspot private_app_token)"}}
+JSON
 cw connections add spotio <<JSON
 {"scheme":"token_exchange","parameters":{"url":"$SP/api/users/apitoken","bodyTemplate":"{\"clientId\":\"{{clientId}}\",\"secret\":\"{{secret}}\"}",
  "values":{"clientId":"$(field credentials spotio client_id)","secret":"$(field credentials spotio secret)"},"tokenField":"accessToken"}}
@@ -51,7 +55,7 @@ cw connections add aritic <<JSON
 {"scheme":"basic","parameters":{"username":"$(field credentials aritic username)","password":"$(field credentials aritic password)"}}
 JSON
 cw plugins list
-for c in salesforce netsuite spotio aritic; do cw connections test "$c"; done
+for c in salesforce netsuite hubspot spotio aritic; do cw connections test "$c"; done
 
 # 3. discover, read and write on each app: the object, a record to create, and its match field.
 tour() { # connection object record-json
@@ -62,6 +66,7 @@ tour() { # connection object record-json
 }
 tour salesforce Contact '{"fields":{"LastName":"Lovelace","FirstName":"Ada","Email":"ada.tour@example.com"}}'
 tour netsuite contact '{"fields":{"firstName":"Ada","lastName":"Lovelace","email":"ada.tour@example.com"}}'
+tour hubspot contacts '{"fields":{"email":"ada.tour@example.com","firstname":"Ada","lastname":"Lovelace"}}'
 tour spotio Lead '{"fields":{"Company":"Analytical Engines","Email":"ada.tour@example.com"}}'
 tour aritic contacts '{"fields":{"email":"ada.tour@example.com","firstname":"Ada","lastname":"Lovelace"}}'
 echo "Tour OK: every connector discovered, read and wrote through the host."

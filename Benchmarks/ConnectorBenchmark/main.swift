@@ -25,6 +25,7 @@ let benchmarks: [any ConnectorBenchmark.Type] = [
     SalesforceBenchmark.self,
     NetSuiteBenchmark.self,
     AriticBenchmark.self,
+    HubSpotBenchmark.self,
 ]
 
 var arguments = Array(CommandLine.arguments.dropFirst())

@@ -13,7 +13,8 @@ import Testing
                                            environment: ["CROSSWALK_BIN": TestFiles.binFolder.path], tool: "/usr/bin/env")
         #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
         #expect(run.stdout.contains("Tour OK"))
-        for (connection, object) in [("salesforce", "Contact"), ("netsuite", "contact"), ("spotio", "Lead"), ("aritic", "contacts")] {
+        for (connection, object) in [("salesforce", "Contact"), ("netsuite", "contact"), ("hubspot", "contacts"), ("spotio", "Lead"),
+                                   ("aritic", "contacts")] {
             let section = run.stdout.components(separatedBy: "== \(connection) \(object)\n").dropFirst().first ?? ""
             #expect(section.contains("FIELD"), "\(connection): discover printed no fields")
             #expect(section.contains("read 3 records"), "\(connection): read did not return 3 records")
@@ -21,5 +22,6 @@ import Testing
         }
         // Secrets stay in the vault: none is printed.
         #expect(!run.stdout.contains("crosswalk-sandbox-demo-consumer-secret") && !run.stderr.contains("aritic-demo-password"))
+        #expect(!run.stdout.contains("pat-na1-") && !run.stderr.contains("pat-na1-"), "the HubSpot private-app token was printed")
     }
 }

@@ -331,4 +331,28 @@ struct HubSpotFidelityTests {
                                                    "filterGroups": [["filters": [["propertyName": "hs_object_id", "operator": "LT", "value": "10010"]]]]])
         #expect(results(descending).compactMap { $0["id"] as? String } == ["10009", "10008", "10004"])
     }
+
+    // MARK: batch results carry the input's objectWriteTraceId (spec SimplePublicObjectBatchInput* → SimplePublicObject)
+
+    @Test func batchResultsEchoObjectWriteTraceId() async {
+        let created = await api("POST", "/crm/v3/objects/contacts/batch/create", json: ["inputs": [
+            ["properties": ["email": "t1@example.com"], "objectWriteTraceId": "ref-1"], ["properties": ["email": "t2@example.com"], "objectWriteTraceId": "ref-2"],
+            ["properties": ["email": "t3@example.com"]],
+        ]])
+        #expect(created.status == 201)
+        let traces = Dictionary(results(created).compactMap { r in (r["objectWriteTraceId"] as? String).map { ($0, properties(r)["email"] as? String) } }) { a, _ in a }
+        #expect(traces == ["ref-1": "t1@example.com", "ref-2": "t2@example.com"])
+        #expect(results(created).filter { $0["objectWriteTraceId"] == nil }.count == 1, "no trace id given, none answered")
+        let id = results(created).first { $0["objectWriteTraceId"] as? String == "ref-1" }?["id"] as? String ?? ""
+        let updated = await api("POST", "/crm/v3/objects/contacts/batch/update", json: ["inputs": [
+            ["id": id, "properties": ["firstname": "U"], "objectWriteTraceId": "ref-u"],
+        ]])
+        #expect(results(updated).first?["objectWriteTraceId"] as? String == "ref-u")
+        let upserted = await api("POST", "/crm/v3/objects/contacts/batch/upsert", json: ["inputs": [
+            ["id": "t2@example.com", "idProperty": "email", "properties": ["firstname": "S"], "objectWriteTraceId": "ref-s"],
+            ["id": "t9@example.com", "idProperty": "email", "properties": ["firstname": "N"], "objectWriteTraceId": "ref-n"],
+        ]])
+        let upserts = Dictionary(results(upserted).compactMap { r in (r["objectWriteTraceId"] as? String).map { ($0, r["new"] as? Bool) } }) { a, _ in a }
+        #expect(upserts == ["ref-s": false, "ref-n": true])
+    }
 }

@@ -33,9 +33,9 @@ enum HubSpotBatchRoutes {
         prepared.reserveCapacity(inputs.count)
         for input in inputs { prepared.append(try HubSpotObjectRoutes.prepareCreate(type, from: input, state: state)) }
         try HubSpotObjectRoutes.checkUniqueWithinBatch(type, prepared.map(\.values), state: state)
-        let results = prepared.map { item -> [String: Any] in
+        let results = zip(prepared, inputs).map { item, input -> [String: Any] in
             let record = HubSpotObjectRoutes.applyCreate(item, state: &state, call: &call)
-            return HubSpotJSON.record(record, properties: Array(record.properties.keys))
+            return traced(HubSpotJSON.record(record, properties: Array(record.properties.keys)), input)
         }
         return HubSpotJSONWriter.response(201, HubSpotJSON.batch(results, startedAt: call.now, completedAt: call.now))
     }
@@ -46,18 +46,18 @@ enum HubSpotBatchRoutes {
         let ids = inputs.compactMap { HubSpotJSON.text($0["id"]) }
         guard ids.count == inputs.count else { throw .validation("Each input needs an id.") }
         try refuseDuplicateIds(ids)
-        var prepared: [(record: HubSpotRecord, values: [String: String?])] = []
+        var prepared: [(record: HubSpotRecord, values: [String: String?], input: [String: Any])] = []
         var missing: [String] = []
         for (input, id) in zip(inputs, ids) {
             let idProperty = try HubSpotJSON.field(input, "idProperty", as: String.self)
             if let idProperty, !state.isIdProperty(type, idProperty) { throw .validation("\(idProperty) is not a unique property of \(type.rawValue).") }
             guard let record = state.find(type, idProperty: idProperty, value: id) else { missing.append(id); continue }
-            prepared.append((record, try HubSpotObjectRoutes.prepareUpdate(record, properties: input["properties"], state: state)))
+            prepared.append((record, try HubSpotObjectRoutes.prepareUpdate(record, properties: input["properties"], state: state), input))
         }
         try HubSpotObjectRoutes.checkUniqueWithinBatch(type, prepared.map(\.values), state: state)
         let results = prepared.map { item -> [String: Any] in
             let updated = HubSpotObjectRoutes.applyUpdate(item.record, values: item.values, state: &state, call: &call)
-            return HubSpotJSON.record(updated, properties: Array(updated.properties.keys))
+            return traced(HubSpotJSON.record(updated, properties: Array(updated.properties.keys)), item.input)
         }
         return respond(results, missing: missing, type: type, verb: "update", call: call, status: 200)
     }
@@ -91,7 +91,7 @@ enum HubSpotBatchRoutes {
             case let .create(prepared): prepared.values
             }
         }, state: state)
-        let results = steps.map { step -> [String: Any] in
+        let results = zip(steps, inputs).map { step, input -> [String: Any] in
             var object: [String: Any]
             switch step {
             case let .update(record, values):
@@ -103,9 +103,19 @@ enum HubSpotBatchRoutes {
                 object = HubSpotJSON.record(created, properties: Array(created.properties.keys))
                 object["new"] = true
             }
-            return object
+            return traced(object, input)
         }
         return HubSpotJSONWriter.response(200, HubSpotJSON.batch(results, startedAt: call.now, completedAt: call.now))
+    }
+
+    /// A batch result carrying its input's `objectWriteTraceId` (spec `SimplePublicObjectBatchInput*` →
+    /// `SimplePublicObject.objectWriteTraceId`): clients match results to inputs by it, as HubSpot does not promise
+    /// results in input order.
+    private static func traced(_ object: [String: Any], _ input: [String: Any]) -> [String: Any] {
+        guard let trace = input["objectWriteTraceId"] as? String, !trace.isEmpty else { return object }
+        var out = object
+        out["objectWriteTraceId"] = trace
+        return out
     }
 
     /// HubSpot's 400 for an id given twice in one batch.
