@@ -74,7 +74,7 @@ public struct FlowTemplate: Sendable {
     }
 
     /// Every template, in the order the demo runs them.
-    public static let all: [FlowTemplate] = [salesforceContactsToNetSuite, netsuiteContactsToSalesforce, ariticSalesforce, spotioSalesforce, hubspotToAritic]
+    public static let all: [FlowTemplate] = [salesforceContactsToNetSuite, netsuiteContactsToSalesforce, ariticSalesforce, netsuiteHubSpot, spotioSalesforce, hubspotToAritic]
 
     /// The template named `name`.
     public static func named(_ name: String) -> FlowTemplate? { all.first { $0.name == name } }
