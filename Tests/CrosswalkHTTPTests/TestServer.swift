@@ -72,7 +72,7 @@ final class TestServer: Sendable {
     func hits(_ key: String) async throws -> Int { try await number("/count?key=\(key)") }
 
     /// Returns once the server has seen `count` requests with `?key=key`; throws after `timeout`.
-    func waitForHits(_ key: String, count: Int, timeout: Duration = .seconds(10)) async throws {
+    func waitForHits(_ key: String, count: Int, timeout: Duration = .seconds(30)) async throws {
         let deadline = ContinuousClock.now + timeout
         while try await hits(key) < count {
             guard ContinuousClock.now < deadline else { throw Failure("the server never saw \(count) request(s) for \(key)") }

@@ -107,7 +107,7 @@ import Glibc
         let before = try #require(plugin.workerProcessID)
         let started = ContinuousClock.now
         let e = try await #require(throws: CrosswalkError.self) { try await hanging.check() }
-        #expect(ContinuousClock.now - started < .seconds(5))
+        #expect(ContinuousClock.now - started < .seconds(30), "a hang is cut by the 300 ms deadline (30 s: a loaded machine)")
         #expect(e.code == .timeout)
         #expect(e.message == "com.example.bad: check did not return within its deadline of 300 ms")
         // The worker is killed after the grace period and restarted; the sibling works in the new one.

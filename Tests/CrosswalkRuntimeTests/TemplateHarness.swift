@@ -59,7 +59,7 @@ struct TemplateHarness {
         f.timeZone = TimeZone(identifier: "GMT")
         f.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
         for (app, url) in sandbox.urls.sorted(by: { $0.key < $1.key }) where ["salesforce", "netsuite", "spotio"].contains(app) {
-            try await eventually("\(app)'s Date header passing the settle margin", within: 6) {
+            try await eventually("\(app)'s Date header passing the settle margin", within: 30) {
                 let r = try await TestHTTP.send("GET", url.appendingPathComponent("__sandbox/counters"))
                 guard let date = r.headers["date"].flatMap(f.date(from:)) else { return false }
                 return date.timeIntervalSince1970 >= target

@@ -136,15 +136,20 @@ struct HubSpotReadTests {
 
     @Test("a record search indexed late is found by the next run's lookback, once")
     func lookbackForIndexLag() async throws {
-        try await HubSpotHarness.with { h in
+        // A 15 s lag (longer than a loaded machine needs between the write and the next read), waited out by
+        // reading again until the record shows (each read from the same cursor).
+        try await HubSpotHarness.with(lag: 15_000) { h in
             // No settle time: the run's bound is HubSpot's now, so a write just made is not in search yet.
             let hubspot = try await h.connector(settings: ["settle_ms": 0])
             let first = try await readAll(hubspot, ReadRequest(object: "contacts"))
             let late = try await h.createContact(email: "late@example.com")
             let second = try await readAll(hubspot, ReadRequest(object: "contacts", cursor: first.cursor))
             #expect(second.records.isEmpty, "the search index showed the contact at once: the lag is off")
-            try await h.waitUntilSettled()
-            let third = try await readAll(hubspot, ReadRequest(object: "contacts", cursor: second.cursor))
+            let deadline = ContinuousClock.now + .seconds(60)
+            var third = try await readAll(hubspot, ReadRequest(object: "contacts", cursor: second.cursor))
+            while third.records.isEmpty && ContinuousClock.now < deadline {
+                third = try await readAll(hubspot, ReadRequest(object: "contacts", cursor: second.cursor))
+            }
             #expect(third.records.map(\.id) == [late])
             let fourth = try await readAll(hubspot, ReadRequest(object: "contacts", cursor: third.cursor))
             #expect(fourth.records.isEmpty, "the lookback read \(fourth.records.map(\.id)) again")

@@ -91,7 +91,7 @@ struct NetSuiteHarness {
     func untilNextSecond() async throws {
         let next = floor(Date().timeIntervalSince1970) + 1
         let url = sandbox.url("netsuite", "/__sandbox/counters")
-        try await eventually("NetSuite's Date header passed the changes' second", within: 5) {
+        try await eventually("NetSuite's Date header passed the changes' second", within: 30) {
             let answer = try await TestHTTP.send("GET", url)
             guard let date = answer.headers["date"].flatMap(Self.httpDate) else { return false }
             return date.timeIntervalSince1970 >= next
