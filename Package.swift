@@ -184,7 +184,7 @@ let package = Package(
         // The HubSpot connector (issue 14): CRM v3 search in keyset time windows, batch of 100, associations v4, webhooks v3.
         .target(name: "HubSpotConnector", dependencies: ["CrosswalkPluginKit"], path: "Plugins/HubSpot", exclude: ["README.md"]),
         // The Salesforce connector (issue 14): REST, SOQL, Bulk API 2.0, sObject Collections, outbound messages.
-        .target(name: "SalesforceConnector", dependencies: ["CrosswalkPluginKit"], path: "Plugins/Salesforce"),
+        .target(name: "SalesforceConnector", dependencies: ["CrosswalkPluginKit"], path: "Plugins/Salesforce", exclude: ["README.md"]),
         // The NetSuite connector (issue 14): SuiteTalk REST records, SuiteQL reads, the deleted-record feed, TBA or OAuth 2.0.
         .target(name: "NetSuiteConnector", dependencies: ["CrosswalkPluginKit"], path: "Plugins/NetSuite", exclude: ["README.md"]),
 
