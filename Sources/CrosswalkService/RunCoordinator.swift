@@ -94,6 +94,9 @@ public actor RunCoordinator {
         }
     }
 
+    /// How many wait in ``exclusiveWhenFree(_:_:)`` for the flow (for tests and logs).
+    func waiting(_ flow: String) -> Int { waiters[flow]?.count ?? 0 }
+
     private func cancelWait(_ flow: String, _ id: Int) {
         waiters[flow]?.removeValue(forKey: id)?.resume()
     }
