@@ -1,6 +1,7 @@
 import CrosswalkAuth
 import CrosswalkConfig
 import CrosswalkCore
+import CrosswalkFlows
 import CrosswalkRuntime
 import Foundation
 import Hummingbird
