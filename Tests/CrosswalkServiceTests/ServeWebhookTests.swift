@@ -198,4 +198,60 @@ extension RunningService {
         #expect(rows.allSatisfy { $0.delivery.headers["x-signature"] == nil }, "the signature is not stored")
         await store.close()
     }
+
+    @Test("figures: SPOTIO change to Salesforce write through the service (p50, p99), and signed deliveries accepted per second from this process, 8 at a time")
+    func webhookFigures() async throws {
+        let d = try await HookDeployment.start(seed: 5)
+        defer { d.sandbox.terminate() }
+        let service = try await d.serve()
+        defer { service.process.terminate() }
+        let subscribed = try await TestHTTP.send("POST", d.urls["spotio"]!.appendingPathComponent("__sandbox/webhooks"),
+                                                 json: ["url": service.url.absoluteString + "/hooks/spotio", "secret": HookDeployment.secret,
+                                                        "events": ["lead.added"]])
+        #expect(subscribed.status == 201)
+        func p(_ xs: [Double], _ q: Double) -> Int { Int(xs.sorted()[min(xs.count - 1, Int(Double(xs.count) * q))]) }
+
+        // End to end: the lead is created in SPOTIO, SPOTIO posts the webhook, the service stores, parses, syncs; Salesforce has it.
+        var latencies: [Double] = []
+        for n in 1...20 {
+            let started = ContinuousClock.now
+            let lead = try await d.createLead("Latency\(n)")
+            try await eventually("lead \(n) in Salesforce", within: 60) { try await !d.salesforceLeads(spotio: lead).isEmpty }
+            let c = (ContinuousClock.now - started).components
+            latencies.append(Double(c.seconds) * 1000 + Double(c.attoseconds) / 1e15)
+        }
+        print("serve webhook figures: SPOTIO create → Salesforce Lead, 20 sequential, p50 \(p(latencies, 0.5)) ms, p99 \(p(latencies, 0.99)) ms (polled every 20 ms)")
+
+        // Accepted per second: 200 distinct signed deliveries (of unknown lead ids: processing skips them) from 8 tasks.
+        let total = 200
+        let started = ContinuousClock.now
+        let statuses = try await withThrowingTaskGroup(of: [Int].self) { group in
+            for worker in 0..<8 {
+                group.addTask {
+                    var out: [Int] = []
+                    for i in stride(from: worker, to: total, by: 8) {
+                        let body = #"{"payload":[{"type":"lead.added","date":"2026-01-01T00:00:00Z","data":{"id":"ffffffffffffffffff\#(String(format: "%06d", i))"}}]}"#
+                        let signature = HMAC<SHA256>.authenticationCode(for: Data(body.utf8), using: SymmetricKey(data: Data(HookDeployment.secret.utf8)))
+                            .map { String(format: "%02x", $0) }.joined()
+                        out.append(try await service.send("POST", "/hooks/spotio", raw: body, token: false, headers: ["X-Signature": signature]).status)
+                    }
+                    return out
+                }
+            }
+            return try await group.reduce(into: []) { $0 += $1 }
+        }
+        let c = (ContinuousClock.now - started).components
+        let seconds = Double(c.seconds) + Double(c.attoseconds) / 1e18
+        #expect(statuses.count == total && statuses.allSatisfy { $0 == 200 }, "\(Dictionary(grouping: statuses, by: { $0 }).mapValues(\.count))")
+        print("serve webhook figures: \(total) signed deliveries accepted in \(Int(seconds * 1000)) ms, \(Int(Double(total) / seconds))/s (8 concurrent, debug build)")
+        try await eventually("every delivery processed", within: 120) {
+            let m = try await service.webhookMetrics()
+            return m.inbox["done"] == total + 20 && m.inbox["pending"] == 0 && m.inbox["processing"] == 0
+        }
+        let p2 = (ContinuousClock.now - started).components
+        let processing = Double(p2.seconds) + Double(p2.attoseconds) / 1e18
+        print("serve webhook figures: the \(total) processed (one sync each, of an id SPOTIO does not have) \(Int(processing * 1000)) ms after the first was sent, \(Int(Double(total) / processing))/s")
+        let m = try await service.webhookMetrics()
+        #expect(m.outcomes["accepted"] == total + 20 && m.outcomes["processed"] == total + 20 && m.outcomes["failed"] == 0, "\(m)")
+    }
 }
