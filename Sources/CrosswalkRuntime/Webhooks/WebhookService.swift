@@ -94,6 +94,8 @@ public final class WebhookService: Service, Sendable {
     private let logger: Logger
     private let wakeup = Wakeup()
     private let counters = Mutex(Statistics())
+    /// Set by graceful shutdown of ``run()``: a drain in progress stops before its next delivery.
+    private let stopRequested = Mutex(false)
 
     /// - Parameters:
     ///   - flows: the flows to feed (default: the config's, through `runtime`).
@@ -214,10 +216,12 @@ public final class WebhookService: Service, Sendable {
         }
         var session = DrainSession(flows: current)
         do {
-            while !Task.isCancelled {
+            claiming: while !Task.isCancelled, !stopRequested.withLock({ $0 }) {
                 let claimed = try await runtime.store.claimWebhookDeliveries(limit: configuration.batchSize, now: now, lease: configuration.lease)
                 if claimed.isEmpty { break }
                 for delivery in claimed {
+                    // Shutting down: the rest of the batch stays claimed; the next start releases and processes it.
+                    if stopRequested.withLock({ $0 }) { break claiming }
                     report.deliveries += 1
                     let outcome = await process(delivery, session: &session, report: &report)
                     try await runtime.store.finishWebhookDelivery(id: delivery.id, outcome: outcome)
@@ -260,6 +264,7 @@ public final class WebhookService: Service, Sendable {
             }
         } onGracefulShutdown: {
             stopping.withLock { $0 = true }
+            self.stopRequested.withLock { $0 = true }
             self.wakeup.signal()
         }
     }
