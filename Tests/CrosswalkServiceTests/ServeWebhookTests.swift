@@ -114,7 +114,7 @@ extension RunningService {
 }
 
 @Suite(.serialized) struct ServeWebhookTests {
-    @Test("crosswalk serve: a SPOTIO webhook (the sandbox's subscription to /hooks/spotio) reaches Salesforce through the service; a bad signature is 401 and nothing is processed; kill -9 after the answer, before processing, loses nothing and writes nothing twice")
+    @Test("crosswalk serve: a SPOTIO webhook (the sandbox's subscription to /hooks/spotio) reaches Salesforce through the service; a bad signature is 401 and nothing is processed; a flow switched off through the API takes no webhook syncs; kill -9 after the answer, before processing, loses nothing and writes nothing twice")
     func webhookThroughTheService() async throws {
         let d = try await HookDeployment.start(seed: 5)
         defer { d.sandbox.terminate() }
@@ -163,6 +163,14 @@ extension RunningService {
         let twin = try await service.send("GET", "/api/v1/idmap/spotio/Lead/\(lead)")
         #expect(twin.status == 200, "\(twin.text)")
 
+        // Switched off through the API (on in the file): a delivery is taken and stored, but no sync runs through the flow.
+        #expect(try await service.send("POST", "/api/v1/flows/\(flow)/disable").status == 200)
+        let offLead = try await d.createLead("Switched")
+        try await eventually("the delivery for the switched-off flow is done", within: 30) { try await service.webhookMetrics().inbox["done"] == 2 }
+        #expect(try await d.salesforceLeads(spotio: offLead).isEmpty, "a flow switched off through the API takes no webhook syncs")
+        #expect(try await service.runs(flow).count == runs.count)
+        #expect(try await service.send("POST", "/api/v1/flows/\(flow)/enable").status == 200)
+
         // Killed after the answer, before processing ends: Salesforce answers slowly, the kill lands while the delivery is claimed.
         #expect(try await TestHTTP.send("POST", d.salesforceFaults, json: ["latency_ms": 1500]).status == 200)
         let crashLead = try await d.createLead("Crashed")
@@ -170,7 +178,7 @@ extension RunningService {
         #expect(service.process.kill(), "the service was still running when killed")
         #expect(try await TestHTTP.send("DELETE", d.salesforceFaults).status == 200)
         let left = try d.run(["webhooks", "list"])
-        #expect(left.status == 0 && left.stdout.contains("pending 0, processing 1, done 1, failed 0"), "\(left.stdout)\(left.stderr)")
+        #expect(left.status == 0 && left.stdout.contains("pending 0, processing 1, done 2, failed 0"), "\(left.stdout)\(left.stderr)")
         let written = try await d.salesforceLeads(spotio: crashLead).count
         print("serve webhook crash test: killed with the delivery claimed; \(written) of 1 lead already in Salesforce")
 
@@ -178,7 +186,7 @@ extension RunningService {
         let restarted = try await d.serve()
         defer { restarted.process.terminate() }
         try await eventually("the interrupted delivery is processed after the restart", within: 60) {
-            try await restarted.webhookMetrics().inbox == ["pending": 0, "processing": 0, "done": 2, "failed": 0]
+            try await restarted.webhookMetrics().inbox == ["pending": 0, "processing": 0, "done": 3, "failed": 0]
         }
         #expect(try await d.salesforceLeads(spotio: crashLead).count == 1, "the interrupted lead is in Salesforce exactly once")
         #expect(try await d.salesforceLeads(spotio: lead).count == 1, "the first lead is in Salesforce exactly once")
@@ -193,7 +201,7 @@ extension RunningService {
         logger.logLevel = .error
         let store = try await SQLiteStore.open(path: d.dir.appendingPathComponent("crosswalk.db").path, logger: logger)
         let rows = try await store.webhookDeliveries(state: nil, connection: "spotio", limit: 10, offset: 0)
-        #expect(rows.count == 2 && rows.allSatisfy { $0.delivery.url == HookDeployment.publicURL + "/hooks/spotio" && $0.delivery.verified },
+        #expect(rows.count == 3 && rows.allSatisfy { $0.delivery.url == HookDeployment.publicURL + "/hooks/spotio" && $0.delivery.verified },
                 "\(rows.map(\.delivery.url))")
         #expect(rows.allSatisfy { $0.delivery.headers["x-signature"] == nil }, "the signature is not stored")
         await store.close()
