@@ -119,13 +119,14 @@ public enum VaultConfig: Sendable, Equatable {
     public static let `default` = VaultConfig.keyEnvironment("CROSSWALK_VAULT_KEY")
 }
 
-/// `service:`: where `crosswalk serve` listens and where its admin API token comes from. The token
-/// itself is never in the file: it is read from an environment variable (default
-/// `CROSSWALK_ADMIN_TOKEN`) or from a vault entry.
+/// `service:`: where `crosswalk serve` listens, the base URL apps call it at, and where its admin
+/// API token comes from. The token itself is never in the file: it is read from an environment
+/// variable (default `CROSSWALK_ADMIN_TOKEN`) or from a vault entry.
 ///
 /// ```yaml
 /// service:
 ///   listen: 127.0.0.1:8080
+///   public_url: https://crosswalk.example.com   # what apps call; default http://<listen>
 ///   admin_token: {env: CROSSWALK_ADMIN_TOKEN}   # or {vault: admin-token}
 /// ```
 public struct ServiceConfig: Sendable, Equatable {
@@ -133,10 +134,16 @@ public struct ServiceConfig: Sendable, Equatable {
     public static let defaultListen = "127.0.0.1:8080"
     /// `host:port` (`[::1]:8080` for IPv6); `--listen` overrides it.
     public var listen: String
+    /// The service's base URL as the apps call it (`https://crosswalk.example.com`, or with a path
+    /// prefix behind a proxy), without a trailing slash; `nil` means the bound listen address over
+    /// http. Webhook URLs are this joined with `/hooks/CONNECTION`: apps that sign the URL (HubSpot
+    /// v3) signed that one, not the socket's.
+    public var publicURL: String?
     public var adminToken: AdminTokenSource
 
-    public init(listen: String = ServiceConfig.defaultListen, adminToken: AdminTokenSource = .default) {
+    public init(listen: String = ServiceConfig.defaultListen, publicURL: String? = nil, adminToken: AdminTokenSource = .default) {
         self.listen = listen
+        self.publicURL = publicURL
         self.adminToken = adminToken
     }
 }
@@ -197,6 +204,32 @@ func resolve(_ path: String, against base: String) -> String {
 }
 
 extension ServiceConfig {
+    /// `public_url` checked and normalised (no trailing slash), or why it is not one: an absolute
+    /// `http` or `https` URL with a host, no user info, query or fragment.
+    public static func parsePublicURL(_ text: String) -> Result<String, PublicURLProblem> {
+        guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased(),
+              let host = components.host, !host.isEmpty else {
+            return .failure(PublicURLProblem(message: "expected an absolute URL such as https://crosswalk.example.com; found '\(text)'"))
+        }
+        guard scheme == "http" || scheme == "https" else {
+            return .failure(PublicURLProblem(message: "expected an http or https URL; found the scheme '\(scheme)'"))
+        }
+        guard components.user == nil, components.password == nil else {
+            return .failure(PublicURLProblem(message: "a public URL carries no user name or password"))
+        }
+        guard components.query == nil, components.fragment == nil else {
+            return .failure(PublicURLProblem(message: "a public URL has no query or fragment; found '\(text)'"))
+        }
+        var normalised = text
+        while normalised.hasSuffix("/") { normalised.removeLast() }
+        return .success(normalised)
+    }
+
+    /// Why a `public_url` was refused.
+    public struct PublicURLProblem: Error, Sendable, Equatable {
+        public var message: String
+    }
+
     /// `host:port` split, the host without brackets; `nil` when it is not one.
     public static func parseListen(_ text: String) -> (host: String, port: Int)? {
         let host: Substring, port: Substring

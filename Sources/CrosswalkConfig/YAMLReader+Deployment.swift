@@ -137,13 +137,19 @@ extension YAMLReader {
     }
 
     private mutating func service(_ value: Located) -> ServiceConfig {
-        let fields = fields(value, allowed: ["listen", "admin_token"]) ?? [:]
+        let fields = fields(value, allowed: ["listen", "public_url", "admin_token"]) ?? [:]
         var config = ServiceConfig()
         if let node = fields["listen"], let text = string(node) {
             if ServiceConfig.parseListen(text) == nil {
                 report(node.line, node.path, "expected host:port such as 127.0.0.1:8080 or [::1]:8080 (port 0 picks a free one); found '\(text)'")
             } else {
                 config.listen = text
+            }
+        }
+        if let node = present(fields["public_url"]), let text = string(node) {
+            switch ServiceConfig.parsePublicURL(text) {
+            case .success(let url): config.publicURL = url
+            case .failure(let problem): report(node.line, node.path, problem.message)
             }
         }
         if let node = present(fields["admin_token"]) {

@@ -27,14 +27,17 @@ struct APIRoute: Sendable {
     }
 }
 
-/// The admin REST API under `/api/v1` (described by `openapi.yaml`), with `/healthz`, `/readyz`
-/// and `/metrics`: everything an operator or a dashboard does, over the runtime's
+/// The admin REST API under `/api/v1` (described by `openapi.yaml`), with `/healthz`, `/readyz`,
+/// `/metrics` and the webhook endpoints `/hooks/{connection}`: everything an operator or a dashboard does, over the runtime's
 /// ``FlowService``.
 struct AdminAPI: Sendable {
     let flows: FlowService
     let definitions: FlowDefinitions
     let coordinator: RunCoordinator
     let scheduler: FlowScheduler
+    let webhooks: WebhookService
+    /// The service's base URL as apps call it (`service.public_url`, else the bound address once listening).
+    let publicURL: LockedValue<String?>
     let metricsText: @Sendable () -> String
     let logger: Logger
 
@@ -44,7 +47,8 @@ struct AdminAPI: Sendable {
     static let routes: [APIRoute] = [
         APIRoute(method: .get, path: "/healthz") { _, _, _ in try JSON.response(["status": "ok"]) },
         APIRoute(method: .get, path: "/readyz") { api, _, _ in try await api.ready() },
-        APIRoute(method: .get, path: "/metrics") { api, _, _ in JSON.text(api.metricsText(), contentType: "text/plain; version=0.0.4") },
+        APIRoute(method: .get, path: "/metrics") { api, _, _ in JSON.text(await api.metrics(), contentType: "text/plain; version=0.0.4") },
+        APIRoute(method: .post, path: "/hooks/{connection}") { api, r, c in try await api.hook(try c.parameter("connection"), r) },
         APIRoute(method: .get, path: "/api/v1/openapi.yaml") { _, _, _ in JSON.text(OpenAPIDocument.text, contentType: "application/yaml") },
         APIRoute(method: .get, path: "/api/v1/plugins") { api, _, _ in try api.plugins() },
         APIRoute(method: .get, path: "/api/v1/connections") { api, _, _ in try await api.connections() },
@@ -141,6 +145,66 @@ struct AdminAPI: Sendable {
         struct Readiness: Codable { var ready: Bool; var plugins: Int; var problems: [String] }
         return try JSON.response(Readiness(ready: problems.isEmpty, plugins: runtime.scan.loaded.count, problems: problems),
                                  status: problems.isEmpty ? .ok : .serviceUnavailable)
+    }
+
+    /// The Prometheus text of the process's metrics, then the webhook inbox: its depth per state
+    /// (`crosswalk_webhook_inbox{state}`, from the store, so it counts what earlier processes left)
+    /// and this process's deliveries by outcome (`crosswalk_webhook_deliveries_total{outcome}`:
+    /// accepted, duplicates, rejected, processed, failed).
+    func metrics() async -> String {
+        var text = metricsText()
+        if !text.isEmpty, !text.hasSuffix("\n") { text += "\n" }
+        do {
+            let counts = try await runtime.store.webhookInboxCounts()
+            text += "# HELP crosswalk_webhook_inbox Webhook deliveries in the inbox, by state.\n# TYPE crosswalk_webhook_inbox gauge\n"
+            for state in WebhookDeliveryState.allCases { text += "crosswalk_webhook_inbox{state=\"\(state.rawValue)\"} \(counts[state] ?? 0)\n" }
+        } catch {
+            logger.warning("metrics: the webhook inbox could not be counted", metadata: ["error": "\(error)"])
+        }
+        let s = webhooks.statistics
+        text += "# HELP crosswalk_webhook_deliveries_total Webhook deliveries since the service started, by outcome.\n"
+        text += "# TYPE crosswalk_webhook_deliveries_total counter\n"
+        for (outcome, n) in [("accepted", s.accepted), ("duplicates", s.duplicates), ("rejected", s.rejected), ("processed", s.processed), ("failed", s.failed)] {
+            text += "crosswalk_webhook_deliveries_total{outcome=\"\(outcome)\"} \(n)\n"
+        }
+        return text
+    }
+
+    // MARK: Webhooks
+
+    /// `POST /hooks/{connection}`: no bearer token (the connector's signature is the
+    /// authentication). Hands the request as received — the raw path and query, the public URL the
+    /// app called (``publicURL`` joined with them), every header, the exact body — to
+    /// ``WebhookService/receive(connection:request:)`` and answers its ``WebhookAnswer`` as is.
+    func hook(_ connection: String, _ request: Request) async throws -> Response {
+        let receivedAt = Date()
+        let limit = webhooks.configuration.maxBodyBytes
+        let buffer: ByteBuffer
+        do { buffer = try await request.body.collect(upTo: limit) } catch {
+            logger.warning("webhook refused: body too large", metadata: ["connection": "\(connection)"])
+            return JSON.text("body too large\n", contentType: "text/plain; charset=utf-8", status: .contentTooLarge)
+        }
+        let target = request.head.path ?? request.uri.description
+        let path: String, query: String?
+        if let mark = target.firstIndex(of: "?") {
+            path = String(target[..<mark])
+            query = String(target[target.index(after: mark)...])
+        } else {
+            path = target
+            query = nil
+        }
+        var headers: [String: String] = [:]
+        for field in request.headers {
+            let name = field.name.canonicalName
+            headers[name] = headers[name].map { $0 + ", " + field.value } ?? field.value
+        }
+        let base = publicURL.withLock { $0 } ?? ""
+        let inbound = InboundWebhook(method: request.method.rawValue, path: path, query: query, url: base + target, headers: headers,
+                                     body: Data(buffer.readableBytesView), receivedAt: receivedAt)
+        let answer = await webhooks.receive(connection: connection, request: inbound)
+        var fields = HTTPFields()
+        if let contentType = answer.contentType { fields[.contentType] = contentType }
+        return Response(status: HTTPResponse.Status(code: answer.status), headers: fields, body: .init(byteBuffer: ByteBuffer(string: answer.body)))
     }
 
     // MARK: Plugins and connections

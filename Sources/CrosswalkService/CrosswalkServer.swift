@@ -1,6 +1,7 @@
 import CrosswalkAuth
 import CrosswalkConfig
 import CrosswalkCore
+import CrosswalkFlows
 import CrosswalkRuntime
 import Foundation
 import Hummingbird
@@ -29,10 +30,14 @@ public struct ServeOptions: Sendable {
 }
 
 /// `crosswalk serve`: the host as one long-lived process. Opens the runtime (store, vault,
-/// plugins), then runs the admin API's HTTP server and the ``FlowScheduler`` in one
-/// `ServiceGroup` that shuts down gracefully on SIGTERM or SIGINT: the scheduler first (the
-/// batch in flight is committed, its run ends `cancelled`), then the server. Prints one
-/// readiness line, JSON with the bound URL, through `ready`.
+/// plugins), then runs the admin API's HTTP server (with the webhook endpoints
+/// `POST /hooks/{connection}`), the webhook inbox's processing loop (``WebhookService``) and the
+/// ``FlowScheduler`` in one `ServiceGroup` that shuts down gracefully on SIGTERM or SIGINT: the
+/// scheduler first (the batch in flight is committed, its run ends `cancelled`), then the inbox
+/// processing (a delivery not finished stays in the inbox for the next start), then the server.
+/// Webhook-triggered syncs and scheduled runs go through one ``RunCoordinator``: one run per flow
+/// at a time, a webhook sync waiting for a scheduled run of its flow to end. Prints one readiness
+/// line, JSON with the bound URL, through `ready`.
 public enum CrosswalkServer {
     /// Runs until SIGTERM/SIGINT.
     /// - Throws: `.config` for a config with problems, a bad listen address or no admin token.
@@ -62,8 +67,14 @@ public enum CrosswalkServer {
         let coordinator = RunCoordinator(store: runtime.store, metrics: ServiceMetrics(), logger: logger)
         try await coordinator.load()
         let scheduler = FlowScheduler(flows: flows, definitions: definitions, coordinator: coordinator, logger: logger, tick: options.schedulerTick)
-        let api = AdminAPI(flows: flows, definitions: definitions, coordinator: coordinator, scheduler: scheduler,
-                           metricsText: options.metricsText, logger: logger)
+        // Webhooks feed the same engine as the schedule: the API's on/off state, one writer per flow.
+        let gate = WebhookSyncGate(
+            isEnabled: { flow in await coordinator.isEnabled(flow.name, configDefault: flow.enabled) },
+            exclusive: { flow, body in try await coordinator.exclusiveWhenFree(flow) { signal in try await body(signal) } })
+        let webhooks = WebhookService(runtime: runtime, flows: flows, gate: gate, logger: logger)
+        let publicURL = LockedValue(runtime.deployment.config.service.publicURL)
+        let api = AdminAPI(flows: flows, definitions: definitions, coordinator: coordinator, scheduler: scheduler, webhooks: webhooks,
+                           publicURL: publicURL, metricsText: options.metricsText, logger: logger)
         var serverLogger = logger
         serverLogger.logLevel = max(logger.logLevel, .notice)
         let app = Application(
@@ -73,14 +84,18 @@ public enum CrosswalkServer {
                 let bound = channel.localAddress?.port ?? port
                 let authority = host.contains(":") ? "[\(host)]:\(bound)" : "\(host):\(bound)"
                 let url = "http://\(authority)"
-                logger.info("crosswalk serve ready", metadata: ["url": "\(url)", "flows": "\(definitions.flows.count)",
+                let base = publicURL.withLock { value in
+                    if value == nil { value = url }
+                    return value!
+                }
+                logger.info("crosswalk serve ready", metadata: ["url": "\(url)", "public_url": "\(base)", "flows": "\(definitions.flows.count)",
                                                                 "scheduled": "\(definitions.schedules.count)"])
                 ready(url)
             },
             logger: serverLogger)
-        // Shut down last-first: the scheduler stops its runs, then the server stops answering.
+        // Shut down last-first: the scheduler stops its runs, the inbox its processing, then the server stops answering.
         let group = ServiceGroup(configuration: .init(
-            services: [.init(service: app), .init(service: scheduler)],
+            services: [.init(service: app), .init(service: webhooks), .init(service: scheduler)],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: serverLogger))
         try await group.run()

@@ -54,11 +54,61 @@ paths:
   /metrics:
     get:
       operationId: metrics
-      summary: Prometheus metrics (runs, records synced and failed per flow, run durations).
+      summary: Prometheus metrics (runs, records synced and failed per flow, run durations; webhook inbox depth per state and deliveries by outcome).
       security: []
       responses:
         "200":
           description: Prometheus text exposition format.
+          content:
+            text/plain:
+              schema: {type: string}
+  /hooks/{connection}:
+    post:
+      operationId: receiveWebhook
+      summary: A webhook delivery from an app, verified with the connection's webhook secret and stored before the answer.
+      description: |
+        What an app's webhook subscription calls (`service.public_url` + `/hooks/CONNECTION`). No
+        bearer token: the signature the connector's manifest declares is the authentication,
+        checked with the secret set by `crosswalk connections webhook-secret CONNECTION`. The
+        delivery is committed to the store's inbox, then answered (the connector's static
+        acknowledgement, such as Salesforce's SOAP `<Ack>`, or an empty 200) and processed later
+        by the service: a crash after the answer loses nothing, a repeated delivery is answered
+        alike and stored once. Any content type; bodies up to 8 MiB.
+      security: []
+      parameters:
+        - {$ref: "#/components/parameters/Connection"}
+      requestBody:
+        required: false
+        content:
+          application/json:
+            schema: {}
+      responses:
+        "200":
+          description: Stored (or a repeat of a stored delivery); the body is the connector's acknowledgement, if it declares one.
+          content:
+            text/xml:
+              schema: {type: string}
+            text/plain:
+              schema: {type: string}
+        "401":
+          description: The signature is missing or wrong (logged, never stored).
+          content:
+            text/plain:
+              schema: {type: string}
+        "404":
+          description: No such connection, its plugin is not enabled, or its connector takes no webhooks.
+          content:
+            text/plain:
+              schema: {type: string}
+            application/json:
+              schema: {$ref: "#/components/schemas/Error"}
+        "413":
+          description: The body is over 8 MiB.
+          content:
+            text/plain:
+              schema: {type: string}
+        "503":
+          description: Not stored (the store or the vault failed, or the plugin did not load); the app should retry.
           content:
             text/plain:
               schema: {type: string}

@@ -13,6 +13,9 @@ import Metrics
 /// the config's `enabled:`.
 public actor RunCoordinator {
     private var running: [String: StopSignal] = [:]
+    /// Those waiting in ``exclusiveWhenFree(_:_:)`` for a flow's run to end.
+    private var waiters: [String: [Int: CheckedContinuation<Void, Never>]] = [:]
+    private var nextWaiter = 0
     private var stopping = false
     private var enabledByAPI: [String: Bool] = [:]
     private let store: any Store
@@ -57,12 +60,54 @@ public actor RunCoordinator {
         return signal
     }
 
-    private func end(_ flow: String) { running[flow] = nil }
+    private func end(_ flow: String) {
+        running[flow] = nil
+        for waiter in (waiters.removeValue(forKey: flow) ?? [:]).values { waiter.resume() }
+    }
 
-    /// Asks every run in flight to stop at its next batch boundary and refuses new ones.
+    /// Asks every run in flight to stop at its next batch boundary and refuses new ones (those
+    /// waiting for a flow are woken to be refused).
     func stopAll() {
         stopping = true
         for signal in running.values { signal.stop() }
+        let all = waiters.values.flatMap(\.values)
+        waiters = [:]
+        for waiter in all { waiter.resume() }
+    }
+
+    /// Returns when the flow has no run in flight (or at shutdown, or when the task is cancelled).
+    private func untilFree(_ flow: String) async {
+        while running[flow] != nil, !stopping, !Task.isCancelled {
+            let id = nextWaiter
+            nextWaiter += 1
+            await withTaskCancellationHandler {
+                await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                    if Task.isCancelled || running[flow] == nil || stopping {
+                        continuation.resume()
+                    } else {
+                        waiters[flow, default: [:]][id] = continuation
+                    }
+                }
+            } onCancel: {
+                Task { await self.cancelWait(flow, id) }
+            }
+        }
+    }
+
+    /// How many wait in ``exclusiveWhenFree(_:_:)`` for the flow (for tests and logs).
+    func waiting(_ flow: String) -> Int { waiters[flow]?.count ?? 0 }
+
+    private func cancelWait(_ flow: String, _ id: Int) {
+        waiters[flow]?.removeValue(forKey: id)?.resume()
+    }
+
+    /// Like ``exclusive(_:_:)``, but waits while another run of the flow is in flight instead of
+    /// refusing: how webhook-triggered syncs queue behind a scheduled run of the same flow.
+    /// - Throws: `.unavailable` during shutdown, `.cancelled` when the task is cancelled while waiting.
+    func exclusiveWhenFree(_ flow: String, _ body: @Sendable (StopSignal) async throws -> RunReport) async throws -> RunReport {
+        await untilFree(flow)
+        if Task.isCancelled, !stopping { throw CrosswalkError(.cancelled, "cancelled while waiting for flow \(flow)'s run to end", context: ["flow": flow]) }
+        return try await exclusive(flow, body)
     }
 
     /// Runs `body` as the flow's only writer.

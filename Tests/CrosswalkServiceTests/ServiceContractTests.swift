@@ -1,4 +1,5 @@
 @testable import CrosswalkService
+import CrosswalkConfig
 import CrosswalkRuntime
 import CrosswalkTestKit
 import Foundation
@@ -71,12 +72,24 @@ import Yams
         #expect(r.stderr.contains("bad.yaml:\(line): flows.\(flow).schedule.jiter: unknown key (did you mean \"jitter\"?)"), "\(r.stderr)")
 
         let secret = dir.appendingPathComponent("secret.yaml").path
-        try Data((FlowTemplate.deployment([.hubspotToAritic], urls: urls) + "service:\n  listen: nowhere\n  admin_token: hunter2hunter2hunter2\n").utf8)
+        try Data((FlowTemplate.deployment([.hubspotToAritic], urls: urls) + "service:\n  listen: nowhere\n  public_url: ftp://files.example.com\n  admin_token: hunter2hunter2hunter2\n").utf8)
             .write(to: URL(fileURLWithPath: secret))
         let s = try CrosswalkProcess.run(["config", "check", secret])
         #expect(s.status == 2)
         #expect(s.stderr.contains("service.admin_token: the token never goes in the file"), "\(s.stderr)")
         #expect(s.stderr.contains("service.listen: expected host:port"), "\(s.stderr)")
+        let publicLine = String(decoding: try Data(contentsOf: URL(fileURLWithPath: secret)), as: UTF8.self)
+            .split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains("public_url") }! + 1
+        #expect(s.stderr.contains("secret.yaml:\(publicLine): service.public_url: expected an http or https URL"), "\(s.stderr)")
+        for (bad, message) in [("not a url", "expected an absolute URL"), ("https://u:p@crosswalk.example.com", "no user name or password"),
+                               ("https://crosswalk.example.com/?a=1", "no query or fragment")] {
+            guard case .failure(let problem) = ServiceConfig.parsePublicURL(bad) else {
+                Issue.record("\(bad) was accepted")
+                continue
+            }
+            #expect(problem.message.contains(message), "\(bad): \(problem.message)")
+        }
+        #expect(try ServiceConfig.parsePublicURL("https://crosswalk.example.com/edge/").get() == "https://crosswalk.example.com/edge")
         #expect(!s.stderr.contains("hunter2"), "the token is not echoed")
     }
 

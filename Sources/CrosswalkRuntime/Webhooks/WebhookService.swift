@@ -89,17 +89,24 @@ public final class WebhookService: Service, Sendable {
     public let runtime: HostRuntime
     public let flows: FlowService
     public let configuration: Configuration
+    /// Whether a flow is on and how its syncs are made exclusive.
+    public let gate: WebhookSyncGate
     private let logger: Logger
     private let wakeup = Wakeup()
     private let counters = Mutex(Statistics())
+    /// Set by graceful shutdown of ``run()``: a drain in progress stops before its next delivery.
+    private let stopRequested = Mutex(false)
 
     /// - Parameters:
     ///   - flows: the flows to feed (default: the config's, through `runtime`).
+    ///   - gate: whether a flow is on and how its sync runs (default: the config's `enabled:`, at once).
     ///   - logger: default: the runtime's.
-    public init(runtime: HostRuntime, flows: FlowService? = nil, configuration: Configuration = Configuration(), logger: Logger? = nil) {
+    public init(runtime: HostRuntime, flows: FlowService? = nil, configuration: Configuration = Configuration(),
+                gate: WebhookSyncGate = .direct, logger: Logger? = nil) {
         self.runtime = runtime
         self.flows = flows ?? FlowService(runtime: runtime)
         self.configuration = configuration
+        self.gate = gate
         var logger = logger ?? runtime.logger
         logger[metadataKey: "component"] = "webhooks"
         self.logger = logger
@@ -200,13 +207,21 @@ public final class WebhookService: Service, Sendable {
     @discardableResult
     public func drain(now: Date = Date()) async throws -> DrainReport {
         var report = DrainReport()
-        // One parsing instance per connection and one read of the flows for the whole drain.
-        var session = DrainSession(flows: flows.definitions().flows)
+        // One parsing instance per connection and one read of the flows (and their on/off state) for the whole drain.
+        var current: [String: Flow] = [:]
+        for (name, flow) in flows.definitions().flows {
+            var flow = flow
+            flow.enabled = await gate.isEnabled(flow)
+            current[name] = flow
+        }
+        var session = DrainSession(flows: current)
         do {
-            while !Task.isCancelled {
+            claiming: while !Task.isCancelled, !stopRequested.withLock({ $0 }) {
                 let claimed = try await runtime.store.claimWebhookDeliveries(limit: configuration.batchSize, now: now, lease: configuration.lease)
                 if claimed.isEmpty { break }
                 for delivery in claimed {
+                    // Shutting down: the rest of the batch stays claimed; the next start releases and processes it.
+                    if stopRequested.withLock({ $0 }) { break claiming }
                     report.deliveries += 1
                     let outcome = await process(delivery, session: &session, report: &report)
                     try await runtime.store.finishWebhookDelivery(id: delivery.id, outcome: outcome)
@@ -249,6 +264,7 @@ public final class WebhookService: Service, Sendable {
             }
         } onGracefulShutdown: {
             stopping.withLock { $0 = true }
+            self.stopRequested.withLock { $0 = true }
             self.wakeup.signal()
         }
     }
@@ -267,7 +283,10 @@ public final class WebhookService: Service, Sendable {
             stage = .sync
             report.events += events.count
             for (flow, side, ids) in Self.matches(connection: stored.delivery.connection, events: events, flows: session.flows) {
-                let run = try await flows.sync(flow.name, ids: ids, side: side, options: RunOptions(trigger: .webhook))
+                let flows = self.flows
+                let run = try await gate.exclusive(flow.name) { stop in
+                    try await flows.sync(flow.name, ids: ids, side: side, options: RunOptions(trigger: .webhook, stop: stop, keepPlans: 0))
+                }
                 log.info("webhook synced", metadata: ["flow": "\(flow.name)", "records": "\(ids.count)", "created": "\(run.counts.created)",
                                                       "updated": "\(run.counts.updated)", "failed": "\(run.counts.failed)"])
                 report.runs.append(run)
