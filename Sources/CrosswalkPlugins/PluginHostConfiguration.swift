@@ -35,7 +35,7 @@ public struct PluginDeadlines: Sendable, Hashable {
     public var other: Duration
 
     public init(check: Duration = .seconds(30), discover: Duration = .seconds(60), read: Duration = .seconds(120),
-                write: Duration = .seconds(300), parseWebhook: Duration = .seconds(10), create: Duration = .seconds(30),
+                write: Duration = .seconds(300), parseWebhook: Duration = .seconds(30), create: Duration = .seconds(30),
                 other: Duration = .seconds(10)) {
         self.check = check
         self.discover = discover
@@ -46,7 +46,7 @@ public struct PluginDeadlines: Sendable, Hashable {
         self.other = other
     }
 
-    /// The defaults: check 30 s, discover 60 s, read 120 s, write 300 s, parse_webhook 10 s, create 30 s.
+    /// The defaults: check 30 s, discover 60 s, read 120 s, write 300 s, parse_webhook 30 s (it runs from the inbox, after the app was answered), create 30 s.
     public static let `default` = PluginDeadlines()
 
     /// The deadline of one kind of operation.
