@@ -106,7 +106,7 @@ let package = Package(
         .target(name: "CWorkerProcess"),
         .target(name: "CrosswalkPlugins", dependencies: [
             "CrosswalkABI", "CrosswalkCore", "CrosswalkConnectors", "CFFI", "CWorkerProcess",
-            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Logging", package: "swift-log"), .product(name: "Metrics", package: "swift-metrics"),
         ]),
         // `crosswalk serve`: the HTTP server (admin API, health, metrics), the scheduler, graceful shutdown.
         // openapi.yaml is the contract; scripts/embed-openapi.sh compiles it in (OpenAPIDocument.swift).

@@ -5,7 +5,8 @@ import CrosswalkPluginKit
 /// user's HTTP basic credentials.
 ///
 /// - check: one contact list call of one record, with actionable messages for refused users.
-/// - discover: contacts and companies from `/api/fields/contact` and `/api/fields/company`.
+/// - discover: contacts and companies from `/api/fields/contact` and `/api/fields/company`; contacts also have
+///   `segments` when the `segments` setting names some.
 /// - read: keyset pages over (dateModified, id) — and (dateAdded, id) for records never edited, whose
 ///   `dateModified` is null — under an upper bound fixed at the run's start; `where[]` push-down; reads by ids.
 /// - parse_webhook: Mautic's grouped deliveries signed with `Webhook-Signature`.
@@ -24,9 +25,11 @@ public final class AriticConnector: Connector {
 
     public func check() throws -> CheckResult { try AriticChecker(api: api).check() }
 
-    public func discover() throws -> DiscoverResult { try AriticDiscoverer(api: api).discover(nil) }
+    public func discover() throws -> DiscoverResult { try AriticDiscoverer(api: api, segments: settings.segments).discover(nil) }
 
-    public func discover(_ request: DiscoverRequest) throws -> DiscoverResult { try AriticDiscoverer(api: api).discover(request.objects) }
+    public func discover(_ request: DiscoverRequest) throws -> DiscoverResult {
+        try AriticDiscoverer(api: api, segments: settings.segments).discover(request.objects)
+    }
 
     public func read(_ request: ReadRequest) throws -> ReadResult {
         let kind = try AriticKind(request.object)

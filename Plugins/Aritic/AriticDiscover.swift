@@ -4,6 +4,8 @@ import CrosswalkPluginKit
 /// entity's own properties (`id`, `dateAdded`, `dateModified`).
 struct AriticDiscoverer {
     let api: AriticAPI
+    /// The `segments` setting: contacts then have a `segments` field.
+    var segments: [String] = []
 
     func discover(_ objects: [String]?) throws -> DiscoverResult {
         let kinds = try (objects ?? AriticKind.allCases.map(\.rawValue)).map { try AriticKind($0) }
@@ -27,6 +29,7 @@ struct AriticDiscoverer {
                                     nillable: !(entry["isRequired"]?.boolValue ?? false),
                                     custom: entry["isFixed"]?.boolValue.map { !$0 }, picklist: picklist))
         }
+        if kind == .contacts, !segments.isEmpty { fields.append(AriticSegments(api: api, aliases: segments).fieldInfo) }
         return ObjectInfo(name: kind.rawValue, label: kind == .contacts ? "Contact" : "Company", custom: false,
                           operations: ["read", "create", "update", "upsert", "delete"], fields: fields)
     }

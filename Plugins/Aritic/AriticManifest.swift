@@ -38,6 +38,8 @@ enum AriticManifest {
              "description": "The Aritic PinPoint instance, e.g. https://<tenant>.ariticapp.com/ma"],
             ["name": "page_size", "type": "integer", "required": false, "default": .number(JSONNumber(AriticSettings.defaultPageSize)),
              "description": "Records per list page (limit)"],
+            ["name": "segments", "type": "array", "required": false,
+             "description": "Segment aliases whose membership contacts carry in a `segments` field (e.g. a Salesforce inclusion list); one call per segment and 200 contacts read"],
         ],
         "webhooks": [
             // Webhook-Signature: base64 HMAC-SHA256 of the exact body with the hook's secret (Settings → Webhooks).

@@ -75,7 +75,10 @@ struct AriticReader {
             return (AriticMark(at: at, id: id), entity)
         }.sorted { ($0.mark.at, $0.mark.id) < ($1.mark.at, $1.mark.id) }
         var records = keyed.compactMap { AriticRecords.record(kind, $0.entity, fields: fields) }
-        if kind == .contacts { try AriticCompanyLinks(api: api).attach(&records) }
+        if kind == .contacts {
+            try AriticCompanyLinks(api: api).attach(&records)
+            try AriticSegments(api: api, aliases: settings.segments).attach(&records, wanted: fields)
+        }
         return (records, keyed.last?.mark, keyed.count >= limit)
     }
 
@@ -94,7 +97,10 @@ struct AriticReader {
             }
         }
         var records = ids.compactMap { found[$0] }
-        if kind == .contacts { try AriticCompanyLinks(api: api).attach(&records) }
+        if kind == .contacts {
+            try AriticCompanyLinks(api: api).attach(&records)
+            try AriticSegments(api: api, aliases: settings.segments).attach(&records, wanted: fields)
+        }
         let missing = ids.filter { found[$0] == nil }
         return ReadResult(records: records, nextCursor: nil, hasMore: false, missing: missing)
     }

@@ -7,7 +7,8 @@ import Metrics
 /// Metrics (dimensions `connection` and `status_class`: `2xx`…`5xx`, or `error`):
 /// `crosswalk_http_requests_total` counts attempts sent, `crosswalk_http_retries_total` the
 /// retries scheduled (by the class of the outcome that caused them), and the timer
-/// `crosswalk_http_request_duration_seconds` the time of each attempt on the wire.
+/// `crosswalk_http_request_duration_seconds` the time of each attempt on the wire;
+/// `crosswalk_http_rate_limited_total` (dimension `connection`) counts the answers that were 429s.
 /// Logs never carry a secret: URLs and headers go through ``Redaction``.
 struct RequestInstruments: Sendable {
     private let connection: String
@@ -15,6 +16,7 @@ struct RequestInstruments: Sendable {
     private let requests: [String: Counter]
     private let retries: [String: Counter]
     private let latency: [String: Timer]
+    private let rateLimited: Counter
     private static let classes = ["1xx", "2xx", "3xx", "4xx", "5xx", "error"]
 
     init(connection: String, logger: Logger, factory: any MetricsFactory) {
@@ -32,12 +34,14 @@ struct RequestInstruments: Sendable {
         latency = Dictionary(uniqueKeysWithValues: Self.classes.map {
             ($0, Timer(label: "crosswalk_http_request_duration_seconds", dimensions: dimensions($0), preferredDisplayUnit: .seconds, factory: factory))
         })
+        rateLimited = Counter(label: "crosswalk_http_rate_limited_total", dimensions: [("connection", connection)], factory: factory)
     }
 
     /// Records one attempt that went to the wire.
     func attempted(_ request: HTTPRequest, attempt: Int, outcome: Result<HTTPResponse, any Error>, duration: Duration) {
         let statusClass = Self.statusClass(outcome)
         requests[statusClass]?.increment()
+        if case .success(let response) = outcome, response.status == 429 { rateLimited.increment() }
         latency[statusClass]?.recordNanoseconds(duration.nanoseconds)
         guard logger.logLevel <= .debug else { return }
         var metadata: Logger.Metadata = [

@@ -98,6 +98,10 @@ public final class LoadedPlugin: @unchecked Sendable {
     /// The process id of the plugin's worker while one runs (process isolation), for tests and
     /// diagnostics.
     public var workerProcessID: Int32? { worker?.processID }
+
+    /// How many times the plugin's worker ended unasked and was restarted (also the metric
+    /// `crosswalk_plugin_worker_restarts_total{plugin}`).
+    public var workerRestarts: Int { worker?.restarts ?? 0 }
 }
 
 /// A mapping function a plugin exports: `(plugin, name, signature)`.

@@ -57,6 +57,40 @@ struct AriticReadTests {
         }
     }
 
+    @Test("with the segments setting, each contact carries the named segments it is a member of (one call per segment and page), discover lists the field, a bad alias is refused")
+    func segmentMembership() async throws {
+        try await AriticHarness.with(seed: 20) { h in
+            func members(_ alias: String) async throws -> Set<String> {
+                Set((try await h.api("GET", "/api/contacts?search=segment:\(alias)&limit=0&minimal=1").object["contacts"] as? [String: Any] ?? [:]).keys)
+            }
+            let sync = try await members("salesforce-sync"), newsletter = try await members("newsletter")
+            #expect(!sync.isEmpty && !newsletter.isEmpty)
+            let aritic = try await h.connector(settings: ["page_size": 25, "segments": ["salesforce-sync", "newsletter"]])
+            try await h.resetCounters()
+            let contacts = try await readAll(aritic, ReadRequest(object: "contacts"))
+            #expect(contacts.records.count > sync.count)
+            for c in contacts.records {
+                let expected = (sync.contains(c.id) ? ["salesforce-sync"] : []) + (newsletter.contains(c.id) ? ["newsletter"] : [])
+                #expect(c.fields["segments"] == .array(expected.map { .string($0) }), "contact \(c.id): \(String(describing: c.fields["segments"]))")
+            }
+            let searches = try await h.counters().filter { $0.key.hasPrefix("GET /api/contacts") }.values.reduce(0, +)
+            #expect(searches <= contacts.pages * 3 + 2, "a page and one call per segment: \(searches) calls for \(contacts.pages) pages")
+            let byIDs = try await aritic.read(ReadRequest(object: "contacts", ids: [try #require(sync.first)]))
+            #expect(byIDs.records.first?.fields["segments"]?.arrayValue?.contains(.string("salesforce-sync")) == true)
+            let described = try await aritic.discover(DiscoverRequest(objects: ["contacts"]))
+            let field = try #require(described.objects.first?.fields.first { $0.name == "segments" })
+            #expect(field.type == .multipicklist && field.picklist?.map(\.value) == ["salesforce-sync", "newsletter"])
+            await aritic.close()
+
+            let plain = try await h.connector(settings: ["page_size": 25])
+            #expect(try await plain.read(ReadRequest(object: "contacts", limit: 5)).records.allSatisfy { $0.fields["segments"] == nil })
+            await plain.close()
+            await #expect { _ = try await h.connector("bad", settings: ["segments": ["Salesforce Sync"]]) } throws: { error in
+                "\(error)".contains("segments[0]")
+            }
+        }
+    }
+
     @Test("an incremental read returns exactly the contacts created and edited since the cursor")
     func incremental() async throws {
         try await AriticHarness.with(seed: 10) { h in

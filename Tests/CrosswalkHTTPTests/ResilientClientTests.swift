@@ -61,6 +61,7 @@ struct ResilientClientTests {
         #expect(statuses == Array(repeating: 200, count: 12))
         #expect(try await server.hits(key) == 32)
         #expect(harness.count("crosswalk_http_retries_total", "4xx") == 20)
+        #expect(harness.metrics.counterTotal(label: "crosswalk_http_rate_limited_total", dimensions: [("connection", "test-app")]) == 20)
     }
 
     @Test func badRequestIsNotRetried() async throws {

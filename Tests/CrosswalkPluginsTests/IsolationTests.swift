@@ -89,6 +89,7 @@ import Glibc
         let fine = try await instance(plugin, [:])
         #expect(try await fine.read(ReadRequest(object: "Thing")).records.count == 1)
         #expect(plugin.workerProcessID != pid)
+        #expect(plugin.workerRestarts == 1, "counted (crosswalk_plugin_worker_restarts_total)")
         try await expectGood(good)
         await fine.close()
         await slow.close()

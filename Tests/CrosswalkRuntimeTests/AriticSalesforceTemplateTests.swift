@@ -25,9 +25,14 @@ import Testing
         return map.compactMapValues { (($0 as? [String: Any])?["fields"] as? [String: Any])?["all"] as? [String: Any] }
     }
 
-    @Test("seed 002: a company becomes an account only when a contact syncing as a contact needs it (made first, in the company flow), or when asked; contacts without a company become leads; accounts come back as companies; second runs write nothing")
+    /// The ids of the contacts in the segment with `alias` (Aritic's own search).
+    func members(_ h: TemplateHarness, _ alias: String) async throws -> Set<String> {
+        Set((try await aritic(h, "GET", "/api/contacts?search=segment:\(alias)&limit=0&minimal=1")["contacts"] as? [String: Any] ?? [:]).keys)
+    }
+
+    @Test("seed 002: only contacts on the inclusion list (segment salesforce-sync) sync; a company becomes an account only when a contact syncing as a contact needs it (made first, in the company flow), or when asked; contacts without a company become leads; accounts come back as companies; second runs write nothing")
     func companiesFollowTheirContacts() async throws {
-        try await TemplateHarness.with([.ariticSalesforce], seed: 15) { h in
+        try await TemplateHarness.with([.ariticSalesforce], seed: 30) { h in
             // A company no contact belongs to: it never becomes an account on its own.
             let lonely = try await aritic(h, "POST", "/api/companies/new", ["companyname": "Lonely Widgets"])
             let lonelyID = "\((lonely["company"] as? [String: Any])?["id"] ?? "")"
@@ -35,7 +40,10 @@ import Testing
             let companyID = Dictionary(companies.map { ("\($0.value["companyname"] ?? "")", $0.key) }) { a, _ in a }
             #expect(companyID.count == companies.count, "the seed's company names are unique")
             func text(_ r: [String: Any], _ k: String) -> String { (r[k] as? String) ?? "" }
-            let qualifying = contacts.filter { !text($0.value, "email").isEmpty && !text($0.value, "lastname").isEmpty }
+            let included = try await members(h, "salesforce-sync")
+            let complete = contacts.filter { !text($0.value, "email").isEmpty && !text($0.value, "lastname").isEmpty }
+            let qualifying = complete.filter { included.contains($0.key) }, outside = complete.filter { !included.contains($0.key) }
+            #expect(!qualifying.isEmpty && !outside.isEmpty, "contacts on and off the inclusion list")
             let asContacts = qualifying.filter { !text($0.value, "company").isEmpty }, asLeads = qualifying.filter { text($0.value, "company").isEmpty }
             let needed = Set(asContacts.values.compactMap { companyID[text($0, "company")] })
             #expect(!asContacts.isEmpty && !asLeads.isEmpty && needed.count < companies.count, "contacts with and without a company; companies not needed")
@@ -70,11 +78,25 @@ import Testing
                 #expect(lead.text("LastName") == text(c, "lastname") && lead.text("Company") == "[not provided]")
             }
             #expect(!accounts.contains { $0.text("Aritic_Id__c") == lonelyID })
+            // Off the list: neither contact nor lead, and a company whose contacts are all off it is no account.
+            for id in outside.keys { #expect(contactOf[id] == nil && leadOf[id] == nil, "contact \(id) is not on the inclusion list") }
+            let skipped = try await h.flows.log(run: try #require(first.run), limit: 100_000).filter { outside[$0.source.id] != nil }
+            #expect(!skipped.isEmpty && skipped.allSatisfy { $0.reason?.contains("salesforce-sync") == true }, "\(skipped.prefix(3))")
 
             // Nothing changed: nothing written, nothing pulled.
             let quiet = try await h.run("aritic-contacts-to-salesforce")
             #expect(quiet.counts.created + quiet.counts.updated == 0, "\(quiet.counts)")
             #expect(try await h.flows.runs(flow: "aritic-companies-to-salesforce").count == companyRuns.count)
+
+            // A contact put on the list is synced by its Sync card (a membership is no edit of the contact).
+            let segments = try await aritic(h, "GET", "/api/segments?limit=0")["lists"] as? [String: Any] ?? [:]
+            let segmentID = try #require(segments.first { (($0.value as? [String: Any])?["alias"] as? String) == "salesforce-sync" }?.key)
+            let joiner = try #require(outside.first { !text($0.value, "company").isEmpty }?.key)
+            _ = try await aritic(h, "POST", "/api/segments/\(segmentID)/contact/\(joiner)/add")
+            let joined = try await h.flows.sync("aritic-contacts-to-salesforce", ids: [joiner])
+            #expect(joined.counts.created == 1, "\(joined.counts) \(joined.reasons)")
+            #expect(try await h.soql("SELECT Id, AccountId FROM Contact WHERE Aritic_Id__c = '\(joiner)'").first?.text("AccountId").isEmpty == false,
+                    "with its company's account")
 
             // The Sync card: a person syncs the lonely company now.
             let asked = try await h.flows.sync("aritic-companies-to-salesforce", ids: [lonelyID])

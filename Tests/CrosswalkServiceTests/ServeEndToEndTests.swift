@@ -89,6 +89,22 @@ import Yams
         }
         let metrics = try await restarted.send("GET", "/metrics", token: false).text
         #expect(metrics.contains("crosswalk_runs_total") && metrics.contains(#"flow="\#(flow)""#), "\(metrics.prefix(2000))")
+        #expect(metrics.contains(#"crosswalk_http_requests_total{connection="aritic",status_class="2xx"}"#), "API calls per connection")
+
+        // A 429 from HubSpot (the next scheduled read gets it): retried, counted per connection in /metrics, and the
+        // change still lands.
+        let late = try await d.createHubSpotContact(email: "after.429@example.com", firstname: "AfterThrottle")
+        let hubspotFaults = URL(string: d.urls["hubspot"]!.absoluteString + "/__sandbox/faults")!
+        #expect(try await TestHTTP.send("POST", hubspotFaults, json: ["rate_limit_burst": 1, "retry_after_s": 1]).status == 200)
+        try await eventually("the change after the 429 synced", within: 90) {
+            try await d.ariticByCRMID()[late]?.first?["firstname"] as? String == "AfterThrottle"
+        }
+        let counted = try await restarted.send("GET", "/metrics", token: false).text
+        func value(_ prefix: String) -> Double {
+            counted.split(separator: "\n").filter { $0.hasPrefix(prefix) }.compactMap { $0.split(separator: " ").last.flatMap { Double($0) } }.reduce(0, +)
+        }
+        #expect(value(#"crosswalk_http_rate_limited_total{connection="hubspot"}"#) >= 1, "\(counted.prefix(3000))")
+        #expect(value(#"crosswalk_http_retries_total{connection="hubspot",status_class="4xx"}"#) >= 1)
 
         // SIGTERM: graceful, exit 0.
         restarted.process.terminate()

@@ -3,6 +3,7 @@ import CrosswalkConnectors
 import CrosswalkCore
 import Foundation
 import Logging
+import Metrics
 
 /// The worker process of one plugin, seen from the host: started when the first instance (or
 /// mapping function) needs it, shared by all the plugin's instances, restarted with backoff when
@@ -69,6 +70,10 @@ final class WorkerSupervisor: @unchecked Sendable {
         self.configuration = configuration
         self.logger = logger
     }
+
+    /// Restarts after unasked ends of the worker.
+    var restarts: Int { lock.withLock { restartCount } }
+    private var restartCount = 0
 
     var processID: Int32? {
         lock.withLock { if case .running(let c) = state { return c.processID } else { return nil } }
@@ -208,9 +213,11 @@ final class WorkerSupervisor: @unchecked Sendable {
             return
         }
         state = .restarting
+        restartCount += 1
         let delay = backoff()
         lock.unlock()
         tasks.forEach { $0.cancel() }
+        Counter(label: "crosswalk_plugin_worker_restarts_total", dimensions: [("plugin", info.id)]).increment()
         logger.warning("\(info.id): the worker ended (\(exit)); restarting it in \(delay.spoken)")
         launch(after: delay)
     }

@@ -10,7 +10,7 @@ extension TemplateConnection {
         yaml: """
               pinpoint:
                 connector: com.aritic
-                settings: {base_url: "{{aritic}}"}
+                settings: {base_url: "{{aritic}}", segments: [salesforce-sync]}
             """,
         credentials: { _ in
             let a = AriticApp.demoCredentials.dictionary
@@ -19,7 +19,9 @@ extension TemplateConnection {
 }
 
 extension FlowTemplate {
-    /// Seed 002: Aritic PinPoint ↔ Salesforce accounts. An Aritic company becomes a Salesforce
+    /// Seed 002: Aritic PinPoint ↔ Salesforce accounts. Contacts sync when they are on the Salesforce
+    /// inclusion list — the Aritic segment `salesforce-sync` (the connection's `segments` setting gives
+    /// contacts their `segments` field; drop the condition to sync everyone). An Aritic company becomes a Salesforce
     /// account only when a contact that syncs as a Salesforce contact needs it (the contacts flow
     /// brings its company along: `when_missing: sync`), or when a person asks (`crosswalk sync
     /// aritic-companies-to-salesforce --record ID`, the "Sync" card); a company without contacts, or
@@ -48,10 +50,10 @@ extension FlowTemplate {
                       BillingCity  = companycity
                       Aritic_Id__c = _id
               aritic-contacts-to-salesforce:
-                description: Aritic contacts with a company become contacts of its Salesforce account (the account made first when missing); the others become leads
+                description: Aritic contacts on the inclusion list (segment salesforce-sync) with a company become contacts of its Salesforce account (the account made first when missing); the others become leads
                 triggers: [webhook, manual]
                 source: {connection: pinpoint, object: contacts}
-                criteria: '!empty(email) && !empty(lastname)'
+                criteria: 'contains(segments, "salesforce-sync") && !empty(email) && !empty(lastname)'
                 dependencies:
                   - {link_type: company, object: companies, target_object: Account, when_missing: sync, flow: aritic-companies-to-salesforce}
                 targets:

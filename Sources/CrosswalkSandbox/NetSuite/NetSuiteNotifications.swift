@@ -16,6 +16,8 @@ enum NetSuiteNotifications {
             case let .edited(o, n): ("edit", n.type, o, n)
             case let .deleted(r): ("delete", r.type, r, nil)
             }
+            let subscribers = state.subscriptions.filter { matches($0.events, type: type, event: eventType) }
+            if subscribers.isEmpty { continue }
             let id = (new ?? old)?.id ?? 0
             var body: [String: Any] = ["eventId": UUID().uuidString.lowercased(), "eventType": eventType, "recordType": type,
                                        "recordId": String(id), "account": NetSuiteDemoCredentials.accountId, "occurredAt": NetSuiteTime.iso(now)]
@@ -26,7 +28,7 @@ enum NetSuiteNotifications {
                 body["changedFields"] = (names.sorted() + (old.lines != new.lines ? ["item"] : []))
             }
             let data = (try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])) ?? Data()
-            for subscription in state.subscriptions where matches(subscription.events, type: type, event: eventType) {
+            for subscription in subscribers {
                 webhooks.append(signed(data, to: subscription.url, secret: subscription.secret, now: now))
             }
         }

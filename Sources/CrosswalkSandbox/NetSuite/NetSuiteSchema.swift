@@ -31,7 +31,18 @@ struct NetSuiteField: Sendable {
 enum NetSuiteSchema {
     static let recordTypes = ["customer", "contact", "invoice"]
 
-    static func fields(_ type: String) -> [NetSuiteField] {
+    static func fields(_ type: String) -> [NetSuiteField] { fieldsByType[type] ?? makeFields(type) }
+
+    /// Each record type's fields, built once (queries look them up for every record they test).
+    private static let fieldsByType: [String: [NetSuiteField]] =
+        Dictionary(uniqueKeysWithValues: recordTypes.map { ($0, makeFields($0)) })
+
+    /// Each record type's fields by SuiteQL column.
+    private static let fieldsByColumn: [String: [String: NetSuiteField]] = fieldsByType.mapValues { fields in
+        Dictionary(fields.map { ($0.column, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    private static func makeFields(_ type: String) -> [NetSuiteField] {
         let common = [
             NetSuiteField(name: "id", type: .integer, title: "Internal ID", readOnly: true),
             NetSuiteField(name: "externalId", type: .text, title: "External ID"),
@@ -101,6 +112,7 @@ enum NetSuiteSchema {
 
     /// The field of `type` behind the SuiteQL column `column`.
     static func field(_ type: String, column: String) -> NetSuiteField? {
+        if let columns = fieldsByColumn[type] { return columns[column] ?? columns[column.lowercased()] }
         let lower = column.lowercased()
         return fields(type).first { $0.column == lower }
     }

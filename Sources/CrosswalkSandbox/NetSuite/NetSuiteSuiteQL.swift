@@ -76,7 +76,7 @@ enum NetSuiteSuiteQL {
             ids = cached.ids
         } else {
             ids = state.ids(table.recordType)
-            if let condition = query.condition {
+            if let condition = query.condition.map(context.folded) {
                 var kept: [Int] = []
                 for id in ids { if let record = byId[id], try context.test(condition, record) == true { kept.append(id) } }
                 ids = kept
@@ -165,6 +165,10 @@ enum NetSuiteSuiteQL {
             guard let field = NetSuiteSchema.field(table.recordType, column: name) else {
                 throw NetSuiteSuiteQLError(message: "Field '\(name)' for record '\(self.name)' was not found. Reason: NOT_EXPOSED - Not available for channel SEARCH")
             }
+            return fieldValue(field, record)
+        }
+
+        func fieldValue(_ field: NetSuiteField, _ record: NetSuiteRecord) -> NetSuiteSQLValue {
             if field.name == "id" { return .number(Double(record.id)) }
             guard let text = record.fields[field.name] else { return .null }
             switch field.type {
@@ -179,6 +183,7 @@ enum NetSuiteSuiteQL {
         func value(_ expr: NetSuiteSuiteQLQuery.Expr, _ record: NetSuiteRecord) throws(NetSuiteSuiteQLError) -> NetSuiteSQLValue {
             switch expr {
             case let .column(name): return try column(name, record)
+            case let .field(field): return fieldValue(field, record)
             case let .literal(v): return v
             case .countAll: throw NetSuiteSuiteQLError(message: "COUNT(*) is only allowed alone in the select list.")
             case let .function(name, args):
@@ -224,10 +229,55 @@ enum NetSuiteSuiteQL {
             }
         }
 
+        /// `condition` with every function of literals alone evaluated once (`TO_DATE('…', '…')` is not parsed
+        /// again for each record); one that fails is left as it is, to fail as before when a record is tested.
+        func folded(_ condition: NetSuiteSuiteQLQuery.Condition) -> NetSuiteSuiteQLQuery.Condition {
+            switch condition {
+            case let .compare(a, op, b): .compare(folded(a), op, folded(b))
+            case let .isNull(e, negated): .isNull(folded(e), negated: negated)
+            case let .inList(e, list, texts, negated): .inList(folded(e), list.map(folded), texts: texts, negated: negated)
+            case let .like(e, p, negated): .like(folded(e), folded(p), negated: negated)
+            case let .between(e, l, h, negated): .between(folded(e), folded(l), folded(h), negated: negated)
+            case let .and(a, b): .and(folded(a), folded(b))
+            case let .or(a, b): .or(folded(a), folded(b))
+            case let .not(c): .not(folded(c))
+            }
+        }
+
+        func folded(_ expr: NetSuiteSuiteQLQuery.Expr) -> NetSuiteSuiteQLQuery.Expr {
+            if case let .column(raw) = expr {
+                // Looked up once; `type` and unknown names stay as they are (the latter to fail as before).
+                var name = raw.lowercased()
+                let parts = name.split(separator: ".")
+                if parts.count == 2, String(parts[0]) == self.name || String(parts[0]) == alias { name = String(parts[1]) }
+                guard parts.count <= 2, !(name == "type" && table.typeColumn != nil),
+                      let field = NetSuiteSchema.field(table.recordType, column: name) else { return expr }
+                return .field(field)
+            }
+            guard case let .function(name, unfolded) = expr, name != "BUILTIN.DF" else { return expr }
+            let args = unfolded.map(folded)
+            var values: [NetSuiteSQLValue] = []
+            for arg in args { guard case let .literal(v) = arg else { return .function(name, args) }; values.append(v) }
+            let none = NetSuiteRecord(type: table.recordType, id: 0, fields: [:])
+            guard let value = try? apply(name, values, args: args, record: none) else { return .function(name, args) }
+            return .literal(value)
+        }
+
+        /// Whether `condition` is a text IN list, or an AND with one.
+        static func looksUp(_ condition: NetSuiteSuiteQLQuery.Condition) -> Bool {
+            switch condition {
+            case let .inList(_, _, texts, negated): !negated && texts.map { !$0.isEmpty } == true
+            case let .and(a, b): looksUp(a) || looksUp(b)
+            default: false
+            }
+        }
+
         /// `true`, `false`, or `nil` (SQL unknown, e.g. a comparison with NULL).
         func test(_ condition: NetSuiteSuiteQLQuery.Condition, _ record: NetSuiteRecord) throws(NetSuiteSuiteQLError) -> Bool? {
             switch condition {
             case let .and(a, b):
+                // A text IN list first: it is a set lookup and usually excludes the record alone.
+                if Self.looksUp(b), try test(b, record) == false { return false }
                 let l = try test(a, record), r = try test(b, record)
                 if l == false || r == false { return false }
                 return l == true && r == true ? true : nil
@@ -247,9 +297,10 @@ enum NetSuiteSuiteQL {
                 case ">": return c > 0
                 default: return c >= 0
                 }
-            case let .inList(expr, list, negated):
+            case let .inList(expr, list, texts, negated):
                 let v = try value(expr, record)
                 guard v != .null else { return nil }
+                if let texts, case let .text(s) = v, !texts.contains(s) { return negated }
                 var found = false
                 for item in list where Self.compare(v, try value(item, record)) == 0 { found = true }
                 return found != negated
@@ -288,9 +339,10 @@ enum NetSuiteSuiteQL {
             }
         }
 
+        /// By code point: UTF-8's byte order is code-point order, so the bytes are compared in place.
         private static func compareText(_ a: String, _ b: String) -> Int {
-            let x = Array(a.unicodeScalars.map(\.value)), y = Array(b.unicodeScalars.map(\.value))
-            return x.lexicographicallyPrecedes(y) ? -1 : (x == y ? 0 : 1)
+            if a.utf8.elementsEqual(b.utf8) { return 0 }
+            return a.utf8.lexicographicallyPrecedes(b.utf8) ? -1 : 1
         }
 
         /// ORDER BY order with Oracle's NULL placement (last ascending, first descending).

@@ -11,12 +11,16 @@ struct NetSuiteSuiteQLQuery {
         case literal(NetSuiteSQLValue)
         case function(String, [Expr])
         case countAll
+        /// A column of the statement's table already looked up (made by evaluation from `column`, never parsed).
+        case field(NetSuiteField)
     }
 
     indirect enum Condition {
         case compare(Expr, String, Expr)
         case isNull(Expr, negated: Bool)
-        case inList(Expr, [Expr], negated: Bool)
+        /// `texts`: the list's values when every item is a text literal, so that a text value is looked up
+        /// instead of compared with each item (a match is still confirmed by code point, as NetSuite compares).
+        case inList(Expr, [Expr], texts: Set<String>?, negated: Bool)
         case like(Expr, Expr, negated: Bool)
         case between(Expr, Expr, Expr, negated: Bool)
         case and(Condition, Condition)
@@ -251,7 +255,9 @@ struct NetSuiteSuiteQLParser {
             var list: [NetSuiteSuiteQLQuery.Expr] = []
             repeat { list.append(try expression()) } while symbol(",")
             guard symbol(")") else { throw NetSuiteSuiteQLError(message: "Missing ')'.") }
-            return .inList(left, list, negated: negated)
+            var texts: Set<String>? = []
+            for item in list { if case let .literal(.text(t)) = item { texts?.insert(t) } else { texts = nil } }
+            return .inList(left, list, texts: texts, negated: negated)
         }
         if keyword("LIKE") { return .like(left, try expression(), negated: negated) }
         if keyword("BETWEEN") {

@@ -21,6 +21,8 @@ struct NetSuiteTBAVerifier: Sendable {
     var tokens: [String: (secret: String, consumer: String)]
     var window: TimeInterval = 300
     private var seenNonces: [String: Date] = [:]
+    /// When the nonces older than twice the window were last dropped (at most once per window, not per request).
+    private var prunedAt = Date.distantPast
 
     init(realm: String, consumers: [String: String], tokens: [String: (secret: String, consumer: String)]) {
         self.realm = realm
@@ -48,7 +50,10 @@ struct NetSuiteTBAVerifier: Sendable {
         let key = Self.percentEncode(consumerSecret) + "&" + Self.percentEncode(token.secret)
         let expected = Data(HMAC<SHA256>.authenticationCode(for: Data(base.utf8), using: SymmetricKey(data: Data(key.utf8)))).base64EncodedString()
         guard let signature = value["oauth_signature"], Self.constantTimeEqual(signature, expected) else { return .badSignature }
-        seenNonces = seenNonces.filter { now.timeIntervalSince($0.value) <= 2 * window }
+        if now.timeIntervalSince(prunedAt) > window {
+            seenNonces = seenNonces.filter { now.timeIntervalSince($0.value) <= 2 * window }
+            prunedAt = now
+        }
         let nonceKey = "\(tokenId)|\(nonce)"
         guard seenNonces[nonceKey] == nil else { return .reusedNonce }
         seenNonces[nonceKey] = now
