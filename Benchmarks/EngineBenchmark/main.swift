@@ -3,8 +3,9 @@
 // ways); the store is a real SQLite file. The source makes its contacts up as they are read and
 // the target keeps nothing, so the memory measured is the host's.
 //
-//     swift run -c release engine-benchmark [records]          (default 1,000,000)
-//     taskset -c 0 .build/release/engine-benchmark 1000000     (one core)
+//     swift run -c release engine-benchmark [records] [none|process]   (default 1,000,000, in process)
+//     taskset -c 0 .build/release/engine-benchmark 1000000             (one core)
+//     .build/release/engine-benchmark 1000000 process                  (the plugins in worker processes)
 import CrosswalkConnectors
 import CrosswalkCore
 import CrosswalkEngine
@@ -15,7 +16,13 @@ import CrosswalkStoreSQLite
 import Foundation
 import Logging
 
+// The scan probes each plugin in a child and workers run in children: this program is its own worker.
+if CommandLine.arguments.count > 1, CommandLine.arguments[1] == "plugin-worker" {
+    exit(PluginWorker.main(arguments: Array(CommandLine.arguments.dropFirst(2))))
+}
+
 let total = CommandLine.arguments.dropFirst().first.flatMap { Int($0) } ?? 1_000_000
+let isolation = CommandLine.arguments.dropFirst(2).first.flatMap { PluginIsolation(rawValue: $0) } ?? .none
 var logger = Logger(label: "engine-benchmark")
 logger.logLevel = .warning
 
@@ -62,7 +69,9 @@ let folder = FileManager.default.temporaryDirectory.appendingPathComponent("engi
 try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
 defer { try? FileManager.default.removeItem(at: folder) }
 
-let plugin = try PluginLoader(logger: logger).load(path: try memoryPlugin())
+var configuration = PluginHostConfiguration.default
+configuration.isolation = isolation
+let plugin = try PluginLoader(logger: logger, configuration: configuration).load(path: try memoryPlugin())
 func instance(_ name: String, _ settings: String) async throws -> PluginConnectorClient {
     PluginConnectorClient(instance: try await plugin.instantiate(connection: name, settings: Data(settings.utf8), services: HostServices(), logger: logger))
 }
@@ -74,7 +83,7 @@ let engine = SyncEngine(store: store, connectors: ["source": EngineConnector(cli
 let flow = Flow(name: "bench", source: FlowSource(connection: "source", object: "Contact"),
                 targets: [FlowTarget(connection: "target", object: "Contact", mapping: "Email = Email\nFirstName = FirstName\nLastName = LastName")])
 
-print("engine-benchmark: \(total) contacts, Memory plugin → Memory plugin through the ABI (in process), SQLite store (WAL, synchronous=FULL)")
+print("engine-benchmark: \(total) contacts, Memory plugin → Memory plugin through the ABI (\(isolation == .none ? "in process" : "in a worker process")), SQLite store (WAL, synchronous=FULL)")
 print("  batches: reads of \(source.readBatchLimit), writes of \(target.writeBatchLimit), commits every \(engine.configuration.chunkSize) records")
 let before = Memory.now()
 print("  memory before: peak \(mib(before.peak)), anonymous \(mib(before.anonymous))")

@@ -115,22 +115,33 @@ final class CallCancellation: @unchecked Sendable {
 
 /// One result delivered to one waiting caller: the first of the call's result, its timeout and
 /// its cancellation wins, the others are dropped. The continuation may be attached after a
-/// result arrived.
+/// result arrived. Once delivered the result is not kept: the call's deadline timer holds this
+/// object until it fires, and a result kept that long (a page of records) would add up.
 final class CallCompletion<T: Sendable>: @unchecked Sendable {
+    private enum State {
+        case pending(((Result<T, any Error>) -> Void)?)
+        /// Completed before anyone attached.
+        case held(Result<T, any Error>)
+        case delivered
+    }
+
     private let lock = NSLock()
-    private var receiver: ((Result<T, any Error>) -> Void)?
-    private var result: Result<T, any Error>?
+    private var state = State.pending(nil)
 
     /// Delivers the result to `receiver` (at once if it is already there). Attach once.
     func attach(_ receiver: @escaping (Result<T, any Error>) -> Void) {
         lock.lock()
-        if let result {
+        switch state {
+        case .held(let result):
+            state = .delivered
             lock.unlock()
             receiver(result)
-            return
+        case .pending:
+            state = .pending(receiver)
+            lock.unlock()
+        case .delivered:
+            lock.unlock()
         }
-        self.receiver = receiver
-        lock.unlock()
     }
 
     func attach(_ continuation: CheckedContinuation<T, any Error>) {
@@ -154,29 +165,34 @@ final class CallCompletion<T: Sendable>: @unchecked Sendable {
     @discardableResult
     func complete(_ result: Result<T, any Error>) -> Bool {
         lock.lock()
-        guard self.result == nil else {
+        guard case .pending(let receiver) = state else {
             lock.unlock()
             return false
         }
-        self.result = result
-        let r = receiver
-        receiver = nil
-        lock.unlock()
-        r?(result)
+        if let receiver {
+            state = .delivered
+            lock.unlock()
+            receiver(result)
+        } else {
+            state = .held(result)
+            lock.unlock()
+        }
         return true
-    }
-
-    /// The result delivered, if any.
-    func peek() -> Result<T, any Error>? {
-        lock.lock()
-        defer { lock.unlock() }
-        return result
     }
 
     var isComplete: Bool {
         lock.lock()
         defer { lock.unlock() }
-        return result != nil
+        if case .pending = state { return false }
+        return true
+    }
+
+    /// The result, when it was completed with no receiver attached (and is kept for a reader).
+    func peek() -> Result<T, any Error>? {
+        lock.lock()
+        defer { lock.unlock() }
+        if case .held(let result) = state { return result }
+        return nil
     }
 }
 

@@ -130,6 +130,14 @@ public final class HostRuntime: Sendable {
         return PluginConnectorClient(instance: instance)
     }
 
+    /// The integration user's id in the app, when the connection's credentials say it (Salesforce's
+    /// identity URL): records last modified by it are recognised as echoes of Crosswalk's own writes.
+    public func integrationUser(for name: String) async -> String? {
+        guard let connection = try? connection(name), let plugin = try? plugin(for: connection),
+              let context = try? await context(for: connection, plugin: plugin) else { return nil }
+        return await context.facts().userID
+    }
+
     /// Closes the store and stops the transport.
     public func close() async {
         try? await store.close()

@@ -43,6 +43,13 @@ final class ChildProcess: @unchecked Sendable {
     ///   - stdout: the descriptor the child gets as 1; `nil`: the host's standard error.
     init(_ command: WorkerCommand, arguments: [String], stdin: Int32, stdout: Int32? = nil) throws {
         let executable = Self.resolve(command.executable)
+        // A child that was started as a worker but is spawning workers itself is a program that does not
+        // serve `plugin-worker` and ran its own main again: refuse, or each child would start another.
+        if ProcessInfo.processInfo.environment[Self.workerMarker] != nil {
+            throw CrosswalkError(.internalError, "this process was started as a plugin worker (\(executable) \(command.arguments.joined(separator: " "))) "
+                + "but starts workers itself: the program does not serve `plugin-worker` — call PluginWorker.main first, "
+                + "or set CROSSWALK_PLUGIN_WORKER to a crosswalk executable")
+        }
         let argv = [executable] + command.arguments + arguments
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -68,6 +75,7 @@ final class ChildProcess: @unchecked Sendable {
         // Swift's backtracer would spend seconds on a plugin's crash before the worker dies.
         var environment = ProcessInfo.processInfo.environment
         environment["SWIFT_BACKTRACE"] = "enable=no"
+        environment[Self.workerMarker] = "1"
         let cEnv: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { (cArgs + cEnv).forEach { free($0) } }
         // A worker asks for SIGKILL when its parent dies, and for Linux the parent is the *thread*
@@ -94,6 +102,9 @@ final class ChildProcess: @unchecked Sendable {
         }
         self.pid = pid
     }
+
+    /// Set in every worker's environment (see `init`).
+    static let workerMarker = "CROSSWALK_IS_PLUGIN_WORKER"
 
     /// The thread every child is spawned from (see `init`).
     private static let spawner = DedicatedThread(name: "plugin worker spawner")

@@ -74,7 +74,7 @@ public struct FlowService: Sendable {
             for name in names {
                 let client = try await runtime.client(for: name)
                 clients.append(client)
-                connectors[name] = EngineConnector(client: client)
+                connectors[name] = EngineConnector(client: client, integrationUser: await runtime.integrationUser(for: name))
             }
             let engine = SyncEngine(store: runtime.store, connectors: connectors, compiler: MappingLanguageCompiler(functions: functions),
                                     configuration: configuration, flows: parents, logger: runtime.logger)
