@@ -134,7 +134,8 @@ public struct AdminOverlay: Sendable {
         return (out, problems)
     }
 
-    static func text(of deployment: Deployment) -> String {
+    /// The text of the deployment's config file (empty for the built-in default).
+    public static func text(of deployment: Deployment) -> String {
         guard let file = deployment.file else { return "" }
         let url = URL(fileURLWithPath: file, relativeTo: URL(fileURLWithPath: deployment.options.workingDirectory))
         return FileManager.default.contents(atPath: url.path).map { String(decoding: $0, as: UTF8.self) } ?? ""

@@ -72,7 +72,7 @@ public struct FlowService: Sendable {
     }
 
     /// The loaded plugins' mapping functions.
-    var functions: PluginMappingFunctions { PluginMappingFunctions(plugins: runtime.scan.loaded) }
+    public var functions: PluginMappingFunctions { PluginMappingFunctions(plugins: runtime.scan.loaded) }
 
     /// An engine over a plugin instance of each connection the flow uses; the instances are closed
     /// when `body` returns.
