@@ -162,6 +162,18 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], path: "Benchmarks/ConnectorBenchmark"),
 
+        // Issue 15: N Salesforce contacts synced sandbox to sandbox through the real host (plugins in workers, SQLite):
+        // records/s, API calls per 1,000 records, peak memory per process, and a second run that writes nothing.
+        .executableTarget(name: "sync-benchmark", dependencies: [
+            "CrosswalkRuntime", "CrosswalkEngine", "CrosswalkCore", "CrosswalkPlugins", "CrosswalkSandbox", "CrosswalkStore", "CrosswalkAuth",
+            .product(name: "Logging", package: "swift-log"),
+        ], path: "Benchmarks/SyncBenchmark"),
+
+        // Issue 16: `crosswalk serve` under webhook load (wrk): change → write latency, deliveries accepted and processed per second.
+        .executableTarget(name: "serve-benchmark", dependencies: [
+            "CrosswalkRuntime", "CrosswalkSandbox", "CrosswalkAuth", .product(name: "Crypto", package: "swift-crypto"),
+        ], path: "Benchmarks/ServeBenchmark"),
+
         .executableTarget(name: "mapping-benchmark", dependencies: ["CrosswalkMapping", "CrosswalkConnectors", "CrosswalkCore"],
                           path: "Benchmarks/MappingBenchmark"),
         // libFuzzer target for the mapping language (see Sources/CrosswalkMapping/README.md, "Fuzzing"). Built normally it is

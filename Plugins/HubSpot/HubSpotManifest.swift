@@ -78,7 +78,9 @@ enum HubSpotManifest {
             // v3: base64 HMAC-SHA256, key = the app's client secret, of method + URI + body + timestamp (ms); at most 5 minutes old.
             "signature": ["scheme": "hmac-sha256", "header": "X-HubSpot-Signature-v3", "encoding": "base64",
                           "signed": ["method", "url", "body", "timestamp"], "separator": "",
-                          "timestamp_header": "X-HubSpot-Request-Timestamp", "timestamp_unit": "ms", "max_skew_s": 300],
+                          "timestamp_header": "X-HubSpot-Request-Timestamp", "timestamp_unit": "ms", "max_skew_s": 300,
+                          // HubSpot decodes these escapes in the URI before signing it (its v3 validation guide).
+                          "url_unescape": ["%3A", "%2F", "%3F", "%40", "%21", "%24", "%27", "%28", "%29", "%2A", "%2C", "%3B"]],
         ],
         "functions": [
             ["name": "hs_date", "symbol": "crosswalk_fn_hs_date", "signature": "string(string)", "pure": true,

@@ -128,6 +128,10 @@ public enum VaultConfig: Sendable, Equatable {
 ///   listen: 127.0.0.1:8080
 ///   public_url: https://crosswalk.example.com   # what apps call; default http://<listen>
 ///   admin_token: {env: CROSSWALK_ADMIN_TOKEN}   # or {vault: admin-token}
+///   notifications:                              # optional: failed runs posted to a chat webhook
+///     webhook_url: {env: CROSSWALK_NOTIFY_URL}  # or {vault: slack-webhook}; the URL is a secret
+///     failure_rate: 0.1                         # a run with more than 10% failed records alerts
+///     min_records: 10                           # …when it handled at least this many
 /// ```
 public struct ServiceConfig: Sendable, Equatable {
     /// The default listen address: loopback only.
@@ -140,23 +144,51 @@ public struct ServiceConfig: Sendable, Equatable {
     /// v3) signed that one, not the socket's.
     public var publicURL: String?
     public var adminToken: AdminTokenSource
+    /// Where failed runs are announced; `nil`: nowhere.
+    public var notifications: NotificationsConfig?
 
-    public init(listen: String = ServiceConfig.defaultListen, publicURL: String? = nil, adminToken: AdminTokenSource = .default) {
+    public init(listen: String = ServiceConfig.defaultListen, publicURL: String? = nil, adminToken: AdminTokenSource = .default,
+                notifications: NotificationsConfig? = nil) {
         self.listen = listen
         self.publicURL = publicURL
         self.adminToken = adminToken
+        self.notifications = notifications
     }
 }
 
-/// Where the admin API's bearer token is read from.
-public enum AdminTokenSource: Sendable, Equatable {
-    /// An environment variable holding the token.
+/// Where a secret the service needs (its admin token, a notification webhook URL) is read from;
+/// never from the file itself.
+public enum SecretSource: Sendable, Equatable {
+    /// An environment variable holding the secret.
     case environment(String)
     /// A vault entry holding it as `api_key` credentials (its `key`).
     case vault(String)
+}
 
+/// Where the admin API's bearer token is read from.
+public typealias AdminTokenSource = SecretSource
+
+extension SecretSource {
     /// `CROSSWALK_ADMIN_TOKEN`.
-    public static let `default` = AdminTokenSource.environment("CROSSWALK_ADMIN_TOKEN")
+    public static let `default` = SecretSource.environment("CROSSWALK_ADMIN_TOKEN")
+}
+
+/// `service.notifications`: a chat webhook (Slack's incoming webhooks, or anything that takes
+/// Slack's `{"text": …}`) told once when a flow starts failing — a run that failed, or one whose
+/// share of failed records passed `failureRate` — and once when it recovers; never once per record.
+public struct NotificationsConfig: Sendable, Equatable {
+    /// Where the webhook URL is read from (it carries its own credential, so it is a secret).
+    public var webhookURL: SecretSource
+    /// The share of a run's records that may fail before it alerts, 0…1 (default 0.1).
+    public var failureRate: Double
+    /// A run that handled fewer records alerts only when it failed as a whole (default 10).
+    public var minRecords: Int
+
+    public init(webhookURL: SecretSource, failureRate: Double = 0.1, minRecords: Int = 10) {
+        self.webhookURL = webhookURL
+        self.failureRate = failureRate
+        self.minRecords = minRecords
+    }
 }
 
 /// Where the local emulators listen.

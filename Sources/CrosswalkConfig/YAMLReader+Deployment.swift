@@ -137,7 +137,7 @@ extension YAMLReader {
     }
 
     private mutating func service(_ value: Located) -> ServiceConfig {
-        let fields = fields(value, allowed: ["listen", "public_url", "admin_token"]) ?? [:]
+        let fields = fields(value, allowed: ["listen", "public_url", "admin_token", "notifications"]) ?? [:]
         var config = ServiceConfig()
         if let node = fields["listen"], let text = string(node) {
             if ServiceConfig.parseListen(text) == nil {
@@ -152,18 +152,52 @@ extension YAMLReader {
             case .failure(let problem): report(node.line, node.path, problem.message)
             }
         }
-        if let node = present(fields["admin_token"]) {
-            if case .scalar = node.node {
-                report(node.line, node.path, "the token never goes in the file: use {env: VARIABLE} or {vault: ENTRY}")
-            } else if let source = self.fields(node, allowed: ["env", "vault"]) {
-                switch (source["env"], source["vault"]) {
-                case (let env?, nil): config.adminToken = .environment(string(env) ?? "")
-                case (nil, let entry?): config.adminToken = .vault(string(entry) ?? "")
-                case (.some, .some): report(node.line, node.path, "set exactly one of 'env' or 'vault', not both")
-                case (nil, nil): report(node.line, node.path, "set one of 'env' (an environment variable) or 'vault' (a vault entry)")
-                }
-            }
+        if let node = present(fields["admin_token"]), let source = secretSource(node, what: "token") {
+            config.adminToken = source
         }
+        if let node = present(fields["notifications"]) { config.notifications = notifications(node) }
+        return config
+    }
+
+    /// `{env: VARIABLE}` or `{vault: ENTRY}`; a value written in the file itself is refused.
+    private mutating func secretSource(_ node: Located, what: String) -> SecretSource? {
+        if case .scalar = node.node {
+            report(node.line, node.path, "the \(what) never goes in the file: use {env: VARIABLE} or {vault: ENTRY}")
+            return nil
+        }
+        guard let source = self.fields(node, allowed: ["env", "vault"]) else { return nil }
+        switch (source["env"], source["vault"]) {
+        case (let env?, nil): return .environment(string(env) ?? "")
+        case (nil, let entry?): return .vault(string(entry) ?? "")
+        case (.some, .some): report(node.line, node.path, "set exactly one of 'env' or 'vault', not both")
+        case (nil, nil): report(node.line, node.path, "set one of 'env' (an environment variable) or 'vault' (a vault entry)")
+        }
+        return nil
+    }
+
+    /// A number (integer or not) as a `Double`.
+    private mutating func share(_ node: Located) -> Double? {
+        switch json(node) {
+        case .int(let n)?: return Double(n)
+        case .double(let d)?: return d
+        case nil: return nil
+        default:
+            report(node.line, node.path, "expected a number")
+            return nil
+        }
+    }
+
+    private mutating func notifications(_ value: Located) -> NotificationsConfig? {
+        guard let fields = fields(value, allowed: ["webhook_url", "failure_rate", "min_records"], required: ["webhook_url"]) else { return nil }
+        var config = NotificationsConfig(webhookURL: .environment(""))
+        if let node = fields["failure_rate"], let rate = share(node) {
+            if (0...1).contains(rate) { config.failureRate = rate } else { report(node.line, node.path, "failure_rate is a share between 0 and 1, such as 0.1; found \(rate)") }
+        }
+        if let node = fields["min_records"], let n = int(node) {
+            if n >= 1 { config.minRecords = n } else { report(node.line, node.path, "min_records must be 1 or more") }
+        }
+        guard let node = fields["webhook_url"], let url = secretSource(node, what: "webhook URL") else { return nil }
+        config.webhookURL = url
         return config
     }
 

@@ -168,9 +168,15 @@ public struct ConnectorManifest: Sendable, Hashable {
             public var timestampHeader: String?
             public var timestampUnit: String?
             public var maxSkewSeconds: Int?
+            /// (1.1) Percent-escapes the app decodes in the URL before it signs it (HubSpot v3:
+            /// `%3A`, `%2F`, `%3F`, `%40`, `%21`, `%24`, `%27`, `%28`, `%29`, `%2A`, `%2C`, `%3B`);
+            /// the host decodes the same ones, case-insensitively, before it checks. `nil`: the URL as called.
+            public var urlUnescape: [String]?
 
             public init(scheme: String, header: String? = nil, encoding: String? = nil, prefix: String? = nil, signed: [String]? = nil,
-                        separator: String? = nil, timestampHeader: String? = nil, timestampUnit: String? = nil, maxSkewSeconds: Int? = nil) {
+                        separator: String? = nil, timestampHeader: String? = nil, timestampUnit: String? = nil, maxSkewSeconds: Int? = nil,
+                        urlUnescape: [String]? = nil) {
+                self.urlUnescape = urlUnescape
                 self.scheme = scheme
                 self.header = header
                 self.encoding = encoding
@@ -187,6 +193,7 @@ public struct ConnectorManifest: Sendable, Hashable {
                 case timestampHeader = "timestamp_header"
                 case timestampUnit = "timestamp_unit"
                 case maxSkewSeconds = "max_skew_s"
+                case urlUnescape = "url_unescape"
             }
 
             public static let knownSchemes: Set<String> = ["hmac-sha256", "hmac-sha1", "none"]
@@ -334,6 +341,9 @@ public struct ConnectorManifest: Sendable, Hashable {
             }
             if signature.scheme != "none" {
                 guard signature.header != nil else { throw refuse("webhooks.signature needs \"header\"") }
+                if let bad = signature.urlUnescape?.first(where: { $0.count != 3 || !$0.hasPrefix("%") || UInt8($0.dropFirst(), radix: 16) == nil }) {
+                    throw refuse("webhooks.signature.url_unescape: \"\(bad)\" is not a percent-escape such as \"%3A\"")
+                }
                 if let bad = signature.signed?.first(where: { !Webhooks.Signature.knownParts.contains($0) }) {
                     throw refuse("webhooks.signature.signed: unknown part \"\(bad)\" (known: method, url, body, timestamp)")
                 }

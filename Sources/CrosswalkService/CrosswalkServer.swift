@@ -65,7 +65,8 @@ public enum CrosswalkServer {
         let catalog = ServiceCatalog(flows: flows, logger: logger)
         let definitions = catalog.definitions
         for problem in definitions.problems { logger.warning("flow cannot run", metadata: ["problem": "\(problem)"]) }
-        let coordinator = RunCoordinator(store: runtime.store, metrics: ServiceMetrics(), logger: logger)
+        let notifier = try await notifier(runtime, host: host, port: port, logger: logger)
+        let coordinator = RunCoordinator(store: runtime.store, metrics: ServiceMetrics(), notifier: notifier, logger: logger)
         try await coordinator.load()
         let scheduler = FlowScheduler(flows: flows, catalog: catalog, coordinator: coordinator, logger: logger, tick: options.schedulerTick)
         let discovery = SchemaDiscovery(runtime: runtime, logger: logger)
@@ -107,23 +108,39 @@ public enum CrosswalkServer {
         logger.info("crosswalk serve stopped")
     }
 
+    /// A secret of the service from where `field` says: the value and where it came from.
+    /// - Throws: `.config` when the vault entry holds something else than `api_key` credentials.
+    static func secret(_ source: SecretSource, field: String, _ runtime: HostRuntime) async throws -> (value: String?, source: String) {
+        switch source {
+        case .environment(let name):
+            return (runtime.deployment.options.environment[name].flatMap { $0.isEmpty ? nil : $0 }, "the environment variable \(name)")
+        case .vault(let entry):
+            switch try await runtime.vault.credentials(name: entry) {
+            case .apiKey(let c)?: return (c.key, "the vault entry \(entry)")
+            case nil: return (nil, "the vault entry \(entry)")
+            default: throw CrosswalkError(.config, "\(field): the vault entry \(entry) must hold api_key credentials (its key is the secret)")
+            }
+        }
+    }
+
+    /// The notifier `service.notifications` asks for, or `nil`.
+    /// - Throws: `.config` when the webhook URL is missing or not an http(s) URL.
+    static func notifier(_ runtime: HostRuntime, host: String, port: Int, logger: Logger) async throws -> RunNotifier? {
+        let service = runtime.deployment.config.service
+        guard let config = service.notifications else { return nil }
+        let (url, source) = try await secret(config.webhookURL, field: "service.notifications.webhook_url", runtime)
+        guard let url else { throw CrosswalkError(.config, "service.notifications.webhook_url: no URL in \(source); set it or remove service.notifications") }
+        guard let parsed = URLComponents(string: url), ["http", "https"].contains(parsed.scheme?.lowercased() ?? ""), parsed.host?.isEmpty == false else {
+            throw CrosswalkError(.config, "service.notifications.webhook_url: the value in \(source) is not an http(s) URL")
+        }
+        let name = service.publicURL ?? "\(ProcessInfo.processInfo.hostName):\(port)"
+        return RunNotifier(url: url, policy: NotificationPolicy(config), client: runtime.transport, service: name, logger: logger)
+    }
+
     /// The admin token from where `service.admin_token` says.
     /// - Throws: `.config` when it is missing or too short.
     static func adminToken(_ runtime: HostRuntime) async throws -> String {
-        let token: String?
-        let source: String
-        switch runtime.deployment.config.service.adminToken {
-        case .environment(let name):
-            source = "the environment variable \(name)"
-            token = runtime.deployment.options.environment[name]
-        case .vault(let entry):
-            source = "the vault entry \(entry)"
-            switch try await runtime.vault.credentials(name: entry) {
-            case .apiKey(let c)?: token = c.key
-            case nil: token = nil
-            default: throw CrosswalkError(.config, "service.admin_token: the vault entry \(entry) must hold api_key credentials (its key is the token)")
-            }
-        }
+        let (token, source) = try await secret(runtime.deployment.config.service.adminToken, field: "service.admin_token", runtime)
         guard let token, !token.isEmpty else {
             throw CrosswalkError(.config, "service.admin_token: no admin token in \(source); set one (at least 16 characters), e.g. `export CROSSWALK_ADMIN_TOKEN=$(openssl rand -hex 32)`")
         }

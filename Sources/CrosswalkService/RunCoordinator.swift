@@ -20,11 +20,13 @@ public actor RunCoordinator {
     private var enabledByAPI: [String: Bool] = [:]
     private let store: any Store
     private let metrics: ServiceMetrics
+    private let notifier: RunNotifier?
     private let logger: Logger
 
-    init(store: any Store, metrics: ServiceMetrics, logger: Logger) {
+    init(store: any Store, metrics: ServiceMetrics, notifier: RunNotifier? = nil, logger: Logger) {
         self.store = store
         self.metrics = metrics
+        self.notifier = notifier
         self.logger = logger
     }
 
@@ -118,10 +120,12 @@ public actor RunCoordinator {
             let report = try await body(signal)
             end(flow)
             metrics.record(report)
+            await notifier?.observe(report)
             return report
         } catch {
             end(flow)
             metrics.recordFailure(flow: flow)
+            await notifier?.observe(flow: flow, error: error)
             throw error
         }
     }

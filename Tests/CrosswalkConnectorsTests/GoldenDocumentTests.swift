@@ -57,6 +57,7 @@ struct GoldenDocumentTests {
         #expect(m.settings.first { $0.name == "api_version" }?.default == "60.0")
         let hubspot = try ConnectorManifest.parse(String(decoding: try Golden.data("manifest-hubspot-webhooks.json"), as: UTF8.self))
         #expect(hubspot.webhooks?.signature?.signed == ["method", "url", "body", "timestamp"])
+        #expect(hubspot.webhooks?.signature?.urlUnescape?.first == "%3A")
         #expect(hubspot.rateLimits?.windowRequests == 190)
         #expect(hubspot.object("contacts")?.read?.indexLagMilliseconds == 10_000)
     }

@@ -75,6 +75,18 @@ struct WebhookSignatureTests {
         #expect(verify(hs, method: "post", url: url, headers: hsHeaders, body: "[]", secret: "hs-secret") == .verified, "the method as sent, upper case")
         #expect(verify(hs, url: url + "&x=1", headers: hsHeaders, body: "[]", secret: "hs-secret") == .rejected("the signature does not match"))
         #expect(verify(hs, url: url, headers: hsHeaders, body: "[]", secret: "hs-secret", now: now.addingTimeInterval(301)).isAccepted == false)
+
+        // HubSpot signs the URI with 12 escapes decoded (`%3A`, `%2F`…), others (`%20`) kept: the manifest's url_unescape.
+        var decoding = hs
+        decoding.urlUnescape = ["%3A", "%2F", "%3F", "%40", "%21", "%24", "%27", "%28", "%29", "%2A", "%2C", "%3B"]
+        let escaped = "https://crosswalk.example.com/hooks/hubspot?next=https%3a%2F%2Fx.example%2Fa%20b%40c"
+        let signedAs = "https://crosswalk.example.com/hooks/hubspot?next=https://x.example/a%20b@c"
+        let v3d = Self.hmac("POST" + signedAs + "[]" + millis, "hs-secret").base64EncodedString()
+        let decodedHeaders = ["X-HubSpot-Signature-v3": v3d, "X-HubSpot-Request-Timestamp": millis]
+        #expect(verify(decoding, url: escaped, headers: decodedHeaders, body: "[]", secret: "hs-secret") == .verified, "lower-case escapes too")
+        #expect(verify(hs, url: escaped, headers: decodedHeaders, body: "[]", secret: "hs-secret") == .rejected("the signature does not match"),
+                "without url_unescape the URL is signed as called")
+        #expect(WebhookSignatureVerifier.unescaping(["%3A"], in: "a%3Ab%3") == "a:b%3", "a cut escape at the end stays")
     }
 
     @Test("refusals name what is wrong without repeating the secret or the signature; scheme none is unsigned")

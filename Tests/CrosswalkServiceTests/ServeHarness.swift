@@ -47,9 +47,9 @@ struct ServeDeployment: Sendable {
     }
 
     /// Starts `crosswalk serve` on a free port and waits for its readiness line.
-    func serve() async throws -> RunningService {
+    func serve(environment: [String: String] = [:]) async throws -> RunningService {
         let process = try CrosswalkProcess.Background(["serve", "--config", config, "--listen", "127.0.0.1:0"],
-                                                      environment: [Self.tokenVariable: token])
+                                                      environment: environment.merging([Self.tokenVariable: token]) { $1 })
         let line = try await process.line(containing: "\"ready\":true", within: 60)
         let ready = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
         return RunningService(process: process, url: URL(string: ready["url"] as! String)!, token: token)

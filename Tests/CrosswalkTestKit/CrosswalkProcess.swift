@@ -87,6 +87,16 @@ public enum CrosswalkProcess {
             }
         }
 
+        /// Every output line not read yet, until the process closes its output (at most `seconds`).
+        public func remainingLines(within seconds: Double = 20) async throws -> [String] {
+            let lines = self.lines
+            return try await withTimeout(seconds) {
+                var rest: [String] = []
+                while let line = await lines.next() { rest.append(line) }
+                return rest
+            }
+        }
+
         /// Waits for the process to exit and returns its status.
         public func wait(within seconds: Double = 20) async throws -> Int32 {
             let process = self.process

@@ -559,7 +559,10 @@ typedef struct crosswalk_plugin_discover_v2 {
  *                    "signed":["method","url","body","timestamp"],  concatenated in this order
  *                    "separator":"",              between the parts
  *                    "timestamp_header":"X-HubSpot-Request-Timestamp",
- *                    "timestamp_unit":"ms"|"s", "max_skew_s":300},
+ *                    "timestamp_unit":"ms"|"s", "max_skew_s":300,
+ *                    "url_unescape":["%3A","%2F",…]},  percent-escapes the app decodes in the
+ *                                                URL before signing (HubSpot v3); the host decodes
+ *                                                the same ones before it checks; default none
  *       "ack":{"status":200,"content_type":"text/xml","body":"…"},  a static answer the host
  *                                                sends at once, before the events are processed
  *       "delivery_id":{"header":"X-Request-Id"}|{"json_pointer":"/0/eventId"}}   (1.1)

@@ -126,7 +126,8 @@ public struct RunReport: Sendable {
     public var stoppedEarly = false
     public var duration: Duration = .zero
 
-    init(flow: String, run: RunID?, dryRun: Bool) {
+    /// A report of a run just started (`running`, nothing counted yet).
+    public init(flow: String, run: RunID?, dryRun: Bool) {
         self.flow = flow
         self.run = run
         self.dryRun = dryRun

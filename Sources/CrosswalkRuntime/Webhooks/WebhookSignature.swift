@@ -58,6 +58,27 @@ public struct WebhookSignatureVerifier: Sendable {
     ///   - body: the exact bytes received.
     ///   - secret: the connection's webhook secret (`nil` when none is stored).
     ///   - now: the clock, for the timestamp's skew.
+    /// `url` with each of `escapes` (`%3A`…) decoded, case-insensitively, and every other byte as it is.
+    static func unescaping(_ escapes: [String], in url: String) -> String {
+        guard !escapes.isEmpty else { return url }
+        var plain: [String: String] = [:]
+        for e in escapes where e.count == 3 && e.hasPrefix("%") {
+            if let byte = UInt8(e.dropFirst(), radix: 16) { plain[e.uppercased()] = String(decoding: [byte], as: UTF8.self) }
+        }
+        var out = ""
+        var i = url.startIndex
+        while i < url.endIndex {
+            if url[i] == "%", let end = url.index(i, offsetBy: 3, limitedBy: url.endIndex), let p = plain[url[i..<end].uppercased()] {
+                out += p
+                i = end
+            } else {
+                out.append(url[i])
+                i = url.index(after: i)
+            }
+        }
+        return out
+    }
+
     public func verify(method: String, url: String, headers: [String: String], body: Data, secret: Data?, now: Date) -> WebhookVerification {
         guard let signature, needsSecret else { return .unsigned }
         guard let secret, !secret.isEmpty else {
@@ -96,7 +117,7 @@ public struct WebhookSignatureVerifier: Sendable {
             if index > 0 { message += separator }
             switch part {
             case "method": message += Data(method.uppercased().utf8)
-            case "url": message += Data(url.utf8)
+            case "url": message += Data(Self.unescaping(signature.urlUnescape ?? [], in: url).utf8)
             case "body": message += body
             case "timestamp": message += Data((timestamp ?? "").utf8)
             default: return .rejected("the manifest signs an unknown part \"\(part)\"")
