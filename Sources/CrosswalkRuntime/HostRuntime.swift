@@ -24,7 +24,12 @@ import Logging
 /// }
 /// ```
 public final class HostRuntime: Sendable {
-    public let deployment: Deployment
+    /// The deployment as the host works on it: the config file's, with the connections created
+    /// through the admin API merged in (the file's win on a name clash).
+    public var deployment: Deployment { overlayState.withLock { $0.merged } }
+    /// The config file's deployment and what the admin API keeps beside it.
+    public var overlay: AdminOverlay { overlayState.withLock { $0 } }
+    private let overlayState: LockedValue<AdminOverlay>
     public let store: any Store
     public let vault: Vault
     public let transport: CurlTransport
@@ -33,7 +38,7 @@ public final class HostRuntime: Sendable {
     private let contexts = ContextRegistry()
 
     init(deployment: Deployment, store: any Store, vault: Vault, transport: CurlTransport, logger: Logger, scan: PluginScan) {
-        self.deployment = deployment
+        overlayState = LockedValue(AdminOverlay(file: deployment))
         self.store = store
         self.vault = vault
         self.transport = transport
@@ -66,8 +71,44 @@ public final class HostRuntime: Sendable {
             throw error
         }
         let scan = deployment.pluginLoader(logger: logger).scan(folders: deployment.pluginFolders)
-        return HostRuntime(deployment: deployment, store: store, vault: Vault(key: key, storage: StoreSealedStorage(store: store)),
-                           transport: transport, logger: logger, scan: scan)
+        let runtime = HostRuntime(deployment: deployment, store: store, vault: Vault(key: key, storage: StoreSealedStorage(store: store)),
+                                  transport: transport, logger: logger, scan: scan)
+        do { try await runtime.loadAdminDocuments() } catch {
+            await runtime.close()
+            throw error
+        }
+        return runtime
+    }
+
+    /// Changes what the admin API keeps (a connection, model or flow created or removed, or the
+    /// config file read again); the connection contexts of `changed` connections are dropped so
+    /// their next use is made from the new definition.
+    public func updateOverlay(changed: Set<String> = [], _ body: (inout AdminOverlay) -> Void) async {
+        overlayState.withLock { body(&$0) }
+        for name in changed { await contexts.drop(name) }
+    }
+
+    /// Reads the connections, models and flows the admin API stored.
+    public func loadAdminDocuments() async throws {
+        var connections: [String: APIConnection] = [:]
+        var models: [String: APIModel] = [:]
+        var flows: [String: StoredFlow] = [:]
+        for d in try await store.documents(kind: .connection) {
+            do { connections[d.name] = try JSONDecoder().decode(APIConnection.self, from: Data(d.json.utf8)) } catch {
+                logger.error("a stored connection cannot be read; it is left out", metadata: ["connection": "\(d.name)"])
+            }
+        }
+        for d in try await store.documents(kind: .model) {
+            do { models[d.name] = try JSONDecoder().decode(APIModel.self, from: Data(d.json.utf8)) } catch {
+                logger.error("a stored model cannot be read; it is left out", metadata: ["model": "\(d.name)"])
+            }
+        }
+        for f in try await store.flows() { flows[f.name] = f }
+        await updateOverlay { overlay in
+            overlay.connections = connections
+            overlay.models = models
+            overlay.flows = flows
+        }
     }
 
     /// Opens a host, runs `body`, and closes the host whatever happens.
@@ -148,6 +189,11 @@ public final class HostRuntime: Sendable {
 /// One context per connection name; made once even when two callers ask at the same moment.
 actor ContextRegistry {
     private var contexts: [String: Task<ConnectionContext, any Error>] = [:]
+
+    /// Forgets the contexts of connection `name` (it was changed or removed).
+    func drop(_ name: String) {
+        for key in contexts.keys where key.hasPrefix(name + "\u{0}") { contexts[key] = nil }
+    }
 
     func context(for name: String, plugin: String, make: @escaping @Sendable () async throws -> ConnectionContext) async throws -> ConnectionContext {
         let key = name + "\u{0}" + plugin

@@ -37,6 +37,8 @@ struct ConnectionDTO: Codable, Sendable {
     var credentials_stored: Bool
     var scheme: String?
     var token: String
+    /// `config` (the config file) or `api` (created through the API).
+    var origin: String?
 }
 
 struct ConnectionTestDTO: Codable, Sendable {
@@ -83,6 +85,8 @@ struct FlowDTO: Codable, Sendable {
     var next_run_at: Date?
     var last_run: RunDTO?
     var criteria: String?
+    /// `config` (the config file) or `api` (created through the API).
+    var origin: String?
 }
 
 struct RecordObjectDTO: Codable, Sendable {

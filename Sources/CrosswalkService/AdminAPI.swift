@@ -32,7 +32,11 @@ struct APIRoute: Sendable {
 /// ``FlowService``.
 struct AdminAPI: Sendable {
     let flows: FlowService
-    let definitions: FlowDefinitions
+    /// The flows as they are now (the file's and the API's).
+    let catalog: ServiceCatalog
+    let discovery: SchemaDiscovery
+    let oauth: OAuthSessions
+    let reloader: ConfigReloader
     let coordinator: RunCoordinator
     let scheduler: FlowScheduler
     let webhooks: WebhookService
@@ -42,6 +46,7 @@ struct AdminAPI: Sendable {
     let logger: Logger
 
     var runtime: HostRuntime { flows.runtime }
+    var definitions: FlowDefinitions { catalog.definitions }
 
     /// Every route served, in the document's form.
     static let routes: [APIRoute] = [
@@ -80,10 +85,10 @@ struct AdminAPI: Sendable {
         APIRoute(method: .get, path: "/api/v1/idmap/{connection}/{object}/{id}") { api, _, c in
             try await api.idmap(try c.parameter("connection"), try c.parameter("object"), try c.parameter("id"))
         },
-    ]
+    ] + setupRoutes
 
     /// The paths served without the bearer token.
-    static let publicPaths: Set<String> = ["/healthz", "/readyz", "/metrics", "/api/v1/openapi.yaml"]
+    static let publicPaths: Set<String> = ["/healthz", "/readyz", "/metrics", "/api/v1/openapi.yaml", "/api/v1/oauth/callback"]
 
     /// `METHOD /path` of every route, for the route check against the document.
     static var servedRoutes: [String] { routes.map { "\($0.method.rawValue) \($0.path)" } }
@@ -221,7 +226,8 @@ struct AdminAPI: Sendable {
 
     func connections() async throws -> Response {
         let rows = try await runtime.credentialStatuses().map {
-            ConnectionDTO(name: $0.connection, connector: $0.connector, credentials_stored: $0.scheme != nil, scheme: $0.scheme, token: $0.token)
+            ConnectionDTO(name: $0.connection, connector: $0.connector, credentials_stored: $0.scheme != nil, scheme: $0.scheme, token: $0.token,
+                          origin: runtime.overlay.origin(ofConnection: $0.connection))
         }
         return try JSON.response(Items(items: rows))
     }
@@ -258,7 +264,7 @@ struct AdminAPI: Sendable {
                                                mapping: detail ? $0.mapping : nil, criteria: detail ? $0.criteria : nil) },
             direction: direction, schedule: definitions.schedules[name]?.description, running: await coordinator.isRunning(name),
             next_run_at: await scheduler.nextRun(name).flatMap { $0 == .distantFuture ? nil : $0 }, last_run: last.map(RunDTO.init),
-            criteria: detail ? f.criteria : nil)
+            criteria: detail ? f.criteria : nil, origin: runtime.overlay.origin(ofFlow: name) ?? "config")
     }
 
     func listFlows() async throws -> Response {

@@ -62,19 +62,24 @@ public enum CrosswalkServer {
                       ready: @escaping @Sendable (String) -> Void) async throws {
         let token = try await adminToken(runtime)
         let flows = FlowService(runtime: runtime)
-        let definitions = flows.definitions()
+        let catalog = ServiceCatalog(flows: flows, logger: logger)
+        let definitions = catalog.definitions
         for problem in definitions.problems { logger.warning("flow cannot run", metadata: ["problem": "\(problem)"]) }
         let notifier = try await notifier(runtime, host: host, port: port, logger: logger)
         let coordinator = RunCoordinator(store: runtime.store, metrics: ServiceMetrics(), notifier: notifier, logger: logger)
         try await coordinator.load()
-        let scheduler = FlowScheduler(flows: flows, definitions: definitions, coordinator: coordinator, logger: logger, tick: options.schedulerTick)
+        let scheduler = FlowScheduler(flows: flows, catalog: catalog, coordinator: coordinator, logger: logger, tick: options.schedulerTick)
+        let discovery = SchemaDiscovery(runtime: runtime, logger: logger)
+        await discovery.resumePending()
+        let reloader = ConfigReloader(runtime: runtime, catalog: catalog, scheduler: scheduler, logger: logger)
         // Webhooks feed the same engine as the schedule: the API's on/off state, one writer per flow.
         let gate = WebhookSyncGate(
             isEnabled: { flow in await coordinator.isEnabled(flow.name, configDefault: flow.enabled) },
             exclusive: { flow, body in try await coordinator.exclusiveWhenFree(flow) { signal in try await body(signal) } })
         let webhooks = WebhookService(runtime: runtime, flows: flows, gate: gate, logger: logger)
         let publicURL = LockedValue(runtime.deployment.config.service.publicURL)
-        let api = AdminAPI(flows: flows, definitions: definitions, coordinator: coordinator, scheduler: scheduler, webhooks: webhooks,
+        let api = AdminAPI(flows: flows, catalog: catalog, discovery: discovery, oauth: OAuthSessions(), reloader: reloader,
+                           coordinator: coordinator, scheduler: scheduler, webhooks: webhooks,
                            publicURL: publicURL, metricsText: options.metricsText, logger: logger)
         var serverLogger = logger
         serverLogger.logLevel = max(logger.logLevel, .notice)
@@ -96,7 +101,7 @@ public enum CrosswalkServer {
             logger: serverLogger)
         // Shut down last-first: the scheduler stops its runs, the inbox its processing, then the server stops answering.
         let group = ServiceGroup(configuration: .init(
-            services: [.init(service: app), .init(service: webhooks), .init(service: scheduler)],
+            services: [.init(service: app), .init(service: webhooks), .init(service: scheduler), .init(service: reloader)],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: serverLogger))
         try await group.run()

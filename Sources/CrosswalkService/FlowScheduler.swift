@@ -19,16 +19,20 @@ import ServiceLifecycle
 ///   boundary, and the service returns when they have.
 public actor FlowScheduler: Service {
     private let flows: FlowService
-    private let definitions: FlowDefinitions
+    private let catalog: ServiceCatalog
+    /// The flows as they are now (the API and a reload change them).
+    private var definitions: FlowDefinitions { catalog.definitions }
+    /// Each scheduled flow's schedule when it was last (re)scheduled, to see a changed one.
+    private var known: [String: String] = [:]
     private let coordinator: RunCoordinator
     private let logger: Logger
     private let tick: Duration
     private var due: [String: Date] = [:]
     private var shuttingDown = false
 
-    init(flows: FlowService, definitions: FlowDefinitions, coordinator: RunCoordinator, logger: Logger, tick: Duration = .milliseconds(200)) {
+    init(flows: FlowService, catalog: ServiceCatalog, coordinator: RunCoordinator, logger: Logger, tick: Duration = .milliseconds(200)) {
         self.flows = flows
-        self.definitions = definitions
+        self.catalog = catalog
         self.coordinator = coordinator
         self.logger = logger
         self.tick = tick
@@ -39,7 +43,12 @@ public actor FlowScheduler: Service {
 
     /// Recomputes a flow's due time from its last run (after it is switched on, or at start).
     func reschedule(_ flow: String) async {
-        guard let schedule = definitions.schedules[flow], let definition = definitions.flows[flow] else { return }
+        guard let schedule = definitions.schedules[flow], let definition = definitions.flows[flow] else {
+            if due[flow] != .distantFuture { due[flow] = nil }
+            known[flow] = nil
+            return
+        }
+        known[flow] = schedule.description
         guard await coordinator.isEnabled(flow, configDefault: definition.enabled) else {
             due[flow] = nil
             return
@@ -55,6 +64,22 @@ public actor FlowScheduler: Service {
 
     private func jittered(_ date: Date, _ schedule: FlowSchedule) -> Date {
         schedule.jitterSeconds > 0 ? date.addingTimeInterval(Double.random(in: 0...schedule.jitterSeconds)) : date
+    }
+
+    /// Takes up the flows as they are now: a new or changed schedule is computed again, a flow
+    /// no longer scheduled (or no longer defined) is dropped — a run of it in flight finishes.
+    func sync() async {
+        let schedules = definitions.schedules
+        for name in Set(known.keys).union(due.keys).subtracting(schedules.keys).sorted() { await reschedule(name) }
+        for (name, schedule) in schedules.sorted(by: { $0.key < $1.key }) where known[name] != schedule.description {
+            guard due[name] != .distantFuture else {
+                known[name] = schedule.description
+                continue
+            }
+            await reschedule(name)
+            logger.info("flow scheduled", metadata: ["flow": "\(name)", "schedule": "\(schedule)",
+                                                     "next_run_at": "\(due[name].map { JSON.timestamp($0) } ?? "off")"])
+        }
     }
 
     public func run() async throws {
@@ -113,7 +138,10 @@ public actor FlowScheduler: Service {
         } catch {
             log.error("scheduled run failed", metadata: ["error": "\(type(of: error))"])
         }
-        guard let schedule = definitions.schedules[name] else { return }
+        guard let schedule = definitions.schedules[name] else {
+            due[name] = nil
+            return
+        }
         if due[name] == .distantFuture { due[name] = max(jittered(schedule.next(after: started), schedule), Date()) }
         if let definition = definitions.flows[name], await !coordinator.isEnabled(name, configDefault: definition.enabled) { due[name] = nil }
     }

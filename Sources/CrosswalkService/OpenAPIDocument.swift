@@ -153,6 +153,29 @@ paths:
                 properties:
                   items: {type: array, items: {$ref: "#/components/schemas/Connection"}}
         "401": {$ref: "#/components/responses/Unauthorized"}
+    post:
+      operationId: createConnection
+      summary: Create a connection (kept in the store beside the config file's); its credentials are sealed in the vault at once.
+      description: |
+        The schema is then discovered in the background (poll `GET …/schema`). For an OAuth
+        authorization-code registration the answer carries `auth_url`: the browser opens it, the
+        app sends it back to `/api/v1/oauth/callback`, then on to `redirect_url` if given. A name
+        the config file defines is a 409 (the file's connection wins).
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: "#/components/schemas/NewConnection"}
+      responses:
+        "201":
+          description: Created.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/ConnectionDetail"}
+        "400": {$ref: "#/components/responses/BadRequest"}
+        "401": {$ref: "#/components/responses/Unauthorized"}
+        "409": {$ref: "#/components/responses/Conflict"}
+        "413": {$ref: "#/components/responses/BadRequest"}
   /api/v1/connections/{connection}/test:
     post:
       operationId: testConnection
@@ -183,6 +206,24 @@ paths:
                   items: {type: array, items: {$ref: "#/components/schemas/Flow"}}
                   problems: {type: array, items: {type: string}}
         "401": {$ref: "#/components/responses/Unauthorized"}
+    post:
+      operationId: createFlow
+      summary: Create a flow (kept in the store; the scheduler takes it up at once).
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: "#/components/schemas/FlowDefinition"}
+      responses:
+        "201":
+          description: Created.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Flow"}
+        "400": {$ref: "#/components/responses/BadRequest"}
+        "401": {$ref: "#/components/responses/Unauthorized"}
+        "409": {$ref: "#/components/responses/Conflict"}
+        "413": {$ref: "#/components/responses/BadRequest"}
   /api/v1/flows/{flow}:
     get:
       operationId: showFlow
@@ -195,6 +236,41 @@ paths:
           content:
             application/json:
               schema: {$ref: "#/components/schemas/Flow"}
+        "401": {$ref: "#/components/responses/Unauthorized"}
+        "404": {$ref: "#/components/responses/NotFound"}
+        "409": {$ref: "#/components/responses/Conflict"}
+    put:
+      operationId: editFlow
+      summary: Replace a flow created through the API (checked as on creation; a run in flight finishes with the old definition).
+      parameters:
+        - {$ref: "#/components/parameters/Flow"}
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: "#/components/schemas/FlowDefinition"}
+      responses:
+        "200":
+          description: The flow as edited.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Flow"}
+        "400": {$ref: "#/components/responses/BadRequest"}
+        "401": {$ref: "#/components/responses/Unauthorized"}
+        "404": {$ref: "#/components/responses/NotFound"}
+        "409": {$ref: "#/components/responses/Conflict"}
+        "413": {$ref: "#/components/responses/BadRequest"}
+    delete:
+      operationId: deleteFlow
+      summary: Remove a flow created through the API (its runs, cursors and ID map stay). A flow of the config file, or one running, is a 409.
+      parameters:
+        - {$ref: "#/components/parameters/Flow"}
+      responses:
+        "200":
+          description: Removed.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Deleted"}
         "401": {$ref: "#/components/responses/Unauthorized"}
         "404": {$ref: "#/components/responses/NotFound"}
         "409": {$ref: "#/components/responses/Conflict"}
@@ -492,6 +568,213 @@ paths:
                   items: {type: array, items: {$ref: "#/components/schemas/Twin"}}
         "401": {$ref: "#/components/responses/Unauthorized"}
         "404": {$ref: "#/components/responses/NotFound"}
+  # --- API-first setup (seed 001): connections, schemas, models, flows created over HTTP; reload ---
+  /api/v1/connections/{connection}:
+    get:
+      operationId: showConnection
+      summary: One connection, where it is defined, whether it is authorised, and its schema's state.
+      parameters:
+        - {$ref: "#/components/parameters/Connection"}
+      responses:
+        "200":
+          description: The connection.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/ConnectionDetail"}
+        "401": {$ref: "#/components/responses/Unauthorized"}
+        "404": {$ref: "#/components/responses/NotFound"}
+    delete:
+      operationId: deleteConnection
+      summary: Remove a connection created through the API, with its credentials and cached schema.
+      description: A connection of the config file is removed there (then reload); one a model or flow uses is refused with 409.
+      parameters:
+        - {$ref: "#/components/parameters/Connection"}
+      responses:
+        "200":
+          description: Removed.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Deleted"}
+        "401": {$ref: "#/components/responses/Unauthorized"}
+        "404": {$ref: "#/components/responses/NotFound"}
+        "409": {$ref: "#/components/responses/Conflict"}
+  /api/v1/connections/{connection}/schema:
+    get:
+      operationId: getSchemaStatus
+      summary: Whether the connection's objects and fields are discovered and cached (poll until `ready`).
+      description: |
+        Discovery starts in the background when a connection is created (for OAuth, when its
+        authorisation completes); a connection never discovered (one of the config file's) is
+        discovered when first asked and answers `pending`. `failed` carries the reason.
+      parameters:
+        - {$ref: "#/components/parameters/Connection"}
+      responses:
+        "200":
+          description: The schema's state.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/SchemaStatus"}
+        "401": {$ref: "#/components/responses/Unauthorized"}
+        "404": {$ref: "#/components/responses/NotFound"}
+        "409": {$ref: "#/components/responses/Conflict"}
+    post:
+      operationId: refreshSchema
+      summary: Discover the connection's objects and fields again (the cached schema is replaced when done).
+      parameters:
+        - {$ref: "#/components/parameters/Connection"}
+      responses:
+        "202":
+          description: Discovery started (or was already running).
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/SchemaStatus"}
+        "401": {$ref: "#/components/responses/Unauthorized"}
+        "404": {$ref: "#/components/responses/NotFound"}
+  /api/v1/connections/{connection}/objects:
+    get:
+      operationId: listObjects
+      summary: The connection's objects, from the cached schema.
+      parameters:
+        - {$ref: "#/components/parameters/Connection"}
+      responses:
+        "200":
+          description: The objects.
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [items]
+                properties:
+                  items: {type: array, items: {$ref: "#/components/schemas/ObjectSummary"}}
+        "401": {$ref: "#/components/responses/Unauthorized"}
+        "404": {$ref: "#/components/responses/NotFound"}
+        "409": {$ref: "#/components/responses/Conflict"}
+  /api/v1/connections/{connection}/objects/{object}:
+    get:
+      operationId: showObject
+      summary: One object's fields with their types and flags, from the cached schema.
+      parameters:
+        - {$ref: "#/components/parameters/Connection"}
+        - name: object
+          in: path
+          required: true
+          schema: {type: string, minLength: 1}
+      responses:
+        "200":
+          description: The object.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/ObjectDetail"}
+        "401": {$ref: "#/components/responses/Unauthorized"}
+        "404": {$ref: "#/components/responses/NotFound"}
+        "409": {$ref: "#/components/responses/Conflict"}
+  /api/v1/oauth/callback:
+    get:
+      operationId: oauthCallback
+      summary: Where the app's authorisation page sends the browser back (OAuth 2.0 authorization code with PKCE).
+      description: |
+        No bearer token: the one-time `state` of an authorisation started by `POST
+        /api/v1/connections` is the proof. The code is exchanged and the tokens sealed in the
+        vault; the browser is then sent to the `redirect_url` given at creation (with
+        `connection` and `status` added to its query), else shown a short page.
+      security: []
+      parameters:
+        - {name: code, in: query, schema: {type: string}}
+        - {name: state, in: query, required: true, schema: {type: string}}
+        - {name: error, in: query, schema: {type: string}}
+      responses:
+        "200":
+          description: Authorised.
+          content:
+            text/html:
+              schema: {type: string}
+        "302":
+          description: Done (`status=connected` or `status=failed`); the browser goes on to `redirect_url`.
+        "400": {$ref: "#/components/responses/BadRequest"}
+  /api/v1/models:
+    get:
+      operationId: listModels
+      summary: The models created through the API.
+      responses:
+        "200":
+          description: The models.
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [items]
+                properties:
+                  items: {type: array, items: {$ref: "#/components/schemas/Model"}}
+        "401": {$ref: "#/components/responses/Unauthorized"}
+    post:
+      operationId: createModel
+      summary: A model - a named view of chosen fields of one object - usable as a flow's source (`source.model`).
+      description: The object and each field are checked against the connection's discovered schema, which must be `ready`.
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: "#/components/schemas/NewModel"}
+      responses:
+        "201":
+          description: Created.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Model"}
+        "400": {$ref: "#/components/responses/BadRequest"}
+        "401": {$ref: "#/components/responses/Unauthorized"}
+        "409": {$ref: "#/components/responses/Conflict"}
+        "413": {$ref: "#/components/responses/BadRequest"}
+  /api/v1/models/{model}:
+    get:
+      operationId: showModel
+      summary: One model.
+      parameters:
+        - {$ref: "#/components/parameters/Model"}
+      responses:
+        "200":
+          description: The model.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Model"}
+        "401": {$ref: "#/components/responses/Unauthorized"}
+        "404": {$ref: "#/components/responses/NotFound"}
+    delete:
+      operationId: deleteModel
+      summary: Remove a model (refused with 409 while a flow reads it).
+      parameters:
+        - {$ref: "#/components/parameters/Model"}
+      responses:
+        "200":
+          description: Removed.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Deleted"}
+        "401": {$ref: "#/components/responses/Unauthorized"}
+        "404": {$ref: "#/components/responses/NotFound"}
+        "409": {$ref: "#/components/responses/Conflict"}
+  /api/v1/reload:
+    post:
+      operationId: reloadConfig
+      summary: Read the config file again, as SIGHUP does.
+      description: |
+        New, changed and removed flows and connections take effect for their next run (a run in
+        flight finishes with what it started with). A file with problems is refused (400, the
+        problems listed and logged) and the old config kept. The store, the vault, plugin folders
+        and isolation and the `service:` block change only at a restart.
+      responses:
+        "200":
+          description: Reloaded.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Reload"}
+        "400":
+          description: Refused; the old config is kept.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Reload"}
+        "401": {$ref: "#/components/responses/Unauthorized"}
+  # --- end of the API-first setup block ---
 components:
   securitySchemes:
     bearer:
@@ -509,6 +792,12 @@ components:
       in: path
       required: true
       description: The connection's name in crosswalk.yaml.
+      schema: {type: string, minLength: 1}
+    Model:
+      name: model
+      in: path
+      required: true
+      description: The model's name.
       schema: {type: string, minLength: 1}
     Run:
       name: run
@@ -589,6 +878,7 @@ components:
         credentials_stored: {type: boolean}
         scheme: {type: string}
         token: {type: string}
+        origin: {type: string, enum: [config, api], description: Defined in the config file or created through the API.}
     ConnectionTest:
       type: object
       required: [connection, ok, message]
@@ -664,6 +954,7 @@ components:
         next_run_at: {type: string, format: date-time}
         last_run: {$ref: "#/components/schemas/Run"}
         criteria: {type: string}
+        origin: {type: string, enum: [config, api], description: Defined in the config file or created through the API.}
     RunReport:
       type: object
       required: [flow, status, dry_run, read, counts, reasons, plans, calls, stopped_early, duration_ms]
@@ -756,5 +1047,131 @@ components:
               stale_count: {type: integer}
               duplicates: {type: integer}
               clean: {type: boolean}
+    # --- API-first setup (seed 001) ---
+    NewConnection:
+      type: object
+      required: [name, plugin]
+      properties:
+        name: {type: string, description: "1 to 64 of a-z, 0-9, - and _, starting with a letter or digit"}
+        plugin: {type: string, description: The plugin id (com.salesforce); it must be loaded and in plugins.enabled.}
+        settings: {type: object, description: The plugin's settings (checked against its manifest).}
+        credentials:
+          type: object
+          description: |
+            `{"scheme": …, "parameters": {…}}` as `crosswalk connections add` takes it; sealed in
+            the vault at once, never echoed, logged or kept in clear. An `oauth2` registration with
+            flow `authorizationCode` and no token answers an `auth_url`.
+          required: [scheme]
+          properties:
+            scheme: {type: string}
+            parameters: {type: object}
+        redirect_url: {type: string, description: Where the browser goes once the OAuth authorisation is done.}
+    ConnectionDetail:
+      type: object
+      required: [name, plugin, origin, status, credentials_stored]
+      properties:
+        name: {type: string}
+        plugin: {type: string}
+        origin: {type: string, enum: [config, api]}
+        status: {type: string, enum: [connected, awaiting_authorization, no_credentials]}
+        credentials_stored: {type: boolean}
+        scheme: {type: string}
+        auth_url: {type: string, description: "Only when the connection is created: open it to authorise (OAuth)."}
+        schema: {$ref: "#/components/schemas/SchemaStatus"}
+    SchemaStatus:
+      type: object
+      required: [connection, status, cache_status, objects]
+      properties:
+        connection: {type: string}
+        status: {type: string, enum: [pending, ready, failed]}
+        cache_status: {type: boolean, description: true when ready}
+        reason: {type: string, description: Why discovery failed.}
+        objects: {type: integer}
+        started_at: {type: string, format: date-time}
+        finished_at: {type: string, format: date-time}
+    ObjectSummary:
+      type: object
+      required: [name, fields]
+      properties:
+        name: {type: string}
+        label: {type: string}
+        custom: {type: boolean}
+        operations: {type: array, items: {type: string}}
+        fields: {type: integer}
+    ObjectDetail:
+      type: object
+      required: [connection, name, fields]
+      properties:
+        connection: {type: string}
+        name: {type: string}
+        label: {type: string}
+        custom: {type: boolean}
+        operations: {type: array, items: {type: string}}
+        fields:
+          type: array
+          items:
+            type: object
+            required: [name, type, required, unique, reference_to]
+            properties:
+              name: {type: string}
+              label: {type: string}
+              type: {type: string}
+              required: {type: boolean}
+              createable: {type: boolean}
+              updateable: {type: boolean}
+              nillable: {type: boolean}
+              unique: {type: boolean}
+              external_id: {type: boolean}
+              custom: {type: boolean}
+              length: {type: integer}
+              reference_to: {type: array, items: {type: string}}
+              picklist: {type: array, items: {type: string}}
+    NewModel:
+      type: object
+      required: [name, connection, object, fields]
+      properties:
+        name: {type: string}
+        connection: {type: string}
+        object: {type: string}
+        fields: {type: array, items: {type: string}, minItems: 1}
+        description: {type: string}
+    Model:
+      type: object
+      required: [name, connection, object, fields]
+      properties:
+        name: {type: string}
+        connection: {type: string}
+        object: {type: string}
+        fields: {type: array, items: {type: string}}
+        description: {type: string}
+    FlowDefinition:
+      type: object
+      description: |
+        A flow in the flow model's shape - the keys of a flow in crosswalk.yaml (`source`,
+        `targets`, `criteria`, `triggers`, `schedule`, `direction`, `dependencies`, `start`,
+        `link`, `enabled`, `description`) - with its `name`. `source` may be `{"model": NAME}` (a
+        model created through the API) instead of `{connection, object}`. Checked as `config
+        check` checks a file's flow, and its mappings and criteria against the discovered
+        schemas; a problem is a 400 whose `field` is the key path (`targets[0].mapping`).
+      required: [source, targets]
+      properties:
+        name: {type: string}
+        source: {type: object}
+        targets: {type: array, items: {type: object}}
+    Deleted:
+      type: object
+      required: [name, deleted]
+      properties:
+        name: {type: string}
+        deleted: {type: boolean}
+    Reload:
+      type: object
+      required: [reloaded, problems, connections_changed, flows]
+      properties:
+        reloaded: {type: boolean}
+        problems: {type: array, items: {type: string}}
+        connections_changed: {type: array, items: {type: string}}
+        flows: {type: integer}
+    # --- end of the API-first setup schemas ---
 """#
 }

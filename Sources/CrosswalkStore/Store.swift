@@ -156,6 +156,22 @@ public protocol Store: Sendable {
     @discardableResult
     func deleteFlow(name: String) async throws -> Bool
 
+    // MARK: Admin documents (connections, models and schemas the admin API keeps)
+
+    /// Stores a document (JSON text, else `.invalidArgument`) under `kind` and `name`, replacing it
+    /// (its `createdAt` is kept).
+    func putDocument(kind: AdminDocumentKind, name: String, json: String) async throws
+
+    /// The document, or `nil`.
+    func document(kind: AdminDocumentKind, name: String) async throws -> AdminDocument?
+
+    /// Every document of one kind, by name.
+    func documents(kind: AdminDocumentKind) async throws -> [AdminDocument]
+
+    /// Removes a document; returns whether it existed.
+    @discardableResult
+    func deleteDocument(kind: AdminDocumentKind, name: String) async throws -> Bool
+
     // MARK: Flow states
 
     /// The flow's on/off state as last set, or `nil` when it was never set (the config decides).

@@ -47,3 +47,32 @@ extension SQLiteStore {
         FlowState(name: row.text(0), enabled: row.int(1) != 0, updatedAt: row.date(2))
     }
 }
+
+extension SQLiteStore {
+    public func putDocument(kind: AdminDocumentKind, name: String, json: String) throws {
+        try database().run("""
+            INSERT INTO admin_documents (kind, name, definition, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4)
+            ON CONFLICT (kind, name) DO UPDATE SET definition = excluded.definition, updated_at = excluded.updated_at
+            """, [.text(kind.rawValue), .text(name), .text(json), .date(Date())])
+    }
+
+    public func document(kind: AdminDocumentKind, name: String) throws -> AdminDocument? {
+        try database().queryFirst("SELECT kind, name, definition, created_at, updated_at FROM admin_documents WHERE kind = ? AND name = ?",
+                                  [.text(kind.rawValue), .text(name)], Self.document)
+    }
+
+    public func documents(kind: AdminDocumentKind) throws -> [AdminDocument] {
+        try database().query("SELECT kind, name, definition, created_at, updated_at FROM admin_documents WHERE kind = ? ORDER BY name",
+                             [.text(kind.rawValue)], Self.document)
+    }
+
+    @discardableResult
+    public func deleteDocument(kind: AdminDocumentKind, name: String) throws -> Bool {
+        try database().run("DELETE FROM admin_documents WHERE kind = ? AND name = ?", [.text(kind.rawValue), .text(name)]) > 0
+    }
+
+    private static func document(_ row: Row) -> AdminDocument {
+        AdminDocument(kind: AdminDocumentKind(rawValue: row.text(0)) ?? .connection, name: row.text(1), json: row.text(2),
+                      createdAt: row.date(3), updatedAt: row.date(4))
+    }
+}

@@ -177,5 +177,17 @@ extension Migration {
             CREATE INDEX webhook_inbox_open ON webhook_inbox (state, next_attempt_at) WHERE state IN ('pending', 'processing');
             CREATE INDEX webhook_inbox_done ON webhook_inbox (updated_at) WHERE state = 'done';
             """),
+        Migration(version: 5, sql: """
+            -- What the admin API creates beside the config file (issue 16): connections (their
+            -- secrets are in the vault, never here), models, and each connection's discovered schema.
+            CREATE TABLE admin_documents (
+                kind TEXT NOT NULL CHECK (kind IN ('connection', 'model', 'schema')),
+                name TEXT NOT NULL,
+                definition TEXT NOT NULL CHECK (json_valid(definition)),
+                created_at INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL,
+                PRIMARY KEY (kind, name)
+            ) WITHOUT ROWID;
+            """),
     ]
 }

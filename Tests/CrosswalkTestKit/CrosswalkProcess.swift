@@ -125,6 +125,11 @@ public enum CrosswalkProcess {
             return process.terminationReason == .uncaughtSignal
         }
 
+        /// Sends `number` (SIGHUP…) if it still runs.
+        public func signal(_ number: Int32) {
+            if process.isRunning { _ = Foundation.kill(process.processIdentifier, number) }
+        }
+
         /// Sends SIGTERM if it still runs; for `defer`, where nothing can be awaited.
         public func terminate() {
             if process.isRunning { process.terminate() }

@@ -31,6 +31,9 @@ public struct FlowDefinitions: Sendable {
     public var problems: [String]
     /// The schedules of the flows that have one (`schedule:`, or an interval or cron trigger).
     public var schedules: [String: FlowSchedule] = [:]
+    /// Every problem found, structured: the flow, the key path inside it (`targets[0].mapping`; empty
+    /// for the flow itself) and the message — what the admin API answers a bad flow with.
+    public var issues: [FlowIssue] = []
 
     /// The flow named `name`.
     /// - Throws: `.config` naming the flows the config defines, or that flow's problems.
@@ -45,16 +48,24 @@ public struct FlowDefinitions: Sendable {
 
     /// Reads the flows of `config`; `text` is the file's YAML (for lines), `functions` the plugin
     /// functions mappings may call.
-    public static func read(_ config: DeploymentConfig, file: String, text: String, functions: (any MappingFunctionProvider)? = nil) -> FlowDefinitions {
+    ///
+    /// `schemas`, when given, is each (connection, object)'s discovered schema: mappings and
+    /// criteria are then type-checked against it (a field the object does not have is a problem;
+    /// with a model, only the model's fields can be read). The admin API checks new flows so.
+    public static func read(_ config: DeploymentConfig, file: String, text: String, functions: (any MappingFunctionProvider)? = nil,
+                            schemas: (@Sendable (String, String) -> ObjectSchema?)? = nil) -> FlowDefinitions {
         let map = ConfigSourceMap(yaml: text)
         var flows: [String: Flow] = [:]
         var schedules: [String: FlowSchedule] = [:]
         var problems: [(line: Int, text: String)] = []
+        var issues: [FlowIssue] = []
         for (name, raw) in config.flows.sorted(by: { $0.key < $1.key }) {
             let base = "flows.\(name)"
             func report(_ path: String, _ message: String, column: Int? = nil, line: Int? = nil) {
                 let l = line ?? map.line(path)
                 problems.append((l, "\(file):\(l)\(column.map { ":\($0)" } ?? ""): \(path): \(message)"))
+                let inner = path == base ? "" : String(path.dropFirst(base.count + 1))
+                issues.append(FlowIssue(flow: name, path: inner, message: message, line: text.isEmpty ? nil : l, column: column))
             }
             let before = problems.count
             for (path, message) in unknownKeys(raw.fields, at: base) { report(path, message) }
@@ -88,6 +99,16 @@ public struct FlowDefinitions: Sendable {
                 let place = map.scalars["\(base).\(path)"]
                 var compileContext = compiler.compileContext(context, sourceName: file, firstLine: place?.line ?? map.line("\(base).\(path)"))
                 compileContext.sourceName = file
+                if let schemas {
+                    compileContext.sourceSchema = schemas(context.sourceConnection, context.sourceObject).map { schema in
+                        guard context.sourceConnection == flow.source.connection, context.sourceObject == flow.source.object,
+                              let model = flow.source.model else { return schema }
+                        var view = schema
+                        view.fields = schema.fields.filter { model.fields.contains($0.name) }
+                        return view
+                    }
+                    if !criteria, let c = context.targetConnection, let o = context.targetObject { compileContext.targetSchema = schemas(c, o) }
+                }
                 do {
                     if criteria { _ = try CriteriaProgram.compile(text, context: compileContext) } else { _ = try MappingProgram.compile(text, context: compileContext) }
                 } catch {
@@ -115,10 +136,10 @@ public struct FlowDefinitions: Sendable {
             if problems.count == before { flows[name] = flow }
         }
         return FlowDefinitions(flows: flows, problems: problems.sorted { $0.line < $1.line }.map(\.text),
-                               schedules: schedules.filter { flows[$0.key] != nil })
+                               schedules: schedules.filter { flows[$0.key] != nil }, issues: issues)
     }
 
-    /// The keys each part of a flow may have.
+    /// The keys each part of a flow may have (`source.model` may also be the name of a stored model).
     static let allowed: [String: Set<String>] = [
         "": ["description", "enabled", "source", "targets", "triggers", "direction", "criteria", "start", "dependencies", "link", "schedule"],
         "schedule": ["every", "cron", "jitter"],
@@ -201,5 +222,23 @@ public struct FlowDefinitions: Sendable {
             }
         }
         return row[b.count]
+    }
+}
+
+/// One problem of a flow: where in the flow (a key path such as `targets[0].mapping`, empty for
+/// the flow as a whole), what is wrong, and the file's line and column when it came from a file.
+public struct FlowIssue: Sendable, Hashable {
+    public var flow: String
+    public var path: String
+    public var message: String
+    public var line: Int?
+    public var column: Int?
+
+    public init(flow: String, path: String, message: String, line: Int? = nil, column: Int? = nil) {
+        self.flow = flow
+        self.path = path
+        self.message = message
+        self.line = line
+        self.column = column
     }
 }

@@ -31,12 +31,37 @@ public struct FlowService: Sendable {
         self.extraFlows = extraFlows
     }
 
-    /// The config's flows, read and checked (problems as `file:line:column: key: message`).
+    /// The config's flows, read and checked (problems as `file:line:column: key: message`), and the
+    /// flows created through the admin API (problems as `api:…`; a name the file also defines is
+    /// the file's flow).
     public func definitions() -> FlowDefinitions {
-        var definitions = FlowDefinitions.read(runtime.deployment.config, file: runtime.deployment.name, text: configText(),
-                                               functions: functions)
+        let overlay = runtime.overlay
+        let merged = overlay.merged
+        var definitions = FlowDefinitions.read(merged.config, file: merged.name, text: overlay.fileText, functions: functions)
+        let (apiFlows, unresolved) = overlay.apiFlowConfigs()
+        if !apiFlows.isEmpty || !unresolved.isEmpty {
+            var config = merged.config
+            config.flows = apiFlows
+            let api = FlowDefinitions.read(config, file: "api", text: "", functions: functions)
+            definitions.flows.merge(api.flows) { file, _ in file }
+            definitions.schedules.merge(api.schedules) { file, _ in file }
+            definitions.problems += api.problems + unresolved.map { "api: flows.\($0.flow)\($0.path.isEmpty ? "" : ".\($0.path)"): \($0.message)" }
+            definitions.issues += api.issues + unresolved
+        }
         for (name, flow) in extraFlows { definitions.flows[name] = flow }
         return definitions
+    }
+
+    /// Checks flows given through the admin API (JSON objects in the flow model's shape, by name)
+    /// as `config check` checks the file's, and type-checks their mappings and criteria against the
+    /// connections' discovered schemas where known.
+    /// - Returns: the flows' problems; none when they can be stored.
+    public func check(apiFlows: [String: StoredFlow], schemas: @escaping @Sendable (String, String) -> ObjectSchema?) -> [FlowIssue] {
+        let overlay = runtime.overlay
+        let (configs, unresolved) = overlay.apiFlowConfigs(apiFlows)
+        var config = overlay.merged.config
+        config.flows = configs
+        return unresolved + FlowDefinitions.read(config, file: "api", text: "", functions: functions, schemas: schemas).issues
     }
 
     /// The flow named `name`.
@@ -47,13 +72,7 @@ public struct FlowService: Sendable {
     }
 
     /// The loaded plugins' mapping functions.
-    var functions: PluginMappingFunctions { PluginMappingFunctions(plugins: runtime.scan.loaded) }
-
-    private func configText() -> String {
-        guard let file = runtime.deployment.file else { return "" }
-        let url = URL(fileURLWithPath: file, relativeTo: URL(fileURLWithPath: runtime.deployment.options.workingDirectory))
-        return FileManager.default.contents(atPath: url.path).map { String(decoding: $0, as: UTF8.self) } ?? ""
-    }
+    public var functions: PluginMappingFunctions { PluginMappingFunctions(plugins: runtime.scan.loaded) }
 
     /// An engine over a plugin instance of each connection the flow uses; the instances are closed
     /// when `body` returns.
