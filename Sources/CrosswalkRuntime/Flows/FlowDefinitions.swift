@@ -101,10 +101,14 @@ public struct FlowDefinitions: Sendable {
                 compileContext.sourceName = file
                 if let schemas {
                     compileContext.sourceSchema = schemas(context.sourceConnection, context.sourceObject).map { schema in
-                        guard context.sourceConnection == flow.source.connection, context.sourceObject == flow.source.object,
-                              let model = flow.source.model else { return schema }
                         var view = schema
-                        view.fields = schema.fields.filter { model.fields.contains($0.name) }
+                        if context.sourceConnection == flow.source.connection, context.sourceObject == flow.source.object, let model = flow.source.model {
+                            view.fields = schema.fields.filter { model.fields.contains($0.name) }
+                        }
+                        // The record's own id is always readable (`crm_id = _id`), model or not.
+                        if view.field(MappingLanguageCompiler.idField) == nil {
+                            view.fields.append(FieldSchema(name: MappingLanguageCompiler.idField, type: .id))
+                        }
                         return view
                     }
                     if !criteria, let c = context.targetConnection, let o = context.targetObject { compileContext.targetSchema = schemas(c, o) }
