@@ -4,7 +4,7 @@
 // printing records/s, API calls per 1,000 records and peak memory of each process, then a second run
 // (it must write nothing).
 //
-//     swift build -c release --product sync-benchmark --product CrosswalkSalesforce --product CrosswalkNetSuite --product CrosswalkHubSpot
+//     for p in sync-benchmark CrosswalkSalesforce CrosswalkNetSuite CrosswalkHubSpot; do swift build -c release --product $p; done
 //     .build/release/sync-benchmark [--contacts 100000] [--to netsuite,hubspot]
 //
 // `--to netsuite` is seed 001's flow as `crosswalk init --template salesforce-contacts-to-netsuite`
@@ -225,7 +225,7 @@ for app in targets {
     let runtime = try await HostRuntime.open(RuntimeOptions(configPath: config.path), logger: logger)
     for (name, credentials) in template.credentials(urls: sandbox.urls) { try await runtime.vault.store(credentials, name: name) }
     for plugin in template.plugins where runtime.scan.plugin(plugin) == nil {
-        throw Failure("\(plugin) is not beside sync-benchmark: swift build -c release --product sync-benchmark --product CrosswalkSalesforce --product CrosswalkNetSuite --product CrosswalkHubSpot")
+        throw Failure("\(plugin) is not beside sync-benchmark: for p in CrosswalkSalesforce CrosswalkNetSuite CrosswalkHubSpot; do swift build -c release --product $p; done")
     }
     let flows = FlowService(runtime: runtime)
     let label = "→ \(app)"

@@ -202,14 +202,15 @@ struct WebhookServiceTests {
             }
             #expect(try await h.runtime.store.webhookInboxCounts() == [.pending: 3])
 
-            // Salesforce answers slowly, so the child is killed while it processes.
+            // Salesforce makes the change at once but answers 3 s later, so the child is killed between the app's
+            // write and its commit (the batch's leads go in one write).
             let faults = h.sandbox.url("salesforce", "/__sandbox/faults")
-            #expect(try await TestHTTP.send("POST", faults, json: ["latency_ms": 300]).status == 200)
+            #expect(try await TestHTTP.send("POST", faults, json: ["answer_delay_ms": 3000, "answer_delay_path": "/composite"]).status == 200)
             let child = try CrosswalkProcess.Background(["webhooks", "drain", "--config", config])
             try await eventually("the child claims a delivery", within: 60) {
                 (try await h.runtime.store.webhookInboxCounts()[.processing] ?? 0) > 0
             }
-            // Killed once a first lead reached Salesforce: its delivery is not marked done yet, or the next one is mid-way.
+            // Killed once a first lead reached Salesforce: the write's answer is not back, no delivery is done.
             try await eventually("a first lead written by the child", within: 60) {
                 try await !h.soql("SELECT Id FROM Lead WHERE LastName LIKE 'Crash%'").isEmpty
             }

@@ -219,11 +219,10 @@ public final class WebhookService: Service, Sendable {
             claiming: while !Task.isCancelled, !stopRequested.withLock({ $0 }) {
                 let claimed = try await runtime.store.claimWebhookDeliveries(limit: configuration.batchSize, now: now, lease: configuration.lease)
                 if claimed.isEmpty { break }
-                for delivery in claimed {
-                    // Shutting down: the rest of the batch stays claimed; the next start releases and processes it.
-                    if stopRequested.withLock({ $0 }) { break claiming }
+                // Shutting down: the batch stays claimed; the next start releases and processes it.
+                if stopRequested.withLock({ $0 }) { break claiming }
+                for (delivery, outcome) in await process(claimed, session: &session, report: &report) {
                     report.deliveries += 1
-                    let outcome = await process(delivery, session: &session, report: &report)
                     try await runtime.store.finishWebhookDelivery(id: delivery.id, outcome: outcome)
                     switch outcome {
                     case .done: report.done += 1
@@ -269,42 +268,75 @@ public final class WebhookService: Service, Sendable {
         }
     }
 
-    private func process(_ stored: WebhookDelivery, session: inout DrainSession, report: inout DrainReport) async -> WebhookDeliveryOutcome {
+    /// Processes a claimed batch: every delivery is parsed by its connection's plugin, then each flow syncs the
+    /// records the whole batch names in one run (one read by ids, batched writes — not one run per delivery).
+    /// A delivery is done when its events were parsed and every run its records went into ended; a run that
+    /// throws puts back (or fails) the deliveries that fed it.
+    private func process(_ batch: [WebhookDelivery], session: inout DrainSession,
+                         report: inout DrainReport) async -> [(WebhookDelivery, WebhookDeliveryOutcome)] {
+        var outcomes: [Int64: WebhookDeliveryOutcome] = [:]
+        // (flow, side) → the ids named, in order, and the deliveries that named them.
+        var groups: [(flow: Flow, side: FlowSide, ids: [String], seen: Set<String>, deliveries: [WebhookDelivery])] = []
+        for stored in batch {
+            let events: [ChangeEvent]
+            do {
+                let client = try await parsingClient(for: stored.delivery.connection, session: &session)
+                do { events = try await parse(stored, with: client, session: &session) } catch {
+                    outcomes[stored.id] = failure(stored, error, final: Self.isRefusal(error))
+                    continue
+                }
+            } catch {
+                outcomes[stored.id] = failure(stored, error, final: false)
+                continue
+            }
+            report.events += events.count
+            for (flow, side, ids) in Self.matches(connection: stored.delivery.connection, events: events, flows: session.flows) {
+                let index: Int
+                if let found = groups.firstIndex(where: { $0.flow.name == flow.name && $0.side == side }) { index = found } else {
+                    groups.append((flow, side, [], [], []))
+                    index = groups.count - 1
+                }
+                for id in ids where groups[index].seen.insert(id).inserted { groups[index].ids.append(id) }
+                groups[index].deliveries.append(stored)
+            }
+        }
+        for group in groups {
+            let flows = self.flows
+            var log = logger
+            log[metadataKey: "flow"] = "\(group.flow.name)"
+            do {
+                let run = try await gate.exclusive(group.flow.name) { stop in
+                    try await flows.sync(group.flow.name, ids: group.ids, side: group.side, options: RunOptions(trigger: .webhook, stop: stop, keepPlans: 0))
+                }
+                log.info("webhook synced", metadata: ["deliveries": "\(group.deliveries.count)", "records": "\(group.ids.count)",
+                                                      "created": "\(run.counts.created)", "updated": "\(run.counts.updated)", "failed": "\(run.counts.failed)"])
+                report.runs.append(run)
+            } catch {
+                for stored in group.deliveries where outcomes[stored.id] == nil { outcomes[stored.id] = failure(stored, error, final: false) }
+            }
+        }
+        return batch.map { ($0, outcomes[$0.id] ?? .done) }
+    }
+
+    /// The plugin refusing a delivery (not its format, not from this account) is final; anything else may pass.
+    private static func isRefusal(_ error: any Error) -> Bool {
+        let refusals: Set<CrosswalkError.Code> = [.invalidArgument, .unsupported, .auth]
+        return (error as? CrosswalkError).map { refusals.contains($0.code) } == true
+    }
+
+    /// A failed delivery: failed for good when `final` or out of attempts, else put back with a delay.
+    private func failure(_ stored: WebhookDelivery, _ error: any Error, final: Bool) -> WebhookDeliveryOutcome {
         var log = logger
         log[metadataKey: "connection"] = "\(stored.delivery.connection)"
         log[metadataKey: "delivery"] = "\(stored.id)"
-        // Where it went wrong decides what a failure means: only the plugin's own refusal of the delivery is final.
-        enum Stage { case instance, parse, sync }
-        var stage = Stage.instance
-        do {
-            let client = try await parsingClient(for: stored.delivery.connection, session: &session)
-            stage = .parse
-            let events = try await parse(stored, with: client, session: &session)
-            stage = .sync
-            report.events += events.count
-            for (flow, side, ids) in Self.matches(connection: stored.delivery.connection, events: events, flows: session.flows) {
-                let flows = self.flows
-                let run = try await gate.exclusive(flow.name) { stop in
-                    try await flows.sync(flow.name, ids: ids, side: side, options: RunOptions(trigger: .webhook, stop: stop, keepPlans: 0))
-                }
-                log.info("webhook synced", metadata: ["flow": "\(flow.name)", "records": "\(ids.count)", "created": "\(run.counts.created)",
-                                                      "updated": "\(run.counts.updated)", "failed": "\(run.counts.failed)"])
-                report.runs.append(run)
-            }
-            return .done
-        } catch {
-            let message = (error as? CrosswalkError)?.description ?? "\(error)"
-            // The plugin refusing the delivery (not its format, not from this account) is final; anything else may pass.
-            let refusals: Set<CrosswalkError.Code> = [.invalidArgument, .unsupported, .auth]
-            let malformed = stage == .parse && (error as? CrosswalkError).map { refusals.contains($0.code) } == true
-            if malformed || stored.attempts >= configuration.maxAttempts {
-                log.error("webhook delivery failed", metadata: ["attempts": "\(stored.attempts)", "error": "\(message)"])
-                return .failed(error: message)
-            }
-            let delay = retryDelay(afterAttempt: stored.attempts)
-            log.warning("webhook delivery will be retried", metadata: ["attempts": "\(stored.attempts)", "in_s": "\(delay)", "error": "\(message)"])
-            return .retry(error: message, retryAt: Date().addingTimeInterval(delay))
+        let message = (error as? CrosswalkError)?.description ?? "\(error)"
+        if final || stored.attempts >= configuration.maxAttempts {
+            log.error("webhook delivery failed", metadata: ["attempts": "\(stored.attempts)", "error": "\(message)"])
+            return .failed(error: message)
         }
+        let delay = retryDelay(afterAttempt: stored.attempts)
+        log.warning("webhook delivery will be retried", metadata: ["attempts": "\(stored.attempts)", "in_s": "\(delay)", "error": "\(message)"])
+        return .retry(error: message, retryAt: Date().addingTimeInterval(delay))
     }
 
     /// Seconds before the attempt after `attempt`.

@@ -12,10 +12,16 @@ struct FaultSettings: Sendable, Equatable {
     var retryAfterSeconds = 1
     /// How many of the next requests hang (bounded), as if the app stopped answering.
     var timeoutBurst = 0
+    /// Delay added after a request was handled, before its answer goes out: the change is made in the app
+    /// but the client hears of it late (a crash meanwhile loses the answer, not the change).
+    var answerDelayMilliseconds = 0
+    /// Only requests whose path contains this text get `answerDelayMilliseconds` (all when empty).
+    var answerDelayPath = ""
 
     var json: [String: Any] {
         ["error_rate": errorRate, "latency_ms": latencyMilliseconds, "rate_limit_burst": rateLimitBurst,
-         "retry_after_s": retryAfterSeconds, "timeout_burst": timeoutBurst]
+         "retry_after_s": retryAfterSeconds, "timeout_burst": timeoutBurst, "answer_delay_ms": answerDelayMilliseconds,
+         "answer_delay_path": answerDelayPath]
     }
 }
 
@@ -43,6 +49,8 @@ actor FaultInjector {
         if let v = update.rateLimitBurst { settings.rateLimitBurst = v }
         if let v = update.retryAfterSeconds { settings.retryAfterSeconds = v }
         if let v = update.timeoutBurst { settings.timeoutBurst = v }
+        if let v = update.answerDelayMilliseconds { settings.answerDelayMilliseconds = v }
+        if let v = update.answerDelayPath { settings.answerDelayPath = v }
     }
 
     /// Clears every fault and lets hanging requests go.
@@ -52,6 +60,11 @@ actor FaultInjector {
     }
 
     /// The fault for the next request (consuming one unit of a burst) and the latency to add first.
+    /// The delay after handling `path`, before the answer (`answer_delay_ms`, for paths containing `answer_delay_path`).
+    func answerDelay(path: String) -> Int {
+        settings.answerDelayPath.isEmpty || path.contains(settings.answerDelayPath) ? settings.answerDelayMilliseconds : 0
+    }
+
     func decide() -> (decision: Decision, latencyMilliseconds: Int) {
         let latency = settings.latencyMilliseconds
         if settings.timeoutBurst > 0 {
@@ -104,6 +117,8 @@ struct FaultUpdate: Sendable {
     var rateLimitBurst: Int?
     var retryAfterSeconds: Int?
     var timeoutBurst: Int?
+    var answerDelayMilliseconds: Int?
+    var answerDelayPath: String?
 
     /// Reads the JSON body; throws the name of the first field with a wrong type or range.
     init(json body: [String: Any]) throws(FaultSettingsError) {
@@ -125,6 +140,11 @@ struct FaultUpdate: Sendable {
         rateLimitBurst = try count("rate_limit_burst")
         retryAfterSeconds = try count("retry_after_s")
         timeoutBurst = try count("timeout_burst")
+        answerDelayMilliseconds = try count("answer_delay_ms")
+        if let v = body["answer_delay_path"] {
+            guard let text = v as? String else { throw FaultSettingsError(field: "answer_delay_path") }
+            answerDelayPath = text
+        }
     }
 }
 

@@ -7,7 +7,7 @@ import Foundation
 /// | GET | `health` | | `{"status":"ok","app":…}` |
 /// | POST | `reset` | optional `{"count":N,"seed":S}` | drops data, subscriptions, faults, log, counters; re-seeds if `count` given |
 /// | POST | `seed` | `{"count":N,"seed":S}` | adds generated records |
-/// | GET / POST / DELETE | `faults` | `{"error_rate","latency_ms","rate_limit_burst","retry_after_s","timeout_burst","expire_tokens"}` | reads / sets / clears faults |
+/// | GET / POST / DELETE | `faults` | `{"error_rate","latency_ms","rate_limit_burst","retry_after_s","timeout_burst","answer_delay_ms","answer_delay_path","expire_tokens"}` | reads / sets / clears faults |
 /// | GET | `requests` | `?app=&since=SEQ` | request log (method, path, status, time; never headers) |
 /// | GET | `counters` | `?app=` | calls counted: total and per method + path template |
 /// | POST | `counters/reset` | | zeroes this app's counters |
@@ -110,7 +110,7 @@ struct SandboxControlAPI: Sendable {
 
     private func setFaults(_ request: SandboxRequest) async -> SandboxResponse {
         guard let body = object(request) else { return Self.badRequest("faults takes a JSON object") }
-        let known: Set = ["error_rate", "latency_ms", "rate_limit_burst", "retry_after_s", "timeout_burst", "expire_tokens"]
+        let known: Set = ["error_rate", "latency_ms", "rate_limit_burst", "retry_after_s", "timeout_burst", "answer_delay_ms", "answer_delay_path", "expire_tokens"]
         if let unknown = body.keys.first(where: { !known.contains($0) }) {
             return Self.badRequest("unknown fault \"\(unknown)\"; known: \(known.sorted().joined(separator: ", "))")
         }

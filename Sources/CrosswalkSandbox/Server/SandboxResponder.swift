@@ -46,6 +46,8 @@ struct SandboxResponder: HTTPResponder {
             answer = host.app.faultResponse(.serverError)
             fault = "timeout"
         }
+        let answerDelay = await host.faults.answerDelay(path: incoming.path)
+        if answerDelay > 0, decision == .pass { try? await Task.sleep(for: .milliseconds(answerDelay)) }
         let elapsed = ContinuousClock.now - clock
         let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
         await log.record(app: host.name, method: incoming.method, path: incoming.path, status: answer.status,
