@@ -79,9 +79,15 @@ final class Child: @unchecked Sendable {
         }
     }
 
-    func stop() {
+    /// SIGTERM, then SIGKILL when it has not ended within `grace` seconds; returns the seconds it took.
+    @discardableResult
+    func stop(grace: Double = 30) -> Double {
+        let start = Date()
         if process.isRunning { process.terminate() }
+        while process.isRunning, Date().timeIntervalSince(start) < grace { usleep(20_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
+        return Date().timeIntervalSince(start)
     }
 }
 
@@ -273,3 +279,9 @@ let drained = (afterDrain["done"] ?? 0) + (afterDrain["failed"] ?? 0) - doneAtSt
 let drainSeconds = Double((ContinuousClock.now - drainStart).components.seconds)
 report("deliveries_in_inbox_after_load", Double(accepted), "deliveries (pending \(afterLoad["pending"] ?? 0))")
 report("inbox_processed_per_second", Double(drained) / max(1, drainSeconds), "deliveries/s (each parsed by the plugin and synced through the engine)")
+
+let shutdown = serve.stop()
+report("sigterm_to_exit", shutdown, "s (the batch in flight finished, the rest left in the inbox for the next start)")
+sandbox.stop()
+try? FileManager.default.removeItem(at: dir)
+exit(0)
