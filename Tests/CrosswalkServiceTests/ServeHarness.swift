@@ -21,9 +21,7 @@ struct ServeDeployment: Sendable {
     let token = "test-admin-token-" + UUID().uuidString
 
     static func start(seed: Int, schedule: String = "{every: 2s}") async throws -> ServeDeployment {
-        let sandbox = try CrosswalkProcess.Background(["sandbox", "--port", "0", "--seed", String(seed), "--no-tls"])
-        let ready = try JSONSerialization.jsonObject(with: Data(try await sandbox.line(containing: "\"ready\":true", within: 60).utf8)) as! [String: Any]
-        let urls = (ready["apps"] as! [String: String]).compactMapValues { URL(string: $0) }
+        let (sandbox, urls) = try await ServeTestKit.sandbox(seed: seed)
         let dir = try TestFiles.temporaryFolder("serve")
         let config = dir.appendingPathComponent("crosswalk.yaml").path
         var yaml = FlowTemplate.deployment([.hubspotToAritic], urls: urls)
@@ -48,11 +46,7 @@ struct ServeDeployment: Sendable {
 
     /// Starts `crosswalk serve` on a free port and waits for its readiness line.
     func serve(environment: [String: String] = [:]) async throws -> RunningService {
-        let process = try CrosswalkProcess.Background(["serve", "--config", config, "--listen", "127.0.0.1:0"],
-                                                      environment: environment.merging([Self.tokenVariable: token]) { $1 })
-        let line = try await process.line(containing: "\"ready\":true", within: 60)
-        let ready = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
-        return RunningService(process: process, url: URL(string: ready["url"] as! String)!, token: token)
+        try await RunningService.start(config: config, token: token, tokenVariable: Self.tokenVariable, environment: environment)
     }
 
     var ariticAuth: [String: String] {
@@ -112,11 +106,50 @@ struct ServeDeployment: Sendable {
     var ariticFaults: URL { URL(string: urls["aritic"]!.absoluteString + "/__sandbox/faults")! }
 }
 
+/// The processes every service test starts, and the sandbox's Salesforce read directly.
+enum ServeTestKit {
+    /// `crosswalk sandbox` as its own process on free ports, and its apps' URLs.
+    static func sandbox(seed: Int) async throws -> (process: CrosswalkProcess.Background, urls: [String: URL]) {
+        let sandbox = try CrosswalkProcess.Background(["sandbox", "--port", "0", "--seed", String(seed), "--no-tls"])
+        let ready = try JSONSerialization.jsonObject(with: Data(try await sandbox.line(containing: "\"ready\":true", within: 60).utf8)) as! [String: Any]
+        return (sandbox, (ready["apps"] as! [String: String]).compactMapValues { URL(string: $0) })
+    }
+
+    /// Every row of a SOQL query, with a client-credentials token of the sandbox's connected app (not through the
+    /// plugins or the service).
+    static func soql(_ salesforce: URL, _ query: String) async throws -> [[String: Any]] {
+        let sf = SalesforceApp.demoCredentials
+        let basic = Data("\(sf.clientID):\(sf.clientSecret)".utf8).base64EncodedString()
+        let token = try await TestHTTP.send("POST", salesforce.appendingPathComponent("services/oauth2/token"), form: "grant_type=client_credentials",
+                                            headers: ["Authorization": "Basic \(basic)"])
+        let access = try #require(token.object["access_token"] as? String, "\(token.text)")
+        var rows: [[String: Any]] = []
+        var path = "/services/data/v60.0/query?q=" + query.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+        while true {
+            let page = try await TestHTTP.send("GET", URL(string: salesforce.absoluteString + path)!, headers: ["Authorization": "Bearer \(access)"])
+            #expect(page.status == 200, "\(page.text)")
+            rows += page.object["records"] as? [[String: Any]] ?? []
+            guard let next = page.object["nextRecordsUrl"] as? String else { return rows }
+            path = next
+        }
+    }
+}
+
 /// A running `crosswalk serve` and its admin API.
 struct RunningService: Sendable {
     let process: CrosswalkProcess.Background
     let url: URL
     let token: String
+
+    /// Starts `crosswalk serve --config CONFIG` on a free port, the admin token in `tokenVariable`, and waits for its
+    /// readiness line.
+    static func start(config: String, token: String, tokenVariable: String, environment: [String: String] = [:]) async throws -> RunningService {
+        let process = try CrosswalkProcess.Background(["serve", "--config", config, "--listen", "127.0.0.1:0"],
+                                                      environment: environment.merging([tokenVariable: token]) { $1 })
+        let line = try await process.line(containing: "\"ready\":true", within: 60)
+        let ready = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
+        return RunningService(process: process, url: URL(string: ready["url"] as! String)!, token: token)
+    }
 
     /// A request to the service; with the token unless `token` is false; `raw` is sent as the body as is.
     func send(_ method: String, _ path: String, json: Any? = nil, raw: String? = nil, token: Bool = true,

@@ -33,9 +33,7 @@ struct SetupDeployment: Sendable {
     }
 
     static func start(seed: Int) async throws -> SetupDeployment {
-        let sandbox = try CrosswalkProcess.Background(["sandbox", "--port", "0", "--seed", String(seed), "--no-tls"])
-        let ready = try JSONSerialization.jsonObject(with: Data(try await sandbox.line(containing: "\"ready\":true", within: 60).utf8)) as! [String: Any]
-        let urls = (ready["apps"] as! [String: String]).compactMapValues { URL(string: $0) }
+        let (sandbox, urls) = try await ServeTestKit.sandbox(seed: seed)
         let dir = try TestFiles.temporaryFolder("serve-setup")
         let config = dir.appendingPathComponent("crosswalk.yaml").path
         try Data(header().utf8).write(to: URL(fileURLWithPath: config))
@@ -48,11 +46,7 @@ struct SetupDeployment: Sendable {
 
     /// Starts `crosswalk serve` on a free port and waits for its readiness line.
     func serve() async throws -> RunningService {
-        let process = try CrosswalkProcess.Background(["serve", "--config", config, "--listen", "127.0.0.1:0"],
-                                                      environment: [Self.tokenVariable: token])
-        let line = try await process.line(containing: "\"ready\":true", within: 60)
-        let ready = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
-        return RunningService(process: process, url: URL(string: ready["url"] as! String)!, token: token)
+        try await RunningService.start(config: config, token: token, tokenVariable: Self.tokenVariable)
     }
 
     /// Credentials as a client sends them: `{"scheme": …, "parameters": {…}}`.
@@ -77,22 +71,8 @@ struct SetupDeployment: Sendable {
 
     // MARK: The apps read directly (not through the plugins or the service)
 
-    /// Every row of a SOQL query, with a client-credentials token of the sandbox's connected app.
-    func soql(_ query: String) async throws -> [[String: Any]] {
-        let sf = SalesforceApp.demoCredentials
-        let base = urls["salesforce"]!.absoluteString
-        let basic = Data("\(sf.clientID):\(sf.clientSecret)".utf8).base64EncodedString()
-        let token = try await TestHTTP.send("POST", URL(string: base + "/services/oauth2/token")!, form: "grant_type=client_credentials",
-                                            headers: ["Authorization": "Basic \(basic)"]).object["access_token"] as? String ?? ""
-        var rows: [[String: Any]] = []
-        var path = "/services/data/v60.0/query?q=" + query.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
-        while true {
-            let page = try await TestHTTP.send("GET", URL(string: base + path)!, headers: ["Authorization": "Bearer \(token)"]).object
-            rows += page["records"] as? [[String: Any]] ?? []
-            guard let next = page["nextRecordsUrl"] as? String else { return rows }
-            path = next
-        }
-    }
+    /// Every row of a SOQL query (the sandbox's Salesforce over its own API).
+    func soql(_ query: String) async throws -> [[String: Any]] { try await ServeTestKit.soql(urls["salesforce"]!, query) }
 
     /// Every row of a SuiteQL query, signed with TBA here.
     func suiteQL(_ query: String) async throws -> [[String: Any]] {

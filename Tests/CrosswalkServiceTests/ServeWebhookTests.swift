@@ -25,9 +25,7 @@ struct HookDeployment: Sendable {
     let token = "test-admin-token-" + UUID().uuidString
 
     static func start(seed: Int) async throws -> HookDeployment {
-        let sandbox = try CrosswalkProcess.Background(["sandbox", "--port", "0", "--seed", String(seed), "--no-tls"])
-        let ready = try JSONSerialization.jsonObject(with: Data(try await sandbox.line(containing: "\"ready\":true", within: 60).utf8)) as! [String: Any]
-        let urls = (ready["apps"] as! [String: String]).compactMapValues { URL(string: $0) }
+        let (sandbox, urls) = try await ServeTestKit.sandbox(seed: seed)
         let dir = try TestFiles.temporaryFolder("serve-hooks")
         let config = dir.appendingPathComponent("crosswalk.yaml").path
         let yaml = FlowTemplate.deployment([.spotioSalesforce], urls: urls)
@@ -50,11 +48,7 @@ struct HookDeployment: Sendable {
     }
 
     func serve() async throws -> RunningService {
-        let process = try CrosswalkProcess.Background(["serve", "--config", config, "--listen", "127.0.0.1:0"],
-                                                      environment: [Self.tokenVariable: token])
-        let line = try await process.line(containing: "\"ready\":true", within: 60)
-        let ready = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
-        return RunningService(process: process, url: URL(string: ready["url"] as! String)!, token: token)
+        try await RunningService.start(config: config, token: token, tokenVariable: Self.tokenVariable)
     }
 
     // MARK: SPOTIO and Salesforce over their own APIs
@@ -78,16 +72,7 @@ struct HookDeployment: Sendable {
 
     /// Salesforce Leads whose `Spotio_Id__c` is `id`.
     func salesforceLeads(spotio id: String) async throws -> [[String: Any]] {
-        let sf = SalesforceApp.demoCredentials
-        let basic = Data("\(sf.clientID):\(sf.clientSecret)".utf8).base64EncodedString()
-        let token = try await TestHTTP.send("POST", urls["salesforce"]!.appendingPathComponent("services/oauth2/token"),
-                                            form: "grant_type=client_credentials", headers: ["Authorization": "Basic \(basic)"])
-        let access = try #require(token.object["access_token"] as? String, "\(token.text)")
-        let q = "SELECT Id, LastName, Company FROM Lead WHERE Spotio_Id__c = '\(id)'".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
-        let r = try await TestHTTP.send("GET", URL(string: urls["salesforce"]!.absoluteString + "/services/data/v60.0/query?q=\(q)")!,
-                                        headers: ["Authorization": "Bearer \(access)"])
-        #expect(r.status == 200, "\(r.text)")
-        return r.object["records"] as? [[String: Any]] ?? []
+        try await ServeTestKit.soql(urls["salesforce"]!, "SELECT Id, LastName, Company FROM Lead WHERE Spotio_Id__c = '\(id)'")
     }
 
     var salesforceFaults: URL { urls["salesforce"]!.appendingPathComponent("__sandbox/faults") }

@@ -277,8 +277,15 @@ enum NetSuiteSuiteQL {
             switch condition {
             case let .and(a, b):
                 // A text IN list first: it is a set lookup and usually excludes the record alone.
-                if Self.looksUp(b), try test(b, record) == false { return false }
-                let l = try test(a, record), r = try test(b, record)
+                let r: Bool?, l: Bool?
+                if Self.looksUp(b) {
+                    r = try test(b, record)
+                    if r == false { return false }
+                    l = try test(a, record)
+                } else {
+                    l = try test(a, record)
+                    r = try test(b, record)
+                }
                 if l == false || r == false { return false }
                 return l == true && r == true ? true : nil
             case let .or(a, b):
