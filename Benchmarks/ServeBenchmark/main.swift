@@ -79,6 +79,15 @@ final class Child: @unchecked Sendable {
         }
     }
 
+    /// Reads and drops the rest of the child's output from now on. Without it a chatty child (serve logs a JSON
+    /// line per run) fills the pipe and blocks in its next write: it then neither works nor exits.
+    func discardOutput() {
+        let handle = output.fileHandleForReading
+        Thread.detachNewThread {
+            while !handle.availableData.isEmpty {}
+        }
+    }
+
     /// SIGTERM, then SIGKILL when it has not ended within `grace` seconds; returns the seconds it took.
     @discardableResult
     func stop(grace: Double = 30) -> Double {
@@ -144,6 +153,7 @@ defer { try? FileManager.default.removeItem(at: dir) }
 let sandbox = try Child(crosswalk, ["sandbox", "--port", "0", "--seed", "20", "--no-tls"])
 defer { sandbox.stop() }
 let readiness = try JSONSerialization.jsonObject(with: Data(try sandbox.line(containing: "\"ready\":true").utf8)) as? [String: Any]
+sandbox.discardOutput()
 let urls = ((readiness?["apps"] as? [String: String]) ?? [:]).compactMapValues { URL(string: $0) }
 guard let spotio = urls["spotio"], let salesforce = urls["salesforce"] else { throw Failure("the sandbox printed no app URLs") }
 
@@ -158,6 +168,7 @@ try crosswalkRun(["connections", "webhook-secret", "spotio"], config: config, st
 let serve = try Child(crosswalk, ["serve", "--config", config, "--listen", "127.0.0.1:0"], environment: ["CW_BENCH_TOKEN": token])
 defer { serve.stop() }
 let serveReady = try JSONSerialization.jsonObject(with: Data(try serve.line(containing: "\"ready\":true").utf8)) as? [String: Any]
+serve.discardOutput()
 guard let serviceURL = (serveReady?["url"] as? String).flatMap(URL.init(string:)) else { throw Failure("serve printed no URL") }
 let hooks = serviceURL.appendingPathComponent("hooks/spotio")
 let subscribed = try await send("POST", spotio.appendingPathComponent("__sandbox/webhooks"),

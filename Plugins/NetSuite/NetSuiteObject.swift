@@ -44,10 +44,18 @@ struct NetSuiteObject: Sendable {
         matchKeys: ["tranId"], columns: ["total": "foreigntotal", "amountRemaining": "foreignamountremaining"],
         references: ["entity": "customer", "currency": "currency", "subsidiary": "subsidiary", "terms": "term",
                      "status": "invoicestatus", "salesRep": "employee", "location": "location", "department": "department",
-                     "class": "classification", "account": "account", "postingPeriod": "accountingperiod"],
+                     "class": "classification", "account": "account", "postingPeriod": "accountingperiod",
+                     "opportunity": "opportunity"],
+        linkFields: ["entity": "customer", "opportunity": "opportunity"])
+
+    static let opportunity = NetSuiteObject(
+        name: "opportunity", label: "Opportunity", table: "transaction", tableType: "Opprtnty", deletedType: "opportunity",
+        matchKeys: ["tranId"], columns: [:],
+        references: ["entity": "customer", "currency": "currency", "subsidiary": "subsidiary", "status": "opportunitystatus",
+                     "entityStatus": "customerstatus", "salesRep": "employee", "forecastType": "forecasttype"],
         linkFields: ["entity": "customer"])
 
-    static let all = [customer, contact, invoice]
+    static let all = [customer, contact, invoice, opportunity]
 
     static func named(_ name: String) -> NetSuiteObject? { all.first { $0.name == name } }
 }

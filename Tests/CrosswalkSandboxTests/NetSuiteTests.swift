@@ -321,6 +321,42 @@ struct NetSuiteTests {
         expectError(await rest("DELETE", "\(Self.records)/customer/\(customer)", token: token), 400, "USER_ERROR")
     }
 
+    @Test("opportunities: REST records with a required customer; the transaction table holds them beside invoices (type 'Opprtnty'), one id sequence; an invoice names its opportunity; a customer with an opportunity cannot be deleted")
+    func opportunitiesBesideInvoices() async throws {
+        let token = try await bearer()
+        let customer = createdId(await rest("POST", "\(Self.records)/customer", json: ["companyName": "Globex"], token: token))
+        expectError(await rest("POST", "\(Self.records)/opportunity", json: ["title": "No customer"], token: token), 400, "USER_ERROR")
+        let opportunity = createdId(await rest("POST", "\(Self.records)/opportunity", json: [
+            "entity": ["id": customer], "title": "Renewal", "projectedTotal": 1200, "status": ["id": "C"], "expectedCloseDate": "2026-06-30",
+        ], token: token))
+        let invoice = createdId(await rest("POST", "\(Self.records)/invoice", json: [
+            "entity": ["id": customer], "opportunity": ["id": opportunity], "item": ["items": [["item": ["id": "10"]]]],
+        ], token: token))
+        #expect(Int(invoice)! > Int(opportunity)!, "one transaction id sequence")
+        let got = await rest("GET", "\(Self.records)/opportunity/\(opportunity)", token: token)
+        #expect(got.object["tranId"] as? String == "OPP\(opportunity)")
+        #expect((got.object["status"] as? [String: Any])?["refName"] as? String == "Closed - Won")
+        #expect((got.object["entity"] as? [String: Any])?["refName"] as? String == "Globex")
+        let billed = await rest("GET", "\(Self.records)/invoice/\(invoice)", token: token)
+        #expect((billed.object["opportunity"] as? [String: Any])?["refName"] as? String == "Opportunity #OPP\(opportunity)")
+
+        let opportunities = items(await suiteQL("SELECT id, type, title, projectedtotal, BUILTIN.DF(status) AS status FROM transaction WHERE type = 'Opprtnty'", token: token))
+        #expect(opportunities.map { $0["id"] as? String } == [opportunity])
+        #expect(opportunities.first?["title"] as? String == "Renewal" && opportunities.first?["status"] as? String == "Closed - Won")
+        let invoices = items(await suiteQL("SELECT id, opportunity FROM transaction WHERE type = 'CustInvc'", token: token))
+        #expect(invoices.map { $0["id"] as? String } == [invoice] && invoices.first?["opportunity"] as? String == opportunity)
+        // Without a type: both kinds in id order; a column of the other kind is NULL (omitted).
+        let both = items(await suiteQL("SELECT id, type, title FROM transaction WHERE entity = \(customer)", token: token))
+        #expect(both.map { $0["type"] as? String } == ["Opprtnty", "CustInvc"])
+        #expect(both.last?["title"] == nil)
+        expectError(await suiteQL("SELECT shoesize FROM transaction", token: token), 400, "INVALID_PARAMETER")
+
+        _ = await rest("DELETE", "\(Self.records)/invoice/\(invoice)", token: token)
+        expectError(await rest("DELETE", "\(Self.records)/customer/\(customer)", token: token), 400, "USER_ERROR")
+        #expect(await rest("DELETE", "\(Self.records)/opportunity/\(opportunity)", token: token).status == 204)
+        #expect(await rest("DELETE", "\(Self.records)/customer/\(customer)", token: token).status == 204)
+    }
+
     @Test func listReturnsIdsAndLinksAndPages() async throws {
         let token = try await bearer()
         await app.seed(SandboxSeed(count: 5))
@@ -552,6 +588,6 @@ struct NetSuiteTests {
         #expect((properties["company"] as? [String: Any])?["x-ns-referenced-type"] as? String == "customer")
         #expect((properties["custentity_sf_contact_id"] as? [String: Any])?["x-ns-custom-field"] as? Bool == true)
         let catalog = await rest("GET", "\(Self.records)/metadata-catalog", token: token)
-        #expect(items(catalog).compactMap { $0["name"] as? String } == ["customer", "contact", "invoice"])
+        #expect(items(catalog).compactMap { $0["name"] as? String } == ["customer", "contact", "invoice", "opportunity"])
     }
 }

@@ -26,7 +26,7 @@ struct NetSuiteCheckTests {
             let result = try await h.client().check()
             #expect(result.ok, "\(result.message)")
             #expect(result.message.contains("NetSuite account 1234567_SB1"))
-            #expect(result.message.contains("customer, contact, invoice readable"))
+            #expect(result.message.contains("customer, contact, invoice, opportunity readable"))
             #expect(result.message.contains("deleted-record feed readable"))
         }
     }

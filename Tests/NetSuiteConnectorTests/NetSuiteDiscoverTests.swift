@@ -12,7 +12,7 @@ struct NetSuiteDiscoverTests {
         try await NetSuiteHarness.with { h in
             let m = h.plugin.manifest
             #expect(h.plugin.id == "com.netsuite")
-            #expect(m.objects.map(\.name) == ["customer", "contact", "invoice"])
+            #expect(m.objects.map(\.name) == ["customer", "contact", "invoice", "opportunity"])
             for object in m.objects {
                 #expect(object.operations == ["read", "create", "update", "upsert", "delete"])
                 #expect(object.externalIDFields == ["externalId"])
@@ -65,9 +65,10 @@ struct NetSuiteDiscoverTests {
             try await h.resetCounters()
             let all = try await client.discover()
             #expect(try await h.counters().byRoute == ["GET /services/rest/record/v1/metadata-catalog/contact": 1,
-                                                       "GET /services/rest/record/v1/metadata-catalog/invoice": 1],
+                                                       "GET /services/rest/record/v1/metadata-catalog/invoice": 1,
+                                                       "GET /services/rest/record/v1/metadata-catalog/opportunity": 1],
                     "customer's catalog is kept by the instance")
-            #expect(all.objects.map(\.name) == ["customer", "contact", "invoice"])
+            #expect(all.objects.map(\.name) == ["customer", "contact", "invoice", "opportunity"])
             let contact = try #require(all.objects.first { $0.name == "contact" })
             #expect(contact.fields.first { $0.name == "company" }?.referenceTo == ["customer"])
             let invoice = try #require(all.objects.first { $0.name == "invoice" })

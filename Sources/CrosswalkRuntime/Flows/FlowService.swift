@@ -151,7 +151,7 @@ public struct FlowService: Sendable {
     }
 
     /// One record's twins in the ID map, in every link of its connection (one per other
-    /// connection of the config, and each flow's own link).
+    /// connection of the config, and each flow's own link), one per object a flow pairs it with.
     public func idmap(connection: String, object: String, id: String) async throws -> [IDMapping] {
         _ = try runtime.connection(connection)
         let record = RecordRef(connection: connection, object: object, id: id)
@@ -163,9 +163,20 @@ public struct FlowService: Sendable {
         for flow in definitions().flows.values {
             if let link = flow.link { links.insert(link) }
         }
+        // A record may have one twin per object on the other side (a SPOTIO lead: Account, Contact, Opportunity;
+        // a NetSuite customer: HubSpot contact and company): ask for each object a flow pairs it with.
+        var others: Set<String?> = [nil]
+        for flow in definitions().flows.values {
+            if flow.source.connection == connection, flow.source.object == object { flow.targets.forEach { others.insert($0.object) } }
+            for t in flow.targets where t.connection == connection && t.object == object { others.insert(flow.source.object) }
+        }
+        let queries = others.sorted { ($0 ?? "") < ($1 ?? "") }.map { TwinQuery(object: object, id: id, otherObject: $0) }
         for link in links.sorted() {
             for side in [LinkSide.a, .b] {
-                if let m = try await runtime.store.mapping(link: link, side: side, record: record), !found.contains(m) { found.append(m) }
+                let twins = try await runtime.store.twins(link: link, side: side, connection: connection, queries: queries)
+                for query in queries {
+                    if let m = twins[query], !found.contains(m) { found.append(m) }
+                }
             }
         }
         return found

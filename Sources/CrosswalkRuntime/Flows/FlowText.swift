@@ -98,6 +98,7 @@ public enum FlowText {
                 }
             }
             lines.append("  target \(t.name): \(t.connection) \(t.object), mode \(t.mode.rawValue)" + (keys.isEmpty ? "" : ", match \(keys.joined(separator: " → "))"))
+            if t.mode == .mirror { lines.append("    on delete in the source: \(describe(t.deletePolicy))") }
             if let c = t.criteria { lines.append("    criteria: \(c)") }
             for line in t.mapping.split(separator: "\n") { lines.append("    \(line)") }
             for link in t.links {
@@ -117,5 +118,15 @@ public enum FlowText {
             for line in s.reverseMapping.split(separator: "\n") { lines.append("    \(line)") }
         }
         return lines
+    }
+
+    /// What a delete policy does, as `flows show` prints it.
+    static func describe(_ policy: DeletePolicy) -> String {
+        switch policy {
+        case .nothing: "do nothing (the target record stays)"
+        case .delete: "delete the target record"
+        case .archive(let fields):
+            "archive: set " + fields.sorted { $0.key < $1.key }.map { "\($0.key) = \($0.value)" }.joined(separator: ", ")
+        }
     }
 }

@@ -5,7 +5,8 @@ import Foundation
 /// permission on the record type, as `NetSuiteAccountSettings` sets them.
 enum NetSuiteAccess {
     /// Record types as the role's permission list names them.
-    static let permissionNames = ["customer": "Lists > Customers", "contact": "Lists > Contacts", "invoice": "Transactions > Invoice"]
+    static let permissionNames = ["customer": "Lists > Customers", "contact": "Lists > Contacts", "invoice": "Transactions > Invoice",
+                                  "opportunity": "Transactions > Opportunity"]
 
     static func check(_ request: SandboxRequest, settings: NetSuiteAccountSettings) throws(NetSuiteError) {
         guard settings.restWebServices else {

@@ -2,7 +2,7 @@ import CrosswalkCore
 import Foundation
 import Synchronization
 
-/// An emulated NetSuite account (SuiteTalk REST): record service for customer, contact and invoice, SuiteQL,
+/// An emulated NetSuite account (SuiteTalk REST): record service for customer, contact, invoice and opportunity, SuiteQL,
 /// token-based authentication verified for real (OAuth 1.0a HMAC-SHA256), OAuth 2.0, concurrency governance and
 /// user-event style change notifications.
 ///

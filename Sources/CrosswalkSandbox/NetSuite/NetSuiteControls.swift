@@ -50,7 +50,7 @@ enum NetSuiteControls {
                     for (type, level) in map {
                         guard NetSuiteSchema.recordTypes.contains(type), let text = level as? String,
                               let parsed = NetSuitePermissionLevel(rawValue: text.lowercased()) else {
-                            failure = "permissions: \(type) must be a record type (customer, contact, invoice) with none, view, create, edit or full"
+                            failure = "permissions: \(type) must be a record type (customer, contact, invoice, opportunity) with none, view, create, edit or full"
                             return
                         }
                         s.recordPermissions[type] = parsed

@@ -8,7 +8,7 @@ enum NetSuiteChange: Sendable {
     case deleted(NetSuiteRecord)
 }
 
-/// The record service `/services/rest/record/v1/{type}` for customer, contact and invoice.
+/// The record service `/services/rest/record/v1/{type}` for customer, contact, invoice and opportunity.
 enum NetSuiteRecordRoutes {
     static let recordPrefix = "/services/rest/record/v1/"
     /// List prices of the fixed items, used when an invoice line has no rate.
@@ -124,7 +124,7 @@ enum NetSuiteRecordRoutes {
     static func delete(_ state: inout NetSuiteState, _ request: SandboxRequest, type: String, key: String, now: Date,
                        changes: inout [NetSuiteChange]) throws(NetSuiteError) -> SandboxResponse {
         let record = try find(state, request, type: type, key: key)
-        if type == "customer", state.all("invoice").contains(where: { $0.fields["entity"] == String(record.id) }) {
+        if type == "customer", NetSuiteSchema.transactionTypes.contains(where: { t in state.all(t.type).contains { $0.fields["entity"] == String(record.id) } }) {
             throw .badRequest("USER_ERROR", "Error while accessing a resource. This record cannot be deleted because it has dependent records.")
         }
         state.recordDeletion(record, now: now)
@@ -231,6 +231,8 @@ enum NetSuiteRecordRoutes {
         case "invoice":
             if record.fields["entity"] == nil { throw missing("Customer", "entity") }
             if record.lines.isEmpty { throw .badRequest("USER_ERROR", "Error while accessing a resource. You must enter at least one line item for this transaction.", path: "item") }
+        case "opportunity":
+            if record.fields["entity"] == nil { throw missing("Customer", "entity") }
         default:
             break
         }

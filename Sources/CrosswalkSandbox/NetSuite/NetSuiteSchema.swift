@@ -29,7 +29,13 @@ struct NetSuiteField: Sendable {
 
 /// The record types the emulator serves, their fields, and the fixed lists references point at.
 enum NetSuiteSchema {
-    static let recordTypes = ["customer", "contact", "invoice"]
+    static let recordTypes = ["customer", "contact", "invoice", "opportunity"]
+
+    /// Transaction record types (ids from the transaction counter, rows of the SuiteQL `transaction` table) and
+    /// the code its `type` column shows for each.
+    static let transactionTypes: [(type: String, code: String)] = [("invoice", "CustInvc"), ("opportunity", "Opprtnty")]
+
+    static func isTransaction(_ type: String) -> Bool { transactionTypes.contains { $0.type == type } }
 
     static func fields(_ type: String) -> [NetSuiteField] { fieldsByType[type] ?? makeFields(type) }
 
@@ -95,6 +101,22 @@ enum NetSuiteSchema {
                 NetSuiteField(name: "total", type: .number, title: "Total", readOnly: true, sqlColumn: "foreigntotal"),
                 NetSuiteField(name: "amountRemaining", type: .number, title: "Amount Remaining", readOnly: true,
                               sqlColumn: "foreignamountremaining"),
+                NetSuiteField(name: "opportunity", type: .reference("opportunity"), title: "Opportunity"),
+                NetSuiteField(name: "createdDate", type: .datetime, title: "Date Created", readOnly: true),
+            ]
+        case "opportunity":
+            return common + [
+                NetSuiteField(name: "tranId", type: .text, title: "Opportunity #"),
+                NetSuiteField(name: "title", type: .text, title: "Title"),
+                NetSuiteField(name: "entity", type: .reference("customer"), title: "Customer"),
+                NetSuiteField(name: "tranDate", type: .date, title: "Date"),
+                NetSuiteField(name: "expectedCloseDate", type: .date, title: "Expected Close"),
+                NetSuiteField(name: "probability", type: .number, title: "Probability (%)"),
+                NetSuiteField(name: "projectedTotal", type: .number, title: "Projected Total"),
+                NetSuiteField(name: "status", type: .reference("opportunitystatus"), title: "Status"),
+                NetSuiteField(name: "currency", type: .reference("currency"), title: "Currency"),
+                NetSuiteField(name: "subsidiary", type: .reference("subsidiary"), title: "Subsidiary"),
+                NetSuiteField(name: "memo", type: .text, title: "Memo"),
                 NetSuiteField(name: "createdDate", type: .datetime, title: "Date Created", readOnly: true),
             ]
         case NetSuiteDeletedRecords.recordType:
@@ -132,17 +154,65 @@ enum NetSuiteSchema {
         "currency": ["1": "USA", "2": "Euro", "3": "British pound", "4": "Canadian Dollar"],
         "term": ["1": "Net 15", "2": "Net 30", "3": "Net 60", "4": "Due on receipt"],
         "invoicestatus": ["A": "Open", "B": "Paid In Full"],
+        "opportunitystatus": ["A": "In Progress", "B": "Issued Estimate", "C": "Closed - Won", "D": "Closed - Lost"],
         "item": ["10": "Consulting Hour", "11": "Support Plan (Annual)", "12": "Widget", "13": "Installation"],
     ]
 
-    /// The SuiteQL table of a record type and the row filter that selects it (`transaction` holds invoices).
-    static func table(_ name: String) -> (recordType: String, typeColumn: String?)? {
+    /// The SuiteQL table `name`: the record types whose rows it holds and, for a table of several (`transaction`
+    /// holds invoices and opportunities), the code its `type` column shows for each.
+    static func table(_ name: String) -> NetSuiteTable? {
         switch name.lowercased() {
-        case "customer": ("customer", nil)
-        case "contact": ("contact", nil)
-        case "transaction": ("invoice", "CustInvc")
-        case NetSuiteDeletedRecords.recordType: (NetSuiteDeletedRecords.recordType, nil)
+        case "customer": NetSuiteTable(recordTypes: ["customer"])
+        case "contact": NetSuiteTable(recordTypes: ["contact"])
+        case "transaction": NetSuiteTable(recordTypes: transactionTypes.map(\.type),
+                                          typeCodes: Dictionary(uniqueKeysWithValues: transactionTypes.map { ($0.type, $0.code) }))
+        case NetSuiteDeletedRecords.recordType: NetSuiteTable(recordTypes: [NetSuiteDeletedRecords.recordType])
         default: nil
+        }
+    }
+}
+
+/// A SuiteQL table: the record types of its rows, in id order when there are several.
+struct NetSuiteTable: Sendable {
+    var recordTypes: [String]
+    /// record type → the `type` column's value; empty when the table has no `type` column.
+    var typeCodes: [String: String] = [:]
+
+    var hasTypeColumn: Bool { !typeCodes.isEmpty }
+
+    /// The field behind `column` in the first record type that has it.
+    func field(column: String) -> NetSuiteField? {
+        for type in recordTypes { if let f = NetSuiteSchema.field(type, column: column) { return f } }
+        return nil
+    }
+
+    /// The field behind `column` when every record type that has it reads it the same way (name and type), so it can be
+    /// resolved once for all rows; `nil` otherwise (then each row resolves it).
+    func uniformField(column: String) -> NetSuiteField? {
+        let found = recordTypes.compactMap { NetSuiteSchema.field($0, column: column) }
+        guard let first = found.first, found.allSatisfy({ $0.name == first.name && $0.type == first.type }) else { return nil }
+        return first
+    }
+
+    /// Every column once, in schema order (`type` first when the table has it).
+    var allColumns: [String] {
+        var seen = Set<String>(), out: [String] = hasTypeColumn ? ["type"] : []
+        for type in recordTypes { for f in NetSuiteSchema.fields(type) where seen.insert(f.column).inserted { out.append(f.column) } }
+        return out
+    }
+
+    /// The record types a condition's `type = '…'` (at the top of an AND chain) leaves, or all.
+    func recordTypes(for condition: NetSuiteSuiteQLQuery.Condition?) -> [String] {
+        guard hasTypeColumn, let condition, let code = Self.typeCode(condition) else { return recordTypes }
+        return recordTypes.filter { typeCodes[$0] == code }
+    }
+
+    private static func typeCode(_ condition: NetSuiteSuiteQLQuery.Condition) -> String? {
+        switch condition {
+        case let .and(a, b): return typeCode(a) ?? typeCode(b)
+        case let .compare(.column(name), "=", .literal(.text(code))), let .compare(.literal(.text(code)), "=", .column(name)):
+            return name.lowercased().split(separator: ".").last == "type" ? code : nil
+        default: return nil
         }
     }
 }

@@ -2,7 +2,9 @@ import CrosswalkCore
 import Foundation
 
 /// Generated account data: customers (companies with a Company ID in `entityId`), two or three contacts linked to each,
-/// and one or two invoices per customer.
+/// one or two invoices per customer, and for about half the customers an opportunity (seeded last, from a random
+/// stream of its own, so that the other records are the same with or without them); a won opportunity's first invoice
+/// names it in `opportunity`, as an invoice billed from it does.
 enum NetSuiteSeed {
     static func seed(_ state: inout NetSuiteState, options: SandboxSeed, now: Date) {
         var rng = SeededRandom(seed: options.randomSeed &+ 0x4E53)
@@ -38,6 +40,30 @@ enum NetSuiteSeed {
                     "entity": String(customer.id), "tranDate": NetSuiteTime.day(date), "dueDate": NetSuiteTime.day(date.addingTimeInterval(86_400 * 30)),
                     "status": rng.chance(0.5) ? "B" : "A", "memo": "Seeded invoice \(n + 1) for \(name)",
                 ], lines: lines, now: min(now, date))
+            }
+        }
+        seedOpportunities(&state, options: options, now: now)
+    }
+
+    private static func seedOpportunities(_ state: inout NetSuiteState, options: SandboxSeed, now: Date) {
+        var rng = SeededRandom(seed: options.randomSeed &+ 0x4F50)
+        let invoicesByCustomer = Dictionary(grouping: state.all("invoice"), by: { $0.fields["entity"] ?? "" })
+        for customer in state.all("customer") where rng.chance(0.5) {
+            let name = customer.fields["companyName"] ?? customer.fields["entityId"] ?? "Customer \(customer.id)"
+            let opened = NetSuiteTime.parse(customer.fields["dateCreated"] ?? "")?.date ?? now
+            let status = rng.pick(["A", "B", "C", "C", "D"])
+            let invoices = invoicesByCustomer[String(customer.id)] ?? []
+            let total = invoices.reduce(0.0) { $0 + (Double($1.fields["total"] ?? "") ?? 0) }
+            let opportunity = state.insert("opportunity", fields: [
+                "entity": String(customer.id), "title": "\(rng.pick(["Renewal", "Expansion", "New business", "Pilot"])) — \(name)",
+                "tranDate": NetSuiteTime.day(opened), "expectedCloseDate": NetSuiteTime.day(opened.addingTimeInterval(86_400 * 45)),
+                "probability": status == "C" ? "100" : status == "D" ? "0" : String(10 * Int(1 + rng.next() % 9)),
+                "projectedTotal": NetSuiteValues.number(total > 0 ? total : Double(1_000 * Int(1 + rng.next() % 50))), "status": status,
+            ], lines: [], now: min(now, opened.addingTimeInterval(3_600)))
+            // A won opportunity was billed: its customer's first invoice names it (stored as is, no new stamp).
+            if status == "C", var first = invoices.first {
+                first.fields["opportunity"] = String(opportunity.id)
+                state.store(first)
             }
         }
     }

@@ -68,9 +68,10 @@ struct NetSuiteState: Codable, Sendable {
     /// Stores a new record with the next id and its creation stamps.
     mutating func insert(_ type: String, fields: [String: String], lines: [[String: String]], now: Date) -> NetSuiteRecord {
         let id: Int
-        if type == "invoice" { id = nextTransactionId; nextTransactionId += 1 } else { id = nextEntityId; nextEntityId += 1 }
+        let transaction = NetSuiteSchema.isTransaction(type)
+        if transaction { id = nextTransactionId; nextTransactionId += 1 } else { id = nextEntityId; nextEntityId += 1 }
         var record = NetSuiteRecord(type: type, id: id, fields: fields, lines: lines)
-        record.fields[type == "invoice" ? "createdDate" : "dateCreated"] = NetSuiteTime.iso(now)
+        record.fields[transaction ? "createdDate" : "dateCreated"] = NetSuiteTime.iso(now)
         record.fields["lastModifiedDate"] = NetSuiteTime.iso(now)
         applyDefaults(&record)
         store(record)
@@ -130,10 +131,14 @@ struct NetSuiteState: Codable, Sendable {
             record.fields["total"] = NetSuiteValues.number(total)
             record.fields["amountRemaining"] = NetSuiteValues.number(paid ? 0 : total)
             if record.fields["status"] == nil { record.fields["status"] = "A" }
+        case "opportunity":
+            if record.fields["tranId"] == nil { record.fields["tranId"] = "OPP\(record.id)" }
+            if record.fields["currency"] == nil { record.fields["currency"] = "1" }
+            if record.fields["status"] == nil { record.fields["status"] = "A" }
         default:
             break
         }
-        if record.type != "invoice", record.fields["isInactive"] == nil { record.fields["isInactive"] = "false" }
+        if !NetSuiteSchema.isTransaction(record.type), record.fields["isInactive"] == nil { record.fields["isInactive"] = "false" }
         if record.fields["subsidiary"] == nil { record.fields["subsidiary"] = "1" }
     }
 
@@ -148,6 +153,7 @@ struct NetSuiteState: Codable, Sendable {
             }
             return record.fields["companyName"] ?? record.fields["entityId"]
         case "invoice": return "Invoice #\(record.fields["tranId"] ?? id)"
+        case "opportunity": return "Opportunity #\(record.fields["tranId"] ?? id)"
         default: return record.fields["entityId"]
         }
     }

@@ -31,7 +31,7 @@ enum NetSuiteSuiteQL {
         let total: Int
         do throws(NetSuiteSuiteQLError) {
             let query = try NetSuiteSuiteQLParser.parse(sql)
-            if let table = NetSuiteSchema.table(query.table), !NetSuiteAccess.canQuery(table.recordType, settings: settings) {
+            if let table = NetSuiteSchema.table(query.table), !table.recordTypes.contains(where: { NetSuiteAccess.canQuery($0, settings: settings) }) {
                 throw NetSuiteSuiteQLError(message: "Record '\(query.table)' was not found.")
             }
             (rows, total) = try evaluate(query, state: state, now: now, window: offset..<(offset + limit), cache: &cache,
@@ -70,15 +70,21 @@ enum NetSuiteSuiteQL {
                          cache: inout OrderCache, key: String) throws(NetSuiteSuiteQLError) -> (rows: [[(key: String, value: NetSuiteSQLValue)]], total: Int) {
         guard let table = NetSuiteSchema.table(query.table) else { throw NetSuiteSuiteQLError(message: "Record '\(query.table)' was not found.") }
         let context = Context(table: table, name: query.table.lowercased(), alias: query.tableAlias?.lowercased(), state: state, now: now)
-        let byId = state.records[table.recordType] ?? [:]
+        // The record types whose rows the statement can return (`type = 'CustInvc'` leaves invoices alone).
+        let types = table.recordTypes(for: query.condition)
+        let maps = types.map { state.records[$0] ?? [:] }
+        func record(_ id: Int) -> NetSuiteRecord? {
+            for map in maps { if let r = map[id] { return r } }
+            return nil
+        }
         var ids: [Int]
         if let cached = cache.entries[key], cached.version == state.version {
             ids = cached.ids
         } else {
-            ids = state.ids(table.recordType)
+            ids = types.count == 1 ? state.ids(types[0]) : types.flatMap { state.ids($0) }.sorted()
             if let condition = query.condition.map(context.folded) {
                 var kept: [Int] = []
-                for id in ids { if let record = byId[id], try context.test(condition, record) == true { kept.append(id) } }
+                for id in ids { if let record = record(id), try context.test(condition, record) == true { kept.append(id) } }
                 ids = kept
             }
             let byIdOnly = query.orderBy.count == 1 && query.orderBy[0].ascending
@@ -87,7 +93,7 @@ enum NetSuiteSuiteQL {
                 var keyed: [(id: Int, keys: [NetSuiteSQLValue])] = []
                 keyed.reserveCapacity(ids.count)
                 for id in ids {
-                    guard let record = byId[id] else { continue }
+                    guard let record = record(id) else { continue }
                     var keys: [NetSuiteSQLValue] = []
                     for order in query.orderBy { keys.append(try context.orderValue(order.expr, record, items: query.items)) }
                     keyed.append((id, keys))
@@ -112,7 +118,7 @@ enum NetSuiteSuiteQL {
         if let top = query.top { ids = Array(ids.prefix(top)) }
         let total = ids.count
         let slice = window.map { w in ids[min(w.lowerBound, total)..<min(w.upperBound, total)] } ?? ids[...]
-        let records = slice.compactMap { byId[$0] }
+        let records = slice.compactMap { record($0) }
         let selected: [(expr: NetSuiteSuiteQLQuery.Expr, alias: String?)] = items ?? context.allColumns.map { (.column($0), nil) }
         var rows: [[(key: String, value: NetSuiteSQLValue)]] = []
         for record in records {
@@ -144,15 +150,13 @@ enum NetSuiteSuiteQL {
     }
 
     private struct Context {
-        var table: (recordType: String, typeColumn: String?)
+        var table: NetSuiteTable
         var name: String
         var alias: String?
         var state: NetSuiteState
         var now: Date
 
-        var allColumns: [String] {
-            (table.typeColumn == nil ? [] : ["type"]) + NetSuiteSchema.fields(table.recordType).map(\.column)
-        }
+        var allColumns: [String] { table.allColumns }
 
         func column(_ raw: String, _ record: NetSuiteRecord) throws(NetSuiteSuiteQLError) -> NetSuiteSQLValue {
             var name = raw.lowercased()
@@ -161,8 +165,8 @@ enum NetSuiteSuiteQL {
                 guard String(parts[0]) == self.name || String(parts[0]) == alias else { throw NetSuiteSuiteQLError(message: "Unknown table or alias '\(parts[0])'.") }
                 name = String(parts[1])
             }
-            if name == "type", let kind = table.typeColumn { return .text(kind) }
-            guard let field = NetSuiteSchema.field(table.recordType, column: name) else {
+            if name == "type", let kind = table.typeCodes[record.type] { return .text(kind) }
+            guard let field = NetSuiteSchema.field(record.type, column: name) ?? table.field(column: name) else {
                 throw NetSuiteSuiteQLError(message: "Field '\(name)' for record '\(self.name)' was not found. Reason: NOT_EXPOSED - Not available for channel SEARCH")
             }
             return fieldValue(field, record)
@@ -220,7 +224,7 @@ enum NetSuiteSuiteQL {
                 return .date(parsed.date, hasTime: parsed.hasTime)
             case "BUILTIN.DF":
                 guard case let .column(columnName)? = args.first,
-                      let field = NetSuiteSchema.field(table.recordType, column: String(columnName.lowercased().split(separator: ".").last ?? "")),
+                      let field = NetSuiteSchema.field(record.type, column: String(columnName.lowercased().split(separator: ".").last ?? "")),
                       case let .reference(target) = field.type, let id = record.fields[field.name]
                 else { return values.first ?? .null }
                 return state.refName(target, id).map { .text($0) } ?? .null
@@ -250,15 +254,15 @@ enum NetSuiteSuiteQL {
                 var name = raw.lowercased()
                 let parts = name.split(separator: ".")
                 if parts.count == 2, String(parts[0]) == self.name || String(parts[0]) == alias { name = String(parts[1]) }
-                guard parts.count <= 2, !(name == "type" && table.typeColumn != nil),
-                      let field = NetSuiteSchema.field(table.recordType, column: name) else { return expr }
+                guard parts.count <= 2, !(name == "type" && table.hasTypeColumn),
+                      let field = table.uniformField(column: name) else { return expr }
                 return .field(field)
             }
             guard case let .function(name, unfolded) = expr, name != "BUILTIN.DF" else { return expr }
             let args = unfolded.map(folded)
             var values: [NetSuiteSQLValue] = []
             for arg in args { guard case let .literal(v) = arg else { return .function(name, args) }; values.append(v) }
-            let none = NetSuiteRecord(type: table.recordType, id: 0, fields: [:])
+            let none = NetSuiteRecord(type: table.recordTypes[0], id: 0, fields: [:])
             guard let value = try? apply(name, values, args: args, record: none) else { return .function(name, args) }
             return .literal(value)
         }
