@@ -174,7 +174,7 @@ let hooks = serviceURL.appendingPathComponent("hooks/spotio")
 let subscribed = try await send("POST", spotio.appendingPathComponent("__sandbox/webhooks"),
                                 json: ["url": hooks.absoluteString, "secret": secret, "events": ["lead.added"]])
 guard subscribed.status == 201 else { throw Failure("SPOTIO subscription: \(subscribed.status) \(subscribed.text)") }
-print("serve-benchmark: crosswalk serve \(serviceURL.absoluteString), sandbox SPOTIO \(spotio.absoluteString) → Salesforce \(salesforce.absoluteString); release build")
+print("serve-benchmark: crosswalk serve \(serviceURL.absoluteString), sandbox SPOTIO \(spotio.absoluteString) → Salesforce \(salesforce.absoluteString); \(bin.lastPathComponent) build")
 
 // MARK: change → write latency
 
