@@ -284,6 +284,11 @@ extension Dictionary where Key == String, Value == Any {
         var badTarget = Self.flowBody
         badTarget["targets"] = [["name": "contact", "connection": "netsuite", "object": "contact", "mapping": "emial = Email\n"]]
         expect4xx(try await service.send("POST", "/api/v1/flows", json: badTarget), 400, field: "targets[0].mapping", "emial")
+        // A mapping that does not parse: the answer names the field and the line and column of the mistake.
+        var badSyntax = Self.flowBody
+        badSyntax["targets"] = [["name": "contact", "connection": "netsuite", "object": "contact", "mapping": "email = Email\nfirstName = FirstName )\n"]]
+        let r2 = try await service.send("POST", "/api/v1/flows", json: badSyntax)
+        expect4xx(r2, 400, field: "targets[0].mapping", "line 2, column 23")
         var noModel = Self.flowBody
         noModel["source"] = ["model": "nosuch"]
         expect4xx(try await service.send("POST", "/api/v1/flows", json: noModel), 400, field: "source.model", "nosuch")

@@ -55,6 +55,7 @@ public struct FlowDefinitions: Sendable {
     public static func read(_ config: DeploymentConfig, file: String, text: String, functions: (any MappingFunctionProvider)? = nil,
                             schemas: (@Sendable (String, String) -> ObjectSchema?)? = nil) -> FlowDefinitions {
         let map = ConfigSourceMap(yaml: text)
+        let fromAPI = text.isEmpty  // flows the admin API checks: no file, so no file lines
         var flows: [String: Flow] = [:]
         var schedules: [String: FlowSchedule] = [:]
         var problems: [(line: Int, text: String)] = []
@@ -115,6 +116,10 @@ public struct FlowDefinitions: Sendable {
                 }
                 do {
                     if criteria { _ = try CriteriaProgram.compile(text, context: compileContext) } else { _ = try MappingProgram.compile(text, context: compileContext) }
+                } catch where fromAPI {
+                    // A flow from the admin API (no file): where the mistake is in the mapping text itself.
+                    let line = error.line - compileContext.firstLine + 1
+                    report("\(base).\(path)", "line \(line), column \(error.column) (\(line):\(error.column)): \(error.message)", column: error.column, line: line)
                 } catch {
                     let onFirst = error.line == (place?.line ?? -1)
                     let column = (place.map { $0.block || onFirst ? $0.column - 1 : 0 } ?? 0) + error.column
