@@ -73,6 +73,23 @@ public struct ConnectorRecord: Codable, Sendable, Hashable {
     }
 }
 
+extension ConnectorRecord: JSONValueReadable {
+    /// What `init(from:)` reads, read directly from the parsed value (a page of records is decoded
+    /// without a `Decoder` per record), with the same errors.
+    public init(jsonValue: JSONValue, codingPath: [any CodingKey]) throws {
+        let r = try JSONObjectReader(jsonValue, codingPath: codingPath, type: ConnectorRecord.self)
+        object = try r.string("object")
+        id = try r.string("id")
+        fields = try r.optionalObject("fields") ?? [:]
+        modifiedAt = try r.optionalString("modified_at")
+        deleted = try r.optionalBool("deleted") ?? false
+        change = try r.optional(RecordChange.self, "change")
+        mergedInto = try r.optionalString("merged_into")
+        modifiedBy = try r.optionalString("modified_by")
+        links = try r.optional([RecordLink].self, "links") ?? []
+    }
+}
+
 /// What a read or a webhook says happened to a record.
 public enum RecordChange: String, Codable, Sendable, Hashable {
     case upsert, delete, merge

@@ -191,6 +191,17 @@ import Testing
             #expect((stillCompany["properties"] as? [String: Any])?["name"] as? String == "Short-Lived Ltd")
             let quiet = try await h.run("netsuite-customers-to-hubspot")
             #expect(quiet.counts.created + quiet.counts.updated + quiet.counts.deleted == 0, "\(quiet.counts)")
+
+            // A customer changed in NetSuite: its contact and company are updated through the ID map, never created again.
+            let other = try #require(try await h.suiteQL("SELECT id FROM customer WHERE email IS NOT NULL AND isperson = 'F' ORDER BY id").first?.text("id"))
+            try await h.change("netsuite", "PATCH", "/services/rest/record/v1/customer/\(other)", ["phone": "+1 555 0100"])
+            try await h.untilSettled()
+            let changed = try await h.run("netsuite-customers-to-hubspot")
+            #expect(changed.counts.created == 0 && changed.counts.updated == 2 && changed.counts.failed == 0, "\(changed.counts) \(changed.reasons)")
+            let phoneTwin = try await twin(h, "customer", other, in: "companies")
+            let changedCompany = try #require(phoneTwin)
+            let phone = try await hubspot(h, "GET", "/crm/v3/objects/companies/\(changedCompany)?properties=phone")
+            #expect((phone["properties"] as? [String: Any])?["phone"] as? String == "+1 555 0100")
         }
     }
 }

@@ -101,6 +101,8 @@ public struct DemoRun: Sendable {
             say("\(step). \(template.summary)")
             step += 1
             for name in template.flows {
+                // What the flows before wrote is read by this one only once it is past the connectors' settle margin.
+                try await Calls.settle(urls, apps: template.apps, transport: runtime.transport)
                 let before = try await Calls.snapshot(urls, apps: template.apps, transport: runtime.transport)
                 let first = try await flows.run(name)
                 let middle = try await Calls.snapshot(urls, apps: template.apps, transport: runtime.transport)
@@ -130,6 +132,26 @@ public struct DemoRun: Sendable {
 /// API calls counted by the sandbox, per app.
 struct Calls: CustomStringConvertible {
     var byApp: [String: Int] = [:]
+
+    /// Waits (polling each app's clock, at most 10 s) until every app's `Date` header is two seconds past this
+    /// machine's current second: the connectors end each read a second before the app's clock (their settle margin), so a
+    /// record another flow changed just now is then read by the next run instead of the one after.
+    static func settle(_ urls: [String: URL], apps: [String], transport: any HTTPClient) async throws {
+        let target = Date().timeIntervalSince1970.rounded(.down) + 2
+        let format = DateFormatter()
+        format.locale = Locale(identifier: "en_US_POSIX")
+        format.timeZone = TimeZone(identifier: "GMT")
+        format.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+        let deadline = Date().addingTimeInterval(10)
+        for app in apps {
+            guard let base = urls[app] else { continue }
+            while Date() < deadline {
+                let r = try await transport.send(HTTPRequest(url: base.absoluteString + "/__sandbox/counters"))
+                if let date = r.headers["date"].flatMap(format.date(from:)), date.timeIntervalSince1970 >= target { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+        }
+    }
 
     static func snapshot(_ urls: [String: URL], apps: [String], transport: any HTTPClient) async throws -> Calls {
         var calls = Calls()

@@ -58,6 +58,26 @@ public struct Record: Codable, Sendable, Hashable {
     }
 }
 
+extension Record: JSONValueWritable {
+    /// The record as the synthesized `Encodable` writes it (optional members left out when `nil`), built
+    /// directly: a page of records is encoded without a `Encoder` per record.
+    public func jsonValue() throws -> JSONValue {
+        var o: [String: JSONValue] = ["object": .string(object), "id": .string(id), "fields": .object(fields), "deleted": .bool(deleted)]
+        if let modifiedAt { o["modified_at"] = .string(modifiedAt) }
+        if let change { o["change"] = .string(change.rawValue) }
+        if let mergedInto { o["merged_into"] = .string(mergedInto) }
+        if let modifiedBy { o["modified_by"] = .string(modifiedBy) }
+        if let links {
+            o["links"] = .array(links.map { link in
+                var l: [String: JSONValue] = ["object": .string(link.object), "id": .string(link.id)]
+                if let type = link.type { l["type"] = .string(type) }
+                return .object(l)
+            })
+        }
+        return .object(o)
+    }
+}
+
 /// What happened to a record (1.1).
 public enum RecordChange: String, Codable, Sendable, Hashable { case upsert, delete, merge }
 

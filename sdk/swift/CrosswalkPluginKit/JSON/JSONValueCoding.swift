@@ -24,6 +24,78 @@ public struct JSONValueDecoder: Sendable {
     }
 }
 
+/// A type that reads itself straight from a ``JSONValue`` (no `Decoder` in between, for the
+/// records of a page). ``JSONValueDecoder`` uses it wherever the type appears; its errors are
+/// `DecodingError`s with `codingPath` in front of the path, as a `Decodable` init would throw.
+public protocol JSONValueReadable {
+    init(jsonValue: JSONValue, codingPath: [any CodingKey]) throws
+}
+
+/// A type that writes itself straight as a ``JSONValue``; ``JSONValueEncoder`` uses it wherever
+/// the type appears.
+public protocol JSONValueWritable {
+    func jsonValue() throws -> JSONValue
+}
+
+/// What a ``JSONValueReadable`` needs to read an object by hand with the errors Codable gives.
+public struct JSONObjectReader {
+    public let object: [String: JSONValue]
+    public let codingPath: [any CodingKey]
+
+    public init(_ value: JSONValue, codingPath: [any CodingKey], type: Any.Type) throws {
+        guard case .object(let o) = value else {
+            throw DecodingError.typeMismatch(type, .init(codingPath: codingPath, debugDescription: "expected an object, found \(value.typeName)"))
+        }
+        object = o
+        self.codingPath = codingPath
+    }
+
+    private func path(_ key: String) -> [any CodingKey] { codingPath + [ReaderKey(stringValue: key)] }
+
+    /// A required string member.
+    public func string(_ key: String) throws -> String {
+        guard let v = object[key] else {
+            throw DecodingError.keyNotFound(ReaderKey(stringValue: key), .init(codingPath: codingPath, debugDescription: "missing \"\(key)\""))
+        }
+        guard case .string(let s) = v else { throw mismatch(String.self, v, path(key)) }
+        return s
+    }
+
+    /// An optional string member (absent or null: `nil`).
+    public func optionalString(_ key: String) throws -> String? {
+        guard let v = object[key], !v.isNull else { return nil }
+        guard case .string(let s) = v else { throw mismatch(String.self, v, path(key)) }
+        return s
+    }
+
+    /// An optional boolean member.
+    public func optionalBool(_ key: String) throws -> Bool? {
+        guard let v = object[key], !v.isNull else { return nil }
+        guard case .bool(let b) = v else { throw mismatch(Bool.self, v, path(key)) }
+        return b
+    }
+
+    /// An optional object member, as it is.
+    public func optionalObject(_ key: String) throws -> [String: JSONValue]? {
+        guard let v = object[key], !v.isNull else { return nil }
+        guard case .object(let o) = v else { throw mismatch([String: JSONValue].self, v, path(key)) }
+        return o
+    }
+
+    /// Any other optional member, through the decoder.
+    public func optional<T: Decodable>(_ type: T.Type, _ key: String) throws -> T? {
+        guard let v = object[key], !v.isNull else { return nil }
+        return try decodeScalar(type, v, path(key))
+    }
+}
+
+private struct ReaderKey: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+}
+
 /// Encodes `Encodable` types into a ``JSONValue`` tree (and so to exact JSON bytes).
 public struct JSONValueEncoder: Sendable {
     public init() {}
@@ -97,9 +169,17 @@ private func decodeScalar<T: Decodable>(_ type: T.Type, _ value: JSONValue, _ pa
         return b as! T
     case is JSONValue.Type:
         return value as! T
+    case is [String: JSONValue].Type:
+        // A record's fields: the parsed object as it is, not member by member through Dictionary's init.
+        guard case .object(let o) = value else { throw mismatch(type, value, path) }
+        return o as! T
+    case is [JSONValue].Type:
+        guard case .array(let a) = value else { throw mismatch(type, value, path) }
+        return a as! T
     default:
         break
     }
+    if let readable = type as? any JSONValueReadable.Type { return try readable.init(jsonValue: value, codingPath: path) as! T }
     if let integer = type as? any FixedWidthInteger.Type {
         guard case .number(let n) = value else { throw mismatch(type, value, path) }
         guard n.isInteger, let v = integer.init(n.text, radix: 10) else {
@@ -219,6 +299,9 @@ private final class Node {
     func objectChild(_ key: String) -> Node {
         if case .object(var o) = kind {
             if let existing = o[key] { return existing }
+            // Release the enum's reference first: `o` is then the only one and grows in place (else every
+            // insertion copied the whole dictionary, every append below the whole array: quadratic per page).
+            kind = .empty
             let n = Node()
             o[key] = n
             kind = .object(o)
@@ -234,7 +317,13 @@ private final class Node {
 
     func appendChild() -> Node {
         let n = Node()
-        if case .array(var a) = kind { a.append(n); kind = .array(a) } else { kind = .array([n]) }
+        if case .array(var a) = kind {
+            kind = .empty
+            a.append(n)
+            kind = .array(a)
+        } else {
+            kind = .array([n])
+        }
         return n
     }
 }
@@ -242,6 +331,8 @@ private final class Node {
 private func encodeScalar<T: Encodable>(_ value: T, into node: Node, path: [any CodingKey]) throws {
     switch value {
     case let v as JSONValue: node.kind = .value(v)
+    case let v as [String: JSONValue]: node.kind = .value(.object(v))
+    case let v as any JSONValueWritable: node.kind = .value(try v.jsonValue())
     case let v as String: node.kind = .value(.string(v))
     case let v as Bool: node.kind = .value(.bool(v))
     case let v as Int: node.kind = .value(.number(JSONNumber(v)))
