@@ -101,8 +101,10 @@ struct Dashboard: Sendable {
             return await action(request) { _, _ in
                 let record = parameter("record")
                 let report = try await api.retryOne(try api.knownFlow(parameter("flow")), record: record)
-                let outcome = report.counts.failed > 0 ? "failed again" : "synced"
-                return ("Retried \(record) of \(report.flow): \(outcome) (\(Self.summary(report.counts))).", nil)
+                let c = report.counts
+                let outcome = c.failed > 0 ? "failed again" : c.created + c.updated + c.deleted > 0 ? "synced" : "skipped"
+                let reasons = report.reasons.sorted { $0.key < $1.key }.map { "\($0.value) × \($0.key)" }.joined(separator: ", ")
+                return ("Retried \(record) of \(report.flow): \(outcome) (\(Self.summary(c))\(reasons.isEmpty ? "" : "; " + reasons)).", nil)
             }
         case (.get, "/dashboard/log"): return await page(request, "log", "Sync log") { s in try await logPage(s, request) }
         case (.get, "/dashboard/failed"): return await page(request, "failed", "Failed records") { s in try await failedPage(s, request) }
