@@ -535,7 +535,7 @@ struct Dashboard: Sendable {
                     healthClass = run.status == .failed ? "failed" : "ok"
                 }
             }
-            let credentials = c.credentials_stored ? "stored (\(c.scheme ?? "?"))" + (c.token.isEmpty || c.token == "none" ? "" : ", token \(c.token)") : "none stored"
+            let credentials = c.credentials_stored ? "stored (\(c.scheme ?? "?"))" + (["", "-", "none"].contains(c.token) ? "" : ", token \(c.token)") : "none stored"
             views.append(ConnectionView(name: c.name, connector: c.connector, credentials: credentials, health: health, healthClass: healthClass,
                                         healthDetail: detail, rateLimit: await rateLimit(c.name),
                                         testAction: "/dashboard/connections/\(Self.pathEncode(c.name))/test"))
