@@ -79,7 +79,7 @@ public final class WebhookReceiver: Sendable {
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
                               onServerRunning: { portReady.yield($0.localAddress?.port ?? 0) }, logger: logger)
         let task = Task { try await app.runService(gracefulShutdownSignals: []) }
-        let port = try await withTimeout(10) {
+        let port = try await withTimeout(30) {
             for await port in ports { return port }
             throw TestKitError(description: "the webhook receiver did not start")
         }
