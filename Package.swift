@@ -39,6 +39,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         // The C ABI: sdk/include/crosswalk.h is the contract every plugin builds against.
@@ -110,9 +111,10 @@ let package = Package(
         ]),
         // `crosswalk serve`: the HTTP server (admin API, health, metrics), the scheduler, graceful shutdown.
         // openapi.yaml is the contract; scripts/embed-openapi.sh compiles it in (OpenAPIDocument.swift).
+        // The dashboard (Dashboard/): swift-mustache templates compiled in as string constants, SVG charts drawn in Swift.
         .target(name: "CrosswalkService", dependencies: [
             "CrosswalkRuntime", "CrosswalkEngine", "CrosswalkFlows", "CrosswalkCore", "CrosswalkConfig", "CrosswalkStore", "CrosswalkConnectors",
-            "CrosswalkPlugins", "CrosswalkAuth",
+            "CrosswalkPlugins", "CrosswalkAuth", "CrosswalkHTTP",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -121,6 +123,7 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Mustache", package: "swift-mustache"),
         ], exclude: ["README.md", "openapi.yaml"]),
         // The CLI: argument parsing and printing; everything else is CrosswalkRuntime's (and CrosswalkService's for `serve`).
         .executableTarget(name: "crosswalk", dependencies: [
@@ -233,7 +236,8 @@ let package = Package(
             "CrosswalkService", "CrosswalkRuntime", "CrosswalkCore", "CrosswalkConfig", "CrosswalkFlows", "CrosswalkTestKit", "CrosswalkSandbox",
             "CrosswalkEngine", "CrosswalkStore", "CrosswalkStoreSQLite", "CrosswalkAuth",
             .product(name: "Logging", package: "swift-log"), .product(name: "Yams", package: "Yams"),
-            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Crypto", package: "swift-crypto"), .product(name: "Mustache", package: "swift-mustache"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
         ]),
         // The built libCrosswalkAritic.so through the real loader and host against the sandbox.
         .testTarget(name: "AriticConnectorTests", dependencies: [

@@ -156,6 +156,13 @@ public final class HostRuntime: Sendable {
         }
     }
 
+    /// The connection's context when this process has made it already, else `nil` (none is made):
+    /// what the dashboard reads the rate limiter of.
+    public func existingContext(for name: String) async -> ConnectionContext? {
+        guard let connection = try? connection(name) else { return nil }
+        return await contexts.existing(for: name, plugin: connection.connector)
+    }
+
     /// A new plugin instance of the connection named `name`, over its shared context.
     public func client(for name: String) async throws -> any ConnectorClient {
         let connection = try connection(name)
@@ -189,6 +196,12 @@ public final class HostRuntime: Sendable {
 /// One context per connection name; made once even when two callers ask at the same moment.
 actor ContextRegistry {
     private var contexts: [String: Task<ConnectionContext, any Error>] = [:]
+
+    /// The context made for `name` and `plugin`, if any (a failed one counts as none).
+    func existing(for name: String, plugin: String) async -> ConnectionContext? {
+        guard let task = contexts[name + "\u{0}" + plugin] else { return nil }
+        return try? await task.value
+    }
 
     /// Forgets the contexts of connection `name` (it was changed or removed).
     func drop(_ name: String) {

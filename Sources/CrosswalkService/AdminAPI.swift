@@ -44,6 +44,8 @@ struct AdminAPI: Sendable {
     let publicURL: LockedValue<String?>
     let metricsText: @Sendable () -> String
     let logger: Logger
+    /// The last test of each connection (shown by the dashboard).
+    let health = ConnectionHealth()
 
     var runtime: HostRuntime { flows.runtime }
     var definitions: FlowDefinitions { catalog.definitions }
@@ -70,13 +72,7 @@ struct AdminAPI: Sendable {
         APIRoute(method: .get, path: "/api/v1/flows/{flow}/failed") { api, r, c in try await api.failed(try api.flowName(c), r) },
         APIRoute(method: .post, path: "/api/v1/flows/{flow}/failed/retry") { api, _, c in try await api.retry(try api.flowName(c), ids: nil) },
         APIRoute(method: .post, path: "/api/v1/flows/{flow}/failed/{record}/retry") { api, _, c in
-            let flow = try api.flowName(c)
-            let record = try c.parameter("record")
-            let source = api.definitions.flows[flow]!.source
-            guard try await api.runtime.store.failure(flow: flow, source: RecordRef(connection: source.connection, object: source.object, id: record)) != nil else {
-                throw APIError(.notFound, "not_found", "flow \(flow) has no failed record \(record)", field: "record")
-            }
-            return try await api.retry(flow, ids: [record])
+            try JSON.response(try await api.retryOne(try api.flowName(c), record: try c.parameter("record")))
         },
         APIRoute(method: .post, path: "/api/v1/flows/{flow}/reconcile") { api, _, c in try await api.reconcile(try api.flowName(c)) },
         APIRoute(method: .get, path: "/api/v1/runs") { api, r, _ in try await api.allRuns(r) },
@@ -93,8 +89,9 @@ struct AdminAPI: Sendable {
     /// `METHOD /path` of every route, for the route check against the document.
     static var servedRoutes: [String] { routes.map { "\($0.method.rawValue) \($0.path)" } }
 
-    /// A router with every route, the error middleware around all, the token check on `/api/v1`.
-    func router(token: String) -> Router<BasicRequestContext> {
+    /// A router with every route, the error middleware around all, the token check on `/api/v1`,
+    /// and the dashboard's pages under `/dashboard` (``Dashboard``, its own login and sessions).
+    func router(token: String, dashboard: Dashboard? = nil) -> Router<BasicRequestContext> {
         let router = Router()
         router.add(middleware: ErrorMiddleware(logger: logger))
         router.add(middleware: BearerTokenMiddleware(token: token, publicPaths: Self.publicPaths, protectedPrefix: "/api/v1/"))
@@ -103,13 +100,16 @@ struct AdminAPI: Sendable {
             let handler = route.handler
             router.on(RouterPath(route.routerPath), method: route.method) { request, context in try await handler(api, request, context) }
         }
+        dashboard?.register(on: router)
         return router
     }
 
     // MARK: Parameters
 
-    func flowName(_ context: BasicRequestContext) throws -> String {
-        let name = try context.parameter("flow")
+    func flowName(_ context: BasicRequestContext) throws -> String { try knownFlow(try context.parameter("flow")) }
+
+    /// `name` when it is a flow the service can run; `.notFound` for an unknown flow, `.conflict` for one whose config has problems.
+    func knownFlow(_ name: String) throws -> String {
         guard definitions.flows[name] != nil else {
             if let problem = definitions.problems.first(where: { $0.contains(": flows.\(name).") || $0.contains(": flows.\(name):") }) {
                 throw APIError(.conflict, "config", "flow \(name) cannot run: \(problem)", field: "flow")
@@ -224,15 +224,25 @@ struct AdminAPI: Sendable {
         return try JSON.response(Items(items: loaded.sorted { $0.id! < $1.id! } + refused))
     }
 
-    func connections() async throws -> Response {
-        let rows = try await runtime.credentialStatuses().map {
+    func connections() async throws -> Response { try JSON.response(Items(items: try await connectionRows())) }
+
+    func connectionRows() async throws -> [ConnectionDTO] {
+        try await runtime.credentialStatuses().map {
             ConnectionDTO(name: $0.connection, connector: $0.connector, credentials_stored: $0.scheme != nil, scheme: $0.scheme, token: $0.token,
                           origin: runtime.overlay.origin(ofConnection: $0.connection))
         }
-        return try JSON.response(Items(items: rows))
     }
 
-    func testConnection(_ name: String) async throws -> Response {
+    func testConnection(_ name: String) async throws -> Response { try JSON.response(try await connectionTest(name)) }
+
+    /// Tests the connection (the plugin's `check`) and remembers the outcome in ``health``.
+    func connectionTest(_ name: String) async throws -> ConnectionTestDTO {
+        let result = try await checkConnection(name)
+        await health.record(name, result)
+        return result
+    }
+
+    private func checkConnection(_ name: String) async throws -> ConnectionTestDTO {
         guard runtime.deployment.config.connections[name] != nil else {
             throw APIError(.notFound, "not_found", "no connection \"\(name)\"; known: \(runtime.deployment.config.connections.keys.sorted().joined(separator: ", "))", field: "connection")
         }
@@ -244,9 +254,9 @@ struct AdminAPI: Sendable {
                 throw error
             }
             await client.close()
-            return try JSON.response(ConnectionTestDTO(connection: name, ok: result.ok, message: result.message, code: nil))
+            return ConnectionTestDTO(connection: name, ok: result.ok, message: result.message, code: nil)
         } catch let e as CrosswalkError where ![.internalError].contains(e.code) {
-            return try JSON.response(ConnectionTestDTO(connection: name, ok: false, message: e.message, code: e.code.rawValue))
+            return ConnectionTestDTO(connection: name, ok: false, message: e.message, code: e.code.rawValue)
         }
     }
 
@@ -276,17 +286,23 @@ struct AdminAPI: Sendable {
 
     func showFlow(_ name: String) async throws -> Response { try JSON.response(try await flowDTO(name, detail: true)) }
 
-    func setEnabled(_ name: String, _ enabled: Bool) async throws -> Response {
+    func setEnabled(_ name: String, _ enabled: Bool) async throws -> Response { try JSON.response(try await switchFlow(name, enabled)) }
+
+    /// Turns the flow on or off (remembered in the store, over the file's `enabled:`) and reschedules it.
+    func switchFlow(_ name: String, _ enabled: Bool) async throws -> FlowDTO {
         try await coordinator.setEnabled(name, enabled)
         await scheduler.reschedule(name)
-        return try JSON.response(try await flowDTO(name, detail: false))
+        return try await flowDTO(name, detail: false)
     }
 
-    func runNow(_ name: String) async throws -> Response {
+    func runNow(_ name: String) async throws -> Response { try JSON.response(try await runFlow(name)) }
+
+    /// Runs the flow now (waits for its run to end; `.conflict` while one is in flight).
+    func runFlow(_ name: String) async throws -> ReportDTO {
         let report = try await coordinator.exclusive(name) { signal in
             try await flows.run(name, options: RunOptions(trigger: .manual, stop: signal, keepPlans: 0))
         }
-        return try JSON.response(ReportDTO(report))
+        return ReportDTO(report)
     }
 
     func dryRun(_ name: String, _ request: Request) async throws -> Response {
@@ -316,9 +332,21 @@ struct AdminAPI: Sendable {
         return try JSON.response(ReportDTO(report))
     }
 
-    func retry(_ name: String, ids: [String]?) async throws -> Response {
+    func retry(_ name: String, ids: [String]?) async throws -> Response { try JSON.response(try await retryRecords(name, ids: ids)) }
+
+    /// Retries the flow's failed records (`ids`, or all of them when `nil`) in one run.
+    func retryRecords(_ name: String, ids: [String]?) async throws -> ReportDTO {
         let report = try await coordinator.exclusive(name) { _ in try await flows.retry(name, ids: ids) }
-        return try JSON.response(ReportDTO(report))
+        return ReportDTO(report)
+    }
+
+    /// Retries one failed record of the flow; `.notFound` (field `record`) when it is not in the queue.
+    func retryOne(_ name: String, record: String) async throws -> ReportDTO {
+        let source = definitions.flows[name]!.source
+        guard try await runtime.store.failure(flow: name, source: RecordRef(connection: source.connection, object: source.object, id: record)) != nil else {
+            throw APIError(.notFound, "not_found", "flow \(name) has no failed record \(record)", field: "record")
+        }
+        return try await retryRecords(name, ids: [record])
     }
 
     func reconcile(_ name: String) async throws -> Response {
@@ -329,9 +357,19 @@ struct AdminAPI: Sendable {
 
     func flowRuns(_ name: String, _ request: Request) async throws -> Response {
         let (limit, offset) = try paging(request, defaultLimit: 20)
-        let runs = try await runtime.store.runs(flow: name, limit: limit + offset).dropFirst(offset)
-        return try JSON.response(Page(items: runs.map(RunDTO.init), limit: limit, offset: offset))
+        return try JSON.response(Page(items: try await runsPage(name, limit: limit, offset: offset), limit: limit, offset: offset))
     }
+
+    /// The flow's runs, newest first.
+    func runsPage(_ name: String, limit: Int, offset: Int = 0) async throws -> [RunDTO] {
+        try await recentRuns(name, limit: limit + offset).dropFirst(offset).map(RunDTO.init)
+    }
+
+    /// The flow's newest `limit` runs, newest first, as the store keeps them (the dashboard's chart counts them).
+    func recentRuns(_ name: String, limit: Int) async throws -> [Run] { try await runtime.store.runs(flow: name, limit: limit) }
+
+    /// How many failed records the flow has queued.
+    func failedCount(_ name: String) async throws -> Int { try await runtime.store.failureCount(flow: name) }
 
     func allRuns(_ request: Request) async throws -> Response {
         let (limit, offset) = try paging(request, defaultLimit: 20)
@@ -346,21 +384,33 @@ struct AdminAPI: Sendable {
         return try JSON.response(Page(items: page.map(RunDTO.init), limit: limit, offset: offset))
     }
 
-    func showRun(_ id: RunID) async throws -> Response {
+    func showRun(_ id: RunID) async throws -> Response { try JSON.response(try await run(id)) }
+
+    /// The run; `.notFound` (field `run`) when there is none.
+    func run(_ id: RunID) async throws -> RunDTO {
         guard let run = try await runtime.store.run(id) else { throw APIError(.notFound, "not_found", "no run \(id)", field: "run") }
-        return try JSON.response(RunDTO(run))
+        return RunDTO(run)
     }
 
     func runLog(_ id: RunID, _ request: Request) async throws -> Response {
         let (limit, offset) = try paging(request)
+        return try JSON.response(Page(items: try await runLogPage(id, limit: limit, offset: offset), limit: limit, offset: offset))
+    }
+
+    /// A page of the run's sync log, in the order it was written; `.notFound` for no such run.
+    func runLogPage(_ id: RunID, limit: Int, offset: Int = 0) async throws -> [LogEntryDTO] {
         guard try await runtime.store.run(id) != nil else { throw APIError(.notFound, "not_found", "no run \(id)", field: "run") }
-        let entries = try await runtime.store.syncLog(run: id, limit: limit, offset: offset)
-        return try JSON.response(Page(items: entries.map { LogEntryDTO($0, run: id) }, limit: limit, offset: offset))
+        return try await runtime.store.syncLog(run: id, limit: limit, offset: offset).map { LogEntryDTO($0, run: id) }
     }
 
     /// The flow's sync log across its runs, newest run first (each run's entries in order).
     func flowLog(_ name: String, _ request: Request) async throws -> Response {
         let (limit, offset) = try paging(request)
+        return try JSON.response(Page(items: try await logPage(name, limit: limit, offset: offset), limit: limit, offset: offset))
+    }
+
+    /// A page of the flow's sync log across its runs, newest run first (each run's entries in order).
+    func logPage(_ name: String, limit: Int, offset: Int = 0) async throws -> [LogEntryDTO] {
         var skip = offset
         var items: [LogEntryDTO] = []
         for run in try await runtime.store.runs(flow: name, limit: 1000) where items.count < limit {
@@ -379,16 +429,25 @@ struct AdminAPI: Sendable {
                 at += entries.count
             }
         }
-        return try JSON.response(Page(items: items, limit: limit, offset: offset))
+        return items
     }
 
     func failed(_ name: String, _ request: Request) async throws -> Response {
         let (limit, offset) = try paging(request)
-        let rows = try await runtime.store.failures(flow: name, limit: limit, offset: offset)
-        return try JSON.response(Page(items: rows.map(FailedDTO.init), limit: limit, offset: offset))
+        return try JSON.response(Page(items: try await failedPage(name, limit: limit, offset: offset), limit: limit, offset: offset))
+    }
+
+    /// A page of the flow's failed-record queue, oldest first.
+    func failedPage(_ name: String, limit: Int, offset: Int = 0) async throws -> [FailedDTO] {
+        try await runtime.store.failures(flow: name, limit: limit, offset: offset).map(FailedDTO.init)
     }
 
     func idmap(_ connection: String, _ object: String, _ id: String) async throws -> Response {
+        try JSON.response(Items(items: try await twins(connection, object, id)))
+    }
+
+    /// The record's twins in the ID map; `.notFound` for an unknown connection or a record not mapped.
+    func twins(_ connection: String, _ object: String, _ id: String) async throws -> [TwinDTO] {
         guard runtime.deployment.config.connections[connection] != nil else {
             throw APIError(.notFound, "not_found", "no connection \"\(connection)\"", field: "connection")
         }
@@ -397,9 +456,9 @@ struct AdminAPI: Sendable {
             throw APIError(.notFound, "not_found", "\(connection) \(object) \(id) is not in the ID map", field: "id")
         }
         let record = RecordRef(connection: connection, object: object, id: id)
-        return try JSON.response(Items(items: found.map { m in
+        return found.map { m in
             TwinDTO(link: m.link, record: RecordRefDTO(record), twin: RecordRefDTO(m.a == record ? m.b : m.a), updated_at: m.updatedAt)
-        }))
+        }
     }
 }
 

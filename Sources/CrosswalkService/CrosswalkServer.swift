@@ -83,8 +83,10 @@ public enum CrosswalkServer {
                            publicURL: publicURL, metricsText: options.metricsText, logger: logger)
         var serverLogger = logger
         serverLogger.logLevel = max(logger.logLevel, .notice)
+        let dashboard = Dashboard(api: api, token: token, secureCookies: runtime.deployment.config.service.publicURL?.hasPrefix("https://") == true,
+                                  logger: logger)
         let app = Application(
-            router: api.router(token: token),
+            router: api.router(token: token, dashboard: dashboard),
             configuration: .init(address: .hostname(host, port: port), serverName: nil),
             onServerRunning: { channel in
                 let bound = channel.localAddress?.port ?? port

@@ -29,12 +29,12 @@ struct ServeDeployment: Sendable {
         yaml += "service:\n  admin_token: {env: \(tokenVariable)}\n"
         try Data(yaml.utf8).write(to: URL(fileURLWithPath: config))
         let d = ServeDeployment(sandbox: sandbox, urls: urls, dir: dir, config: config)
-        #expect(try d.run(["vault", "init"]).status == 0)
+        #expect(try await d.runDetached(["vault", "init"]).status == 0)
         let hubspot = #"{"scheme":"api_key","parameters":{"headerName":"Authorization","scheme":"Bearer","key":"\#(HubSpotDemoCredentials.privateAppToken)"}}"#
         let a = AriticApp.demoCredentials.dictionary
         let aritic = #"{"scheme":"basic","parameters":{"username":"\#(a["username"]!)","password":"\#(a["password"]!)"}}"#
         for (name, json) in [("hubspot", hubspot), ("aritic", aritic)] {
-            let add = try d.run(["connections", "add", name], stdin: json)
+            let add = try await d.runDetached(["connections", "add", name], stdin: json)
             #expect(add.status == 0, "\(add.stderr)")
         }
         return d
@@ -42,6 +42,11 @@ struct ServeDeployment: Sendable {
 
     func run(_ arguments: [String], stdin: String? = nil) throws -> CrosswalkProcess.Run {
         try CrosswalkProcess.run(arguments + ["--config", config], stdin: stdin)
+    }
+
+    /// ``run(_:stdin:)`` without holding a cooperative thread while the child runs.
+    func runDetached(_ arguments: [String], stdin: String? = nil) async throws -> CrosswalkProcess.Run {
+        try await CrosswalkProcess.runDetached(arguments + ["--config", config], stdin: stdin)
     }
 
     /// Starts `crosswalk serve` on a free port and waits for its readiness line.

@@ -40,6 +40,17 @@ public enum CrosswalkProcess {
                    stderr: String(decoding: errors.withLock { $0 }, as: UTF8.self))
     }
 
+    /// ``run(_:stdin:environment:tool:)`` on a thread of its own: an async test waiting for a child this way
+    /// holds none of the cooperative pool's threads (two on this machine), which other tests' servers need.
+    public static func runDetached(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
+                                   tool: String = "crosswalk") async throws -> Run {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try run(arguments, stdin: stdin, environment: environment, tool: tool) })
+            }
+        }
+    }
+
     /// A `crosswalk` running in the background whose standard output is read line by line.
     public final class Background: Sendable {
         let process: Process

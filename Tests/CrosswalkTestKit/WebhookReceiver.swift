@@ -79,7 +79,7 @@ public final class WebhookReceiver: Sendable {
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
                               onServerRunning: { portReady.yield($0.localAddress?.port ?? 0) }, logger: logger)
         let task = Task { try await app.runService(gracefulShutdownSignals: []) }
-        let port = try await withTimeout(10) {
+        let port = try await withTimeout(30) {
             for await port in ports { return port }
             throw TestKitError(description: "the webhook receiver did not start")
         }
@@ -94,9 +94,9 @@ public final class WebhookReceiver: Sendable {
         box.deliveries.withLock { all in app.map { a in all.filter { $0.app == a } } ?? all }
     }
 
-    /// Waits (10 s at most by default) until `count` deliveries (of `app`, when given) arrived, and returns them all.
+    /// Waits (30 s at most by default: a loaded machine running the whole suite delays deliveries) until `count` deliveries (of `app`, when given) arrived, and returns them all.
     @discardableResult
-    public func wait(for count: Int, app: String? = nil, within seconds: Double = 10) async throws -> [Delivery] {
+    public func wait(for count: Int, app: String? = nil, within seconds: Double = 30) async throws -> [Delivery] {
         try await eventually("\(count) webhook post(s) delivered\(app.map { " to \($0)" } ?? "")", within: seconds) { [self] in
             deliveries(app: app).count >= count
         }
@@ -104,7 +104,7 @@ public final class WebhookReceiver: Sendable {
     }
 
     /// The first delivery of each of `apps`, waiting until every one delivered.
-    public func first(from apps: Set<String>, within seconds: Double = 10) async throws -> [String: Delivery] {
+    public func first(from apps: Set<String>, within seconds: Double = 30) async throws -> [String: Delivery] {
         try await eventually("a webhook post from each of \(apps.sorted())", within: seconds) { [self] in
             Set(deliveries().map(\.app)).isSuperset(of: apps)
         }

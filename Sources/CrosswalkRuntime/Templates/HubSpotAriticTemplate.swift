@@ -24,6 +24,7 @@ extension FlowTemplate {
                           records: results
                           fields: properties
                           next: paging.next.link
+                          get: /crm/v3/objects/contacts/{id}?properties=email,firstname,lastname
                 """, credentials: { _ in .apiKey(.bearer(HubSpotDemoCredentials.privateAppToken)) }),
             TemplateConnection(name: "aritic", app: "aritic", plugin: probe, yaml: """
                   aritic:
