@@ -120,7 +120,14 @@ public final class HTTPProbeConnector: Connector {
 
     public func read(_ request: ReadRequest) throws -> ReadResult {
         let route = try route(request.object)
-        if let ids = request.ids, let get = route.get { return try read(ids: ids, get: get, route: route, object: request.object) }
+        if let ids = request.ids {
+            // Without a `get:` route it cannot read records by id: say so rather than answer a first page that
+            // does not hold them (the host would take the ids as gone).
+            guard let get = route.get else {
+                throw ConnectorError(.unsupported, "object \(request.object) has no get: route, so records cannot be read by id; add get: \"/path/{id}\" to its route")
+            }
+            return try read(ids: ids, get: get, route: route, object: request.object)
+        }
         if let filter = request.filter, let url = searchURL(filter, route) {
             let (records, _) = try page(url, route: route, object: request.object)
             return ReadResult(records: records, nextCursor: request.cursor, hasMore: false, filterApplied: .full)

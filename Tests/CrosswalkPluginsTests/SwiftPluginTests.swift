@@ -152,6 +152,24 @@ import Testing
         #expect(request.headers["Authorization"] == nil)
     }
 
+    @Test("the generic HTTP connector refuses a read by ids for an object without a get: route (it used to answer a first page, and the host took the ids as gone)",
+          arguments: PluginIsolation.allCases)
+    func readByIdsNeedsAGetRoute(isolation: PluginIsolation) async throws {
+        let probe = try PluginTestKit.loader(isolation).load(path: PluginTestKit.builtPlugin("CrosswalkHTTPProbe"))
+        let sent = LockedValue<[HTTPRequest]>([])
+        let services = HostServices(http: { request in
+            sent.withLock { $0.append(request) }
+            return HTTPResponse(status: 200, headers: ["Content-Type": "application/json"], body: Data(#"[{"id":7}]"#.utf8))
+        })
+        let p = try await probe.instantiate(connection: "probe", settings: try PluginTestKit.json(["objects": ["Item": "/items"]]),
+                                            services: services, logger: PluginTestKit.recordingLogger().0)
+        let e = try await #require(throws: CrosswalkError.self) {
+            try await p.read(try PluginTestKit.json(["version": 1, "object": "Item", "ids": ["41", "42"]]))
+        }
+        #expect(e.code == .unsupported && e.message.contains("get:"), "\(e)")
+        #expect(sent.withLock { $0.isEmpty }, "nothing was asked of the app")
+    }
+
     @Test(arguments: PluginIsolation.allCases) func httpWithoutAConnectionIsUnsupported(isolation: PluginIsolation) async throws {
         let probe = try PluginTestKit.loader(isolation).load(path: PluginTestKit.builtPlugin("CrosswalkHTTPProbe"))
         let p = try await probe.instantiate(connection: "probe", settings: Data("{}".utf8), services: HostServices(),
