@@ -157,9 +157,25 @@ final class InProcessBackend: InstanceBackend, @unchecked Sendable {
                 if stage.withLock({ $0 }) == .running { onAbandon("\(operation) \(why) and did not return within \(grace.spoken) of being cancelled") }
             }
         }
+        // The deadline's timer, cancelled as soon as the call ends: a timer left to fire would keep this call's
+        // closures (≈240 bytes) alive for the whole deadline, so memory grew with the calls of a long run.
+        let timer = LockedValue<(any DispatchSourceTimer)?>(nil)
+        @Sendable func disarm() { timer.withLock { t in t?.cancel(); t = nil } }
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
                 completion.attach(continuation)
+                if deadline > .zero {
+                    let source = DispatchSource.makeTimerSource(queue: .global())
+                    source.schedule(deadline: .now() + deadline.dispatchInterval)
+                    source.setEventHandler {
+                        disarm()
+                        if completion.complete(.failure(PluginErrors.timeout(plugin: plugin, connection: connection, operation: operation, deadline: deadline))) {
+                            watch("passed its deadline of \(deadline.spoken)")
+                        }
+                    }
+                    timer.withLock { $0 = source }
+                    source.resume()
+                }
                 let queued = thread.enqueue {
                     // A call given up on before it started does not run.
                     let run = stage.withLock { st -> Bool in
@@ -177,21 +193,17 @@ final class InProcessBackend: InstanceBackend, @unchecked Sendable {
                     }
                     services.setCurrent(nil)
                     stage.withLock { $0 = .finished }
+                    disarm()
                     completion.complete(result)
                 }
                 if !queued {
+                    disarm()
                     completion.complete(.failure(PluginErrors.destroyed(plugin: plugin, connection: connection, operation: operation)))
                     return
                 }
-                if deadline > .zero {
-                    DispatchQueue.global().asyncAfter(deadline: .now() + deadline.dispatchInterval) {
-                        if completion.complete(.failure(PluginErrors.timeout(plugin: plugin, connection: connection, operation: operation, deadline: deadline))) {
-                            watch("passed its deadline of \(deadline.spoken)")
-                        }
-                    }
-                }
             }
         } onCancel: {
+            disarm()
             if completion.complete(.failure(PluginErrors.cancelled(plugin: plugin, connection: connection, operation: operation))) {
                 watch("was cancelled")
             }

@@ -317,7 +317,12 @@ final class WorkerSupervisor: @unchecked Sendable {
                                completion: CallCompletion<Data>) -> @Sendable (CrosswalkError, String) -> Void {
         let plugin = info.id, grace = configuration.cancelGrace
         let requestID = LockedValue<UInt64?>(nil)
+        // The deadline's timer, cancelled as soon as the call ends (a timer left to fire kept the call's closures
+        // for the whole deadline).
+        let timer = LockedValue<(any DispatchSourceTimer)?>(nil)
+        let disarm: @Sendable () -> Void = { timer.withLock { t in t?.cancel(); t = nil } }
         let giveUp: @Sendable (CrosswalkError, String) -> Void = { [weak self] error, why in
+            disarm()
             guard completion.complete(.failure(error)), let id = requestID.withLock({ $0 }) else { return }
             connection.cancel(id, instance: instance)
             self?.cancelHostTasks(call: id)
@@ -328,7 +333,18 @@ final class WorkerSupervisor: @unchecked Sendable {
             }
         }
         let end = ContinuousClock.now + deadline
+        if deadline > .zero {
+            let source = DispatchSource.makeTimerSource(queue: .global())
+            source.schedule(deadline: .now() + deadline.dispatchInterval)
+            source.setEventHandler {
+                giveUp(PluginErrors.timeout(plugin: plugin, connection: connectionName, operation: operation, deadline: deadline),
+                       "passed its deadline of \(deadline.spoken)")
+            }
+            timer.withLock { $0 = source }
+            source.resume()
+        }
         let id = connection.request(kind, instance: instance, meta: meta, body: body, operation: operation, connection: connectionName) { [weak self] result in
+            disarm()
             completion.complete(result.flatMap { frame in
                 self?.answered()
                 return Self.decodeResult(frame, plugin: plugin, connection: connectionName, operation: operation)
@@ -342,12 +358,6 @@ final class WorkerSupervisor: @unchecked Sendable {
         }
         requestID.withLock { $0 = id }
         if completion.isComplete, let id { connection.cancel(id, instance: instance) }
-        if deadline > .zero {
-            DispatchQueue.global().asyncAfter(deadline: .now() + deadline.dispatchInterval) {
-                giveUp(PluginErrors.timeout(plugin: plugin, connection: connectionName, operation: operation, deadline: deadline),
-                       "passed its deadline of \(deadline.spoken)")
-            }
-        }
         return giveUp
     }
 
