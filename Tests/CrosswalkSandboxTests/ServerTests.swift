@@ -250,17 +250,25 @@ struct ServerTests {
             let ca = try #require(sandbox.caFile)
             #expect(base.scheme == "https" && sandbox.urls["hubspot"]?.scheme == "http")
 
+            // curl is waited for on a thread of its own: blocking one of the two cooperative threads here could leave
+            // the sandbox's handlers none to answer curl with, on a loaded two-core machine.
             func curlStatus(_ arguments: [String]) async throws -> (Int32, String) {
-                let process = Process()
-                process.executableURL = curl
-                process.arguments = ["-sS", "--max-time", "10"] + arguments
-                let output = Pipe()
-                process.standardOutput = output
-                process.standardError = Pipe()
-                try process.run()
-                let data = output.fileHandleForReading.readDataToEndOfFile()
-                process.waitUntilExit()
-                return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+                try await withCheckedThrowingContinuation { continuation in
+                    DispatchQueue.global().async {
+                        continuation.resume(with: Result {
+                            let process = Process()
+                            process.executableURL = curl
+                            process.arguments = ["-sS", "--max-time", "10"] + arguments
+                            let output = Pipe()
+                            process.standardOutput = output
+                            process.standardError = Pipe()
+                            try process.run()
+                            let data = output.fileHandleForReading.readDataToEndOfFile()
+                            process.waitUntilExit()
+                            return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+                        })
+                    }
+                }
             }
             let trusted = try await curlStatus(["--cacert", ca.path, base.absoluteString + "/__sandbox/health"])
             #expect(trusted.0 == 0 && trusted.1.contains("\"app\":\"salesforce\""))
