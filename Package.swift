@@ -39,6 +39,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         // The C ABI: sdk/include/crosswalk.h is the contract every plugin builds against.
@@ -67,6 +68,12 @@ let package = Package(
         // Store protocols and models (what the engine sees) and the embedded SQLite implementation.
         .target(name: "CrosswalkStore", dependencies: ["CrosswalkCore", .product(name: "Logging", package: "swift-log")]),
         .target(name: "CrosswalkStoreSQLite", dependencies: ["CrosswalkStore", "CrosswalkCore", "CSQLite", .product(name: "Logging", package: "swift-log")]),
+        // The shared store (issue 17): the same protocols on PostgreSQL through postgres-nio's pooled client; leases.
+        .target(name: "CrosswalkStorePostgres", dependencies: [
+            "CrosswalkStore", "CrosswalkCore", .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
         // The flow model (pure data) and the sync engine. The engine depends only on these
         // modules and the store's protocols (EngineTests/ModuleBoundaryTests checks it).
         .target(name: "CrosswalkFlows", dependencies: ["CrosswalkCore", "CrosswalkConnectors"]),
@@ -76,7 +83,7 @@ let package = Package(
         // The composition root: config → store → vault → transport → connection contexts → plugin instances.
         .target(name: "CrosswalkRuntime", dependencies: [
             "CrosswalkEngine", "CrosswalkFlows",
-            "CrosswalkCore", "CrosswalkConnectors", "CrosswalkConfig", "CrosswalkAuth", "CrosswalkHTTP", "CrosswalkStore", "CrosswalkStoreSQLite", "CrosswalkPlugins",
+            "CrosswalkCore", "CrosswalkConnectors", "CrosswalkConfig", "CrosswalkAuth", "CrosswalkHTTP", "CrosswalkStore", "CrosswalkStoreSQLite", "CrosswalkStorePostgres", "CrosswalkPlugins",
             "CrosswalkSandbox", "CrosswalkMapping",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Hummingbird", package: "hummingbird"),
@@ -147,7 +154,7 @@ let package = Package(
             "CrosswalkRuntime", "CrosswalkConfig", "CrosswalkAuth", "CrosswalkHTTP", .product(name: "Logging", package: "swift-log"),
         ]),
         // Used by the store's kill -9 test.
-        .executableTarget(name: "crosswalk-store-crash-child", dependencies: ["CrosswalkStore", "CrosswalkStoreSQLite", .product(name: "Logging", package: "swift-log")]),
+        .executableTarget(name: "crosswalk-store-crash-child", dependencies: ["CrosswalkStore", "CrosswalkStoreSQLite", "CrosswalkStorePostgres", .product(name: "Logging", package: "swift-log")]),
         .executableTarget(name: "transport-benchmark", dependencies: [
             "CrosswalkHTTP", "CCurl", "CrosswalkCore", .product(name: "Logging", package: "swift-log"),
         ], path: "Benchmarks/TransportBenchmark"),
@@ -210,7 +217,8 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"), .product(name: "MetricsTestKit", package: "swift-metrics"),
         ], exclude: ["Fixtures"]),
         .testTarget(name: "CrosswalkStoreTests", dependencies: [
-            "CrosswalkStore", "CrosswalkStoreSQLite", "CrosswalkCore", "crosswalk-store-crash-child", .product(name: "Logging", package: "swift-log"),
+            "CrosswalkStore", "CrosswalkStoreSQLite", "CrosswalkStorePostgres", "CrosswalkCore", "CrosswalkTestKit", "crosswalk-store-crash-child",
+            .product(name: "Logging", package: "swift-log"),
         ]),
         // Helpers shared by the test targets: a running sandbox, a webhook receiver, temporary files, captured logs.
         .target(name: "CrosswalkTestKit", dependencies: [

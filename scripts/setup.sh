@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what Crosswalk needs on a Debian machine (idempotent; needs root or sudo for apt-get).
 set -euo pipefail
-packages=(libcurl4-openssl-dev libsqlite3-dev libffi-dev libcjson-dev python3-venv openssl)
+# postgresql: the tests start a throw-away server of their own (scripts/pg-test-server.sh); Debian's
+# package may also start its own cluster on 5432, which the tests do not use.
+packages=(libcurl4-openssl-dev libsqlite3-dev libffi-dev libcjson-dev python3-venv openssl postgresql)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

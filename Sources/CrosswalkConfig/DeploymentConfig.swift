@@ -93,14 +93,15 @@ public enum PluginIsolationSetting: String, Sendable, Equatable, CaseIterable {
 public enum StoreConfig: Sendable, Equatable, CustomStringConvertible {
     /// A SQLite database file (absolute path).
     case sqlite(path: String)
-    /// A PostgreSQL server. The URL may hold a password: never log it, use ``description``.
-    case postgres(url: URL)
+    /// A PostgreSQL server: its URL (never with a password; the reader refuses one) and where the
+    /// password comes from (`nil`: none, for `trust` or peer authentication).
+    case postgres(url: URL, password: SecretSource?)
 
-    /// A description with any password in the URL replaced by `***`.
+    /// A description without secrets.
     public var description: String {
         switch self {
         case .sqlite(let path): return "sqlite:\(path)"
-        case .postgres(let url):
+        case .postgres(let url, _):
             guard var parts = URLComponents(url: url, resolvingAgainstBaseURL: false) else { return "postgres:***" }
             if parts.password != nil { parts.password = "***" }
             return "postgres:\(parts.string ?? "***")"

@@ -223,13 +223,6 @@ struct Row {
     }
 }
 
-extension Date {
-    /// Dates are stored as whole milliseconds since 1970.
-    init(storeMilliseconds: Int64) { self.init(timeIntervalSince1970: Double(storeMilliseconds) / 1000) }
-
-    var storeMilliseconds: Int64 { Int64((timeIntervalSince1970 * 1000).rounded()) }
-}
-
 extension SQLValue {
     static func date(_ date: Date) -> SQLValue { .integer(date.storeMilliseconds) }
     static func optionalText(_ text: String?) -> SQLValue { text.map(SQLValue.text) ?? .null }
