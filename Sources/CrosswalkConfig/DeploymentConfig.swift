@@ -147,6 +147,9 @@ public struct ServiceConfig: Sendable, Equatable {
     public var adminToken: AdminTokenSource
     /// Where failed runs are announced; `nil`: nowhere.
     public var notifications: NotificationsConfig?
+    /// With a shared (PostgreSQL) store: how long a host's lease on a flow lasts without renewal;
+    /// a host that dies loses its flows to another after at most this long. Renewed every third of it.
+    public var leaseTTL: Duration = .seconds(15)
 
     public init(listen: String = ServiceConfig.defaultListen, publicURL: String? = nil, adminToken: AdminTokenSource = .default,
                 notifications: NotificationsConfig? = nil) {

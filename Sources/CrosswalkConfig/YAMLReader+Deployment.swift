@@ -158,7 +158,7 @@ extension YAMLReader {
     }
 
     private mutating func service(_ value: Located) -> ServiceConfig {
-        let fields = fields(value, allowed: ["listen", "public_url", "admin_token", "notifications"]) ?? [:]
+        let fields = fields(value, allowed: ["listen", "public_url", "admin_token", "notifications", "lease_ttl"]) ?? [:]
         var config = ServiceConfig()
         if let node = fields["listen"], let text = string(node) {
             if ServiceConfig.parseListen(text) == nil {
@@ -177,6 +177,9 @@ extension YAMLReader {
             config.adminToken = source
         }
         if let node = present(fields["notifications"]) { config.notifications = notifications(node) }
+        if let node = present(fields["lease_ttl"]), let ttl = duration(node) {
+            if ttl < .seconds(1) { report(node.line, node.path, "lease_ttl must be at least 1s") } else { config.leaseTTL = ttl }
+        }
         return config
     }
 

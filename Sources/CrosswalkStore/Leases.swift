@@ -62,3 +62,10 @@ extension Duration {
     /// The duration in whole milliseconds.
     public var storeMilliseconds: Int64 { components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000 }
 }
+
+/// The lease the current task's work runs under: a host that took a flow's lease runs the flow
+/// inside `Fencing.$lease.withValue(token) { … }`, and a ``LeaseStore`` commits every batch of that
+/// task (and its child tasks) with that fencing token. `nil`: no fencing (one host).
+public enum Fencing {
+    @TaskLocal public static var lease: LeaseToken?
+}

@@ -234,8 +234,16 @@ extension PostgresStore {
 // MARK: Write intents
 
 extension PostgresStore {
+    /// Under a lease (``Fencing/lease``) the intents are recorded only while it is still this
+    /// host's: a host that lost its flow is stopped before it writes to the app, not only at its commit.
     public func recordIntents(_ batch: IntentBatch) async throws {
-        try await read("recording write intents") { try await putIntents(batch, on: $0) }
+        guard let lease = Fencing.lease else {
+            return try await read("recording write intents") { try await putIntents(batch, on: $0) }
+        }
+        try await transaction("recording write intents") { db in
+            try await checkFencing(lease, on: db)
+            try await putIntents(batch, on: db)
+        }
     }
 
     public func pendingIntents(flow: String) async throws -> [IntentBatch] {
@@ -332,8 +340,9 @@ extension PostgresStore {
 // MARK: Batches
 
 extension PostgresStore {
+    /// Commits with the fencing token of the task's lease (``Fencing/lease``), if it runs under one.
     public func commitBatch(_ batch: BatchCommit) async throws {
-        try await commitBatch(batch, fencing: nil)
+        try await commitBatch(batch, fencing: Fencing.lease)
     }
 
     /// Commits a batch in one transaction; with `fencing`, only while that lease is still held with
