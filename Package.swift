@@ -143,6 +143,10 @@ let package = Package(
         .executableTarget(name: "store-benchmark", dependencies: [
             "CrosswalkStore", "CrosswalkStoreSQLite", .product(name: "Logging", package: "swift-log"),
         ], path: "Benchmarks/StoreBenchmark"),
+        // Issue 17: the store's cost per committed batch on SQLite and PostgreSQL; records/s with 1, 2 and 3 hosts splitting flows by leases.
+        .executableTarget(name: "shared-store-benchmark", dependencies: [
+            "CrosswalkStore", "CrosswalkStoreSQLite", "CrosswalkStorePostgres", .product(name: "Logging", package: "swift-log"),
+        ], path: "Benchmarks/SharedStoreBenchmark"),
         // The engine's own cost per record: Memory plugins through the real ABI, SQLite store.
         .executableTarget(name: "engine-benchmark", dependencies: [
             "CrosswalkEngine", "CrosswalkFlows", "CrosswalkConnectors", "CrosswalkCore", "CrosswalkPlugins", "CrosswalkStore", "CrosswalkStoreSQLite",

@@ -10,7 +10,8 @@
 # PostgreSQL refuses to run as root, so as root the server runs as the unprivileged user `crosswalk-pg`
 # (created when missing). With --watch PID a background watcher stops the server and removes DIR once
 # process PID has ended (the Swift test kit starts its own server this way when
-# CROSSWALK_TEST_POSTGRES_URL is not set). The server is for tests only: fsync is off.
+# CROSSWALK_TEST_POSTGRES_URL is not set). The server is for tests only: fsync is off, unless
+# CROSSWALK_PG_DURABLE=1 (benchmarks: commits on disk, as SQLite's synchronous=FULL).
 set -euo pipefail
 
 bindir() {
@@ -56,10 +57,12 @@ start() {
   [ "$(id -u)" -eq 0 ] && chown crosswalk-pg "$dir/password"
   as_owner "$bin/initdb" -D "$dir/data" -U crosswalk --pwfile="$dir/password" --auth-local=trust --auth-host=scram-sha-256 \
     -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; exit 1; }
+  local durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  [ "${CROSSWALK_PG_DURABLE:-0}" = "1" ] && durability=""
   for attempt in 1 2 3 4 5; do
     port=$(free_port)
     if as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-        -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400 -c shared_buffers=64MB" \
+        -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir $durability -c max_connections=400 -c shared_buffers=64MB" \
         start >/dev/null 2>&1; then
       break
     fi

@@ -67,6 +67,42 @@ extension PostgresStore {
                   .optionalText(upsert.aFingerprint), .optionalText(upsert.bFingerprint), .date(now)], logger: logger)
     }
 
+    /// Many upserts in one statement (a batch's): the same as applying them one by one — an upsert
+    /// of a row the batch already upserted replaces its `b` and keeps fingerprints it was not given.
+    func upsertAll(_ upserts: [MappingUpsert], now: Date, on connection: PostgresConnection) async throws {
+        guard upserts.count > 1 else {
+            for single in upserts { try await upsert(single, now: now, on: connection) }
+            return
+        }
+        struct Key: Hashable { var a: Int64; var aID: String; var b: Int64 }
+        struct Row: Encodable { var a: Int64; var ai: String; var b: Int64; var bi: String; var fa: String?; var fb: String? }
+        var order: [Key] = []
+        var rows: [Key: Row] = [:]
+        for u in upserts {
+            guard let a = try await scopeID(ScopeKey(link: u.link, connection: u.a.connection, object: u.a.object), on: connection),
+                  let b = try await scopeID(ScopeKey(link: u.link, connection: u.b.connection, object: u.b.object), on: connection)
+            else { throw CrosswalkError(.internalError, "the ID-map scopes of a mapping were not created") }
+            let key = Key(a: a, aID: u.a.id, b: b)
+            if let earlier = rows[key] {
+                rows[key] = Row(a: a, ai: u.a.id, b: b, bi: u.b.id, fa: u.aFingerprint ?? earlier.fa, fb: u.bFingerprint ?? earlier.fb)
+            } else {
+                order.append(key)
+                rows[key] = Row(a: a, ai: u.a.id, b: b, bi: u.b.id, fa: u.aFingerprint, fb: u.bFingerprint)
+            }
+        }
+        let json = String(decoding: try JSONEncoder().encode(order.map { rows[$0]! }), as: UTF8.self)
+        try await connection.run("""
+            INSERT INTO id_map (a_scope, a_id, b_scope, b_id, a_fingerprint, b_fingerprint, created_at, updated_at)
+            SELECT r.a, r.ai, r.b, r.bi, r.fa, r.fb, $2, $2
+            FROM json_to_recordset($1::json) AS r(a bigint, ai text, b bigint, bi text, fa text, fb text)
+            ON CONFLICT (a_scope, a_id, b_scope) DO UPDATE SET
+                b_id = excluded.b_id,
+                a_fingerprint = coalesce(excluded.a_fingerprint, id_map.a_fingerprint),
+                b_fingerprint = coalesce(excluded.b_fingerprint, id_map.b_fingerprint),
+                updated_at = excluded.updated_at
+            """, [.text(json), .date(now)], logger: logger)
+    }
+
     func delete(_ key: MappingKey, on connection: PostgresConnection) async throws -> Bool {
         guard let scope = try await scopeID(ScopeKey(link: key.link, connection: key.record.connection, object: key.record.object), on: connection) else {
             return false

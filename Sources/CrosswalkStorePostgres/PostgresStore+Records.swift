@@ -355,7 +355,7 @@ extension PostgresStore {
             if let fencing { try await checkFencing(fencing, on: db) }
             // Removals first: a mapping may move to another record in the same batch (a merge).
             for key in batch.removedMappings { _ = try await delete(key, on: db) }
-            for upsert in batch.mappings { try await self.upsert(upsert, now: now, on: db) }
+            try await upsertAll(batch.mappings, now: now, on: db)
             try await appendLog(batch.log, run: batch.run, on: db)
             for failure in batch.failures { _ = try await enqueueFailure(failure, now: now, on: db) }
             for source in batch.resolvedFailures { _ = try await removeFailure(flow: batch.flow, source: source, on: db) }

@@ -158,3 +158,15 @@ public final class PostgresStore: Store, Sendable {
         try await read(operation) { try await $0.run(sql, values, logger: self.logger) }
     }
 }
+
+extension PostgresStore {
+    /// Creates an empty database `name` on the server `configuration` reaches (benchmarks and tools).
+    public static func createDatabase(_ name: String, on configuration: PostgresStoreConfiguration, logger: Logger) async throws {
+        guard name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
+            throw CrosswalkError(.invalidArgument, "a database name is letters, digits and _", context: ["database": name])
+        }
+        try await withDirectConnection(configuration, logger: logger) { connection in
+            try await connection.run("CREATE DATABASE \(name)", logger: logger)
+        }
+    }
+}
