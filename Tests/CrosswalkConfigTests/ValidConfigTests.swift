@@ -93,6 +93,8 @@ struct ValidConfigTests {
         let config = try parse("version: 1\nstore:\n  postgres: {url: 'postgres://cw@db.local:5432/crosswalk', password: {env: CW_PG_PASSWORD}}\n")
         #expect(config.store == .postgres(url: URL(string: "postgres://cw@db.local:5432/crosswalk")!, password: .environment("CW_PG_PASSWORD")))
         #expect(config.store.description == "postgres:postgres://cw@db.local:5432/crosswalk")
+        #expect(config.service.leaseTTL == .seconds(15))
+        #expect(try parse("version: 1\nservice:\n  lease_ttl: 4s\n").service.leaseTTL == .seconds(4))
     }
 
     @Test("a sandbox section without a port uses 8400")

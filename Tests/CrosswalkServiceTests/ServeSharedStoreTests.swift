@@ -78,6 +78,8 @@ import Testing
 
         // Some host takes the flow and writes part of it; it is killed mid-run.
         let firstHolder = try await Self.waitForHolder(hosts[0], among: names, within: 60)
+        let metrics = try await hosts[firstHolder].send("GET", "/metrics", token: false).text
+        #expect(metrics.contains(#"crosswalk_lease_held{name="flow:\#(ServeDeployment.flow)"} 1"#), "\(metrics.prefix(1500))")
         try await eventually("the first run wrote some contacts", within: 120) { try await d.ariticTotal() >= before + 10 }
         #expect(hosts[firstHolder].process.kill())
         let killedAt = Date()
