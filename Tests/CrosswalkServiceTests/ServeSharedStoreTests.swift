@@ -7,7 +7,7 @@ import Testing
 
 /// Issue 17: three `crosswalk serve` processes on one PostgreSQL store and the sandbox, splitting
 /// the work by leases. The HubSpot → Aritic flow runs on every 2 s schedule with a 3 s lease TTL;
-/// Aritic is slowed down so a run lasts long enough to be interrupted.
+/// Aritic is slowed down (120 ms a call) so a run lasts long enough to be interrupted.
 @Suite(.serialized) struct ServeSharedStoreTests {
     static let ttl = 3.0
 
@@ -68,7 +68,9 @@ import Testing
         let d = shared.d
         defer { d.sandbox.terminate() }
         let before = try await d.ariticTotal()
-        #expect(try await TestHTTP.send("POST", d.ariticFaults, json: ["latency_ms": 40]).status == 200)
+        // Each Aritic call takes 120 ms: a run of the ~150 contacts lasts long enough to be interrupted,
+        // even after the three hosts' start-up on a loaded machine.
+        #expect(try await TestHTTP.send("POST", d.ariticFaults, json: ["latency_ms": 120]).status == 200)
         var hosts: [RunningService] = []
         for _ in 0..<3 { hosts.append(try await d.serve(environment: shared.environment)) }
         defer { for host in hosts { host.process.signal(SIGCONT); host.process.terminate() } }
