@@ -61,8 +61,10 @@ public final class HostRuntime: Sendable {
         switch deployment.config.store {
         case .sqlite(let path): store = try await SQLiteStore.open(path: path, logger: logger)
         case .postgres(let url, let passwordSource):
-            store = try await PostgresStore.open(
-                try postgresConfiguration(url: url, password: passwordSource, environment: deployment.options.environment), logger: logger)
+            var configuration = try postgresConfiguration(url: url, password: passwordSource, environment: deployment.options.environment)
+            // A host paused inside a commit loses its session (and the lease row's lock) once its lease has lapsed.
+            configuration.idleInTransactionTimeout = deployment.config.service.leaseTTL
+            store = try await PostgresStore.open(configuration, logger: logger)
         }
         let transport: CurlTransport
         do {

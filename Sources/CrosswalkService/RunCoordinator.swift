@@ -109,10 +109,21 @@ public actor RunCoordinator {
     /// Like ``exclusive(_:_:)``, but waits while another run of the flow is in flight instead of
     /// refusing: how webhook-triggered syncs queue behind a scheduled run of the same flow.
     /// - Throws: `.unavailable` during shutdown, `.cancelled` when the task is cancelled while waiting.
-    func exclusiveWhenFree(_ flow: String, _ body: @Sendable (StopSignal) async throws -> RunReport) async throws -> RunReport {
-        await untilFree(flow)
-        if Task.isCancelled, !stopping { throw CrosswalkError(.cancelled, "cancelled while waiting for flow \(flow)'s run to end", context: ["flow": flow]) }
-        return try await exclusive(flow, body)
+    /// With a shared store, a run of the flow on another host is waited for too (its lease checked
+    /// every third of the TTL, for at most `leaseWait`), so a webhook delivery does not spend its attempts on it.
+    func exclusiveWhenFree(_ flow: String, leaseWait: Duration = .seconds(300),
+                           _ body: @Sendable (StopSignal) async throws -> RunReport) async throws -> RunReport {
+        let deadline = ContinuousClock.now + leaseWait
+        while true {
+            await untilFree(flow)
+            if Task.isCancelled, !stopping { throw CrosswalkError(.cancelled, "cancelled while waiting for flow \(flow)'s run to end", context: ["flow": flow]) }
+            do {
+                return try await exclusive(flow, body)
+            } catch let e as CrosswalkError where e.code == .conflict && e.context["lease"] != nil {
+                guard let leases, ContinuousClock.now < deadline, !stopping else { throw e }
+                try await Task.sleep(for: leases.ttl / 3)
+            }
+        }
     }
 
     /// Runs `body` as the flow's only writer.
@@ -128,7 +139,7 @@ public actor RunCoordinator {
             }
             guard lease != nil else {
                 end(flow)
-                throw CrosswalkError(.conflict, "flow \(flow) is running on another host", context: ["flow": flow])
+                throw CrosswalkError(.conflict, "flow \(flow) is running on another host", context: ["flow": flow, "lease": "flow:\(flow)"])
             }
         }
         do {

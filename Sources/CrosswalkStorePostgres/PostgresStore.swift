@@ -46,6 +46,9 @@ public final class PostgresStore: Store, Sendable {
         options.maximumConnections = max(1, configuration.maximumConnections)
         options.connectTimeout = configuration.connectTimeout
         options.keepAliveBehavior = nil
+        if let idle = configuration.idleInTransactionTimeout {
+            options.additionalStartupParameters = [("idle_in_transaction_session_timeout", String(max(1, idle.storeMilliseconds)))]
+        }
         var clientConfiguration = PostgresClient.Configuration(
             host: configuration.host, port: configuration.port, username: configuration.user,
             password: configuration.password, database: configuration.database, tls: .disable)

@@ -15,6 +15,10 @@ public struct PostgresStoreConfiguration: Sendable, CustomStringConvertible {
     public var maximumConnections: Int
     /// How long opening a connection may take before the server counts as unreachable.
     public var connectTimeout: Duration
+    /// When set, the server ends a session of this store that stays inside a transaction without a
+    /// statement for longer (PostgreSQL's `idle_in_transaction_session_timeout`): a host paused in the
+    /// middle of a commit then cannot hold its lease row's lock, and so another host's takeover, for ever.
+    public var idleInTransactionTimeout: Duration?
 
     public init(host: String, port: Int = 5432, user: String, password: String?, database: String,
                 maximumConnections: Int = 10, connectTimeout: Duration = .seconds(10)) {
