@@ -244,7 +244,7 @@ let package = Package(
         // `crosswalk serve` and `crosswalk sandbox` as separate processes: the admin API, the scheduler, kill -9 and restart.
         .testTarget(name: "CrosswalkServiceTests", dependencies: [
             "CrosswalkService", "CrosswalkRuntime", "CrosswalkCore", "CrosswalkConfig", "CrosswalkFlows", "CrosswalkTestKit", "CrosswalkSandbox",
-            "CrosswalkEngine", "CrosswalkStore", "CrosswalkStoreSQLite", "CrosswalkAuth",
+            "CrosswalkEngine", "CrosswalkStore", "CrosswalkStoreSQLite", "CrosswalkStorePostgres", "CrosswalkAuth",
             .product(name: "Logging", package: "swift-log"), .product(name: "Yams", package: "Yams"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
