@@ -40,6 +40,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         // The C ABI: sdk/include/crosswalk.h is the contract every plugin builds against.
@@ -68,6 +69,12 @@ let package = Package(
         // Store protocols and models (what the engine sees) and the embedded SQLite implementation.
         .target(name: "CrosswalkStore", dependencies: ["CrosswalkCore", .product(name: "Logging", package: "swift-log")]),
         .target(name: "CrosswalkStoreSQLite", dependencies: ["CrosswalkStore", "CrosswalkCore", "CSQLite", .product(name: "Logging", package: "swift-log")]),
+        // The shared store (issue 17): the same protocols on PostgreSQL through postgres-nio's pooled client; leases.
+        .target(name: "CrosswalkStorePostgres", dependencies: [
+            "CrosswalkStore", "CrosswalkCore", .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
         // The flow model (pure data) and the sync engine. The engine depends only on these
         // modules and the store's protocols (EngineTests/ModuleBoundaryTests checks it).
         .target(name: "CrosswalkFlows", dependencies: ["CrosswalkCore", "CrosswalkConnectors"]),
@@ -77,7 +84,7 @@ let package = Package(
         // The composition root: config → store → vault → transport → connection contexts → plugin instances.
         .target(name: "CrosswalkRuntime", dependencies: [
             "CrosswalkEngine", "CrosswalkFlows",
-            "CrosswalkCore", "CrosswalkConnectors", "CrosswalkConfig", "CrosswalkAuth", "CrosswalkHTTP", "CrosswalkStore", "CrosswalkStoreSQLite", "CrosswalkPlugins",
+            "CrosswalkCore", "CrosswalkConnectors", "CrosswalkConfig", "CrosswalkAuth", "CrosswalkHTTP", "CrosswalkStore", "CrosswalkStoreSQLite", "CrosswalkStorePostgres", "CrosswalkPlugins",
             "CrosswalkSandbox", "CrosswalkMapping",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Hummingbird", package: "hummingbird"),
@@ -139,6 +146,10 @@ let package = Package(
         .executableTarget(name: "store-benchmark", dependencies: [
             "CrosswalkStore", "CrosswalkStoreSQLite", .product(name: "Logging", package: "swift-log"),
         ], path: "Benchmarks/StoreBenchmark"),
+        // Issue 17: the store's cost per committed batch on SQLite and PostgreSQL; records/s with 1, 2 and 3 hosts splitting flows by leases.
+        .executableTarget(name: "shared-store-benchmark", dependencies: [
+            "CrosswalkStore", "CrosswalkStoreSQLite", "CrosswalkStorePostgres", .product(name: "Logging", package: "swift-log"),
+        ], path: "Benchmarks/SharedStoreBenchmark"),
         // The engine's own cost per record: Memory plugins through the real ABI, SQLite store.
         .executableTarget(name: "engine-benchmark", dependencies: [
             "CrosswalkEngine", "CrosswalkFlows", "CrosswalkConnectors", "CrosswalkCore", "CrosswalkPlugins", "CrosswalkStore", "CrosswalkStoreSQLite",
@@ -150,7 +161,7 @@ let package = Package(
             "CrosswalkRuntime", "CrosswalkConfig", "CrosswalkAuth", "CrosswalkHTTP", .product(name: "Logging", package: "swift-log"),
         ]),
         // Used by the store's kill -9 test.
-        .executableTarget(name: "crosswalk-store-crash-child", dependencies: ["CrosswalkStore", "CrosswalkStoreSQLite", .product(name: "Logging", package: "swift-log")]),
+        .executableTarget(name: "crosswalk-store-crash-child", dependencies: ["CrosswalkStore", "CrosswalkStoreSQLite", "CrosswalkStorePostgres", .product(name: "Logging", package: "swift-log")]),
         .executableTarget(name: "transport-benchmark", dependencies: [
             "CrosswalkHTTP", "CCurl", "CrosswalkCore", .product(name: "Logging", package: "swift-log"),
         ], path: "Benchmarks/TransportBenchmark"),
@@ -213,7 +224,8 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"), .product(name: "MetricsTestKit", package: "swift-metrics"),
         ], exclude: ["Fixtures"]),
         .testTarget(name: "CrosswalkStoreTests", dependencies: [
-            "CrosswalkStore", "CrosswalkStoreSQLite", "CrosswalkCore", "crosswalk-store-crash-child", .product(name: "Logging", package: "swift-log"),
+            "CrosswalkStore", "CrosswalkStoreSQLite", "CrosswalkStorePostgres", "CrosswalkCore", "CrosswalkTestKit", "crosswalk-store-crash-child",
+            .product(name: "Logging", package: "swift-log"),
         ]),
         // Helpers shared by the test targets: a running sandbox, a webhook receiver, temporary files, captured logs.
         .target(name: "CrosswalkTestKit", dependencies: [
@@ -227,14 +239,15 @@ let package = Package(
         ]),
         .testTarget(name: "CrosswalkRuntimeTests", dependencies: [
             "CrosswalkRuntime", "CrosswalkConnectors", "CrosswalkAuth", "CrosswalkConfig", "CrosswalkCore", "CrosswalkHTTP", "CrosswalkPlugins",
-            "CrosswalkSandbox", "CrosswalkStore", "CrosswalkStoreSQLite", "CrosswalkTestKit", "CrosswalkMapping", .product(name: "Logging", package: "swift-log"),
+            "CrosswalkSandbox", "CrosswalkStore", "CrosswalkStoreSQLite", "CrosswalkStorePostgres", "CrosswalkTestKit", "CrosswalkMapping",
+            .product(name: "Logging", package: "swift-log"),
             .product(name: "Crypto", package: "swift-crypto"),
         ], exclude: ["Fixtures"]),
         .testTarget(name: "CrosswalkCoreTests", dependencies: ["CrosswalkCore"]),
         // `crosswalk serve` and `crosswalk sandbox` as separate processes: the admin API, the scheduler, kill -9 and restart.
         .testTarget(name: "CrosswalkServiceTests", dependencies: [
             "CrosswalkService", "CrosswalkRuntime", "CrosswalkCore", "CrosswalkConfig", "CrosswalkFlows", "CrosswalkTestKit", "CrosswalkSandbox",
-            "CrosswalkEngine", "CrosswalkStore", "CrosswalkStoreSQLite", "CrosswalkAuth",
+            "CrosswalkEngine", "CrosswalkStore", "CrosswalkStoreSQLite", "CrosswalkStorePostgres", "CrosswalkAuth",
             .product(name: "Logging", package: "swift-log"), .product(name: "Yams", package: "Yams"),
             .product(name: "Crypto", package: "swift-crypto"), .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "HTTPTypes", package: "swift-http-types"),

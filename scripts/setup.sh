@@ -3,7 +3,9 @@
 # The browser packages (chromium, its driver and a font) are for the dashboard's browser test
 # (Tests/Fidelity/test_dashboard.py); they go in without recommended packages (~70 s less).
 set -euo pipefail
-packages=(libcurl4-openssl-dev libsqlite3-dev libffi-dev libcjson-dev python3-venv openssl)
+# postgresql: the tests start a throw-away server of their own (scripts/pg-test-server.sh); Debian's
+# package may also start its own cluster on 5432, which the tests do not use.
+packages=(libcurl4-openssl-dev libsqlite3-dev libffi-dev libcjson-dev python3-venv openssl postgresql)
 browser=(chromium chromium-driver fonts-liberation)
 missing=(); missing_browser=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

@@ -10,6 +10,14 @@ echo "==> swift build (debug, with tests)"
 swift build --build-tests 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\] (Compiling|Write|Emitting|Linking|Applying)' || true
 [ "${PIPESTATUS[0]}" -eq 0 ] || { echo "build failed"; exit 1; }
 
+echo "==> throw-away PostgreSQL server for the store tests"
+pg_dir=$(mktemp -d -u "${TMPDIR:-/tmp}/crosswalk-test-pg.XXXXXX")
+CROSSWALK_TEST_POSTGRES_URL=$(bash scripts/pg-test-server.sh start "$pg_dir") || { echo "the PostgreSQL test server did not start"; exit 1; }
+trap 'bash scripts/pg-test-server.sh stop "$pg_dir"' EXIT
+CROSSWALK_TEST_POSTGRES_PASSWORD=$(cat "$pg_dir/password")
+export CROSSWALK_TEST_POSTGRES_URL CROSSWALK_TEST_POSTGRES_PASSWORD
+echo "    $CROSSWALK_TEST_POSTGRES_URL"
+
 echo "==> swift test"
 log=$(mktemp)
 swift test --skip-build 2>&1 | tee "$log" | grep -E '^(✘|􀢄)|recorded an issue|Test run with|error:' 

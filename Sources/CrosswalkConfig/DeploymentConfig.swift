@@ -93,14 +93,15 @@ public enum PluginIsolationSetting: String, Sendable, Equatable, CaseIterable {
 public enum StoreConfig: Sendable, Equatable, CustomStringConvertible {
     /// A SQLite database file (absolute path).
     case sqlite(path: String)
-    /// A PostgreSQL server. The URL may hold a password: never log it, use ``description``.
-    case postgres(url: URL)
+    /// A PostgreSQL server: its URL (never with a password; the reader refuses one) and where the
+    /// password comes from (`nil`: none, for `trust` or peer authentication).
+    case postgres(url: URL, password: SecretSource?)
 
-    /// A description with any password in the URL replaced by `***`.
+    /// A description without secrets.
     public var description: String {
         switch self {
         case .sqlite(let path): return "sqlite:\(path)"
-        case .postgres(let url):
+        case .postgres(let url, _):
             guard var parts = URLComponents(url: url, resolvingAgainstBaseURL: false) else { return "postgres:***" }
             if parts.password != nil { parts.password = "***" }
             return "postgres:\(parts.string ?? "***")"
@@ -146,6 +147,9 @@ public struct ServiceConfig: Sendable, Equatable {
     public var adminToken: AdminTokenSource
     /// Where failed runs are announced; `nil`: nowhere.
     public var notifications: NotificationsConfig?
+    /// With a shared (PostgreSQL) store: how long a host's lease on a flow lasts without renewal;
+    /// a host that dies loses its flows to another after at most this long. Renewed every third of it.
+    public var leaseTTL: Duration = .seconds(15)
 
     public init(listen: String = ServiceConfig.defaultListen, publicURL: String? = nil, adminToken: AdminTokenSource = .default,
                 notifications: NotificationsConfig? = nil) {

@@ -100,11 +100,32 @@ extension YAMLReader {
         case (let sqlite?, nil):
             return .sqlite(path: resolve(string(sqlite) ?? "", against: baseDirectory))
         case (nil, let postgres?):
-            if let text = string(postgres) {
-                if let url = URL(string: text), ["postgres", "postgresql"].contains(url.scheme), url.host != nil {
-                    return .postgres(url: url)
+            // `postgres: URL` or `postgres: {url: URL, password: {env: NAME}}`.
+            var urlNode = postgres
+            var password: SecretSource?
+            if case .scalar = postgres.node {} else {
+                guard let settings = self.fields(postgres, allowed: ["url", "password"], required: ["url"]), let url = settings["url"] else {
+                    return .sqlite(path: "")
                 }
-                report(postgres.line, postgres.path, "expected a URL like postgres://user@host:5432/crosswalk")
+                urlNode = url
+                if let node = present(settings["password"]) {
+                    password = secretSource(node, what: "password")
+                    if case .vault? = password {
+                        report(node.line, node.path, "the store's password cannot come from the vault, which is kept in the store: use {env: VARIABLE}")
+                        password = nil
+                    }
+                }
+            }
+            if let text = string(urlNode) {
+                if let url = URL(string: text), ["postgres", "postgresql"].contains(url.scheme), url.host != nil {
+                    if URLComponents(url: url, resolvingAgainstBaseURL: false)?.password != nil {
+                        report(urlNode.line, urlNode.path, "the URL holds a password, which never goes in the file: remove it and set password: {env: VARIABLE}")
+                    } else {
+                        return .postgres(url: url, password: password)
+                    }
+                } else {
+                    report(urlNode.line, urlNode.path, "expected a URL like postgres://user@host:5432/crosswalk")
+                }
             }
         case (.some, .some):
             report(value.line, value.path, "set exactly one of 'sqlite' or 'postgres', not both")
@@ -137,7 +158,7 @@ extension YAMLReader {
     }
 
     private mutating func service(_ value: Located) -> ServiceConfig {
-        let fields = fields(value, allowed: ["listen", "public_url", "admin_token", "notifications"]) ?? [:]
+        let fields = fields(value, allowed: ["listen", "public_url", "admin_token", "notifications", "lease_ttl"]) ?? [:]
         var config = ServiceConfig()
         if let node = fields["listen"], let text = string(node) {
             if ServiceConfig.parseListen(text) == nil {
@@ -156,6 +177,9 @@ extension YAMLReader {
             config.adminToken = source
         }
         if let node = present(fields["notifications"]) { config.notifications = notifications(node) }
+        if let node = present(fields["lease_ttl"]), let ttl = duration(node) {
+            if ttl < .seconds(1) { report(node.line, node.path, "lease_ttl must be at least 1s") } else { config.leaseTTL = ttl }
+        }
         return config
     }
 

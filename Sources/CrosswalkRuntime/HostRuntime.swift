@@ -6,6 +6,7 @@ import CrosswalkHTTP
 import CrosswalkPlugins
 import CrosswalkStore
 import CrosswalkStoreSQLite
+import CrosswalkStorePostgres
 import Foundation
 import Logging
 
@@ -59,8 +60,11 @@ public final class HostRuntime: Sendable {
         let store: any Store
         switch deployment.config.store {
         case .sqlite(let path): store = try await SQLiteStore.open(path: path, logger: logger)
-        case .postgres:
-            throw CrosswalkError(.config, "store: PostgreSQL is not available in this build yet; use sqlite")
+        case .postgres(let url, let passwordSource):
+            var configuration = try postgresConfiguration(url: url, password: passwordSource, environment: deployment.options.environment)
+            // A host paused inside a commit loses its session (and the lease row's lock) once its lease has lapsed.
+            configuration.idleInTransactionTimeout = deployment.config.service.leaseTTL
+            store = try await PostgresStore.open(configuration, logger: logger)
         }
         let transport: CurlTransport
         do {
@@ -240,4 +244,22 @@ public enum VaultKeys {
     /// Writes a new random key to `path` (mode 0600).
     /// - Throws: `.vault` when the file exists or cannot be written.
     public static func writeNewKey(toFile path: String) throws { try VaultKey.generate().write(toFile: path) }
+}
+
+/// The PostgreSQL store's settings from the config: the URL, and the password from its environment
+/// variable (a variable that is named but not set is a config error naming it, never its value).
+func postgresConfiguration(url: URL, password source: SecretSource?, environment: [String: String]) throws -> PostgresStoreConfiguration {
+    var password: String?
+    switch source {
+    case .environment(let name)?:
+        guard let value = environment[name], !value.isEmpty else {
+            throw CrosswalkError(.config, "store.postgres.password names the environment variable \(name), which is not set", context: ["variable": name])
+        }
+        password = value
+    case .vault?:
+        throw CrosswalkError(.config, "the store's password cannot come from the vault, which is kept in the store")
+    case nil:
+        password = nil
+    }
+    return try PostgresStoreConfiguration(url: url.absoluteString, password: password)
 }

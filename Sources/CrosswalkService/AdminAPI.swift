@@ -40,6 +40,8 @@ struct AdminAPI: Sendable {
     let coordinator: RunCoordinator
     let scheduler: FlowScheduler
     let webhooks: WebhookService
+    /// This host's leases on a shared store; `nil` with SQLite (one host).
+    let leases: LeaseKeeper?
     /// The service's base URL as apps call it (`service.public_url`, else the bound address once listening).
     let publicURL: LockedValue<String?>
     let metricsText: @Sendable () -> String
@@ -76,6 +78,7 @@ struct AdminAPI: Sendable {
         },
         APIRoute(method: .post, path: "/api/v1/flows/{flow}/reconcile") { api, _, c in try await api.reconcile(try api.flowName(c)) },
         APIRoute(method: .get, path: "/api/v1/runs") { api, r, _ in try await api.allRuns(r) },
+        APIRoute(method: .get, path: "/api/v1/leases") { api, _, _ in try await api.listLeases() },
         APIRoute(method: .get, path: "/api/v1/runs/{run}") { api, _, c in try await api.showRun(try api.runID(c)) },
         APIRoute(method: .get, path: "/api/v1/runs/{run}/log") { api, r, c in try await api.runLog(try api.runID(c), r) },
         APIRoute(method: .get, path: "/api/v1/idmap/{connection}/{object}/{id}") { api, _, c in
@@ -467,5 +470,35 @@ extension BasicRequestContext {
     func parameter(_ name: String) throws -> String {
         guard let value = parameters.get(name) else { throw APIError.badRequest("\(name) is required", field: name) }
         return value.removingPercentEncoding ?? value
+    }
+}
+
+/// `GET /api/v1/leases`: which host holds which flow, from the shared store's lease rows.
+struct LeaseDTO: Encodable {
+    var name: String
+    var holder: String
+    var token: Int64
+    var expires_at: String
+    /// Whether this host holds it.
+    var mine: Bool
+}
+
+struct LeasesDTO: Encodable {
+    /// Whether the store is shared by several hosts (PostgreSQL).
+    var shared: Bool
+    /// This host's name in lease rows; `null` with SQLite.
+    var holder: String?
+    var leases: [LeaseDTO]
+}
+
+extension AdminAPI {
+    func listLeases() async throws -> Response {
+        guard let leases else { return try JSON.response(LeasesDTO(shared: false, holder: nil, leases: [])) }
+        let mine = Set(await leases.heldLeases())
+        let rows = try await leases.allLeases().map { lease in
+            LeaseDTO(name: lease.name, holder: lease.holder, token: lease.token, expires_at: JSON.timestamp(lease.expiresAt),
+                     mine: mine.contains(LeaseToken(name: lease.name, holder: lease.holder, token: lease.token)))
+        }
+        return try JSON.response(LeasesDTO(shared: true, holder: leases.holder, leases: rows))
     }
 }

@@ -3,6 +3,7 @@ import CrosswalkConfig
 import CrosswalkCore
 import CrosswalkFlows
 import CrosswalkRuntime
+import CrosswalkStore
 import Foundation
 import Hummingbird
 import Logging
@@ -66,7 +67,10 @@ public enum CrosswalkServer {
         let definitions = catalog.definitions
         for problem in definitions.problems { logger.warning("flow cannot run", metadata: ["problem": "\(problem)"]) }
         let notifier = try await notifier(runtime, host: host, port: port, logger: logger)
-        let coordinator = RunCoordinator(store: runtime.store, metrics: ServiceMetrics(), notifier: notifier, logger: logger)
+        // A shared store (PostgreSQL): several hosts split the flows by leases; SQLite: this host is the only one.
+        let leases = (runtime.store as? any LeaseStore).map { LeaseKeeper(store: $0, ttl: runtime.deployment.config.service.leaseTTL, logger: logger) }
+        if let leases { logger.info("sharing the store with other hosts through leases", metadata: ["holder": "\(leases.holder)", "ttl": "\(leases.ttl)"]) }
+        let coordinator = RunCoordinator(store: runtime.store, metrics: ServiceMetrics(), notifier: notifier, leases: leases, logger: logger)
         try await coordinator.load()
         let scheduler = FlowScheduler(flows: flows, catalog: catalog, coordinator: coordinator, logger: logger, tick: options.schedulerTick)
         let discovery = SchemaDiscovery(runtime: runtime, logger: logger)
@@ -76,10 +80,10 @@ public enum CrosswalkServer {
         let gate = WebhookSyncGate(
             isEnabled: { flow in await coordinator.isEnabled(flow.name, configDefault: flow.enabled) },
             exclusive: { flow, body in try await coordinator.exclusiveWhenFree(flow) { signal in try await body(signal) } })
-        let webhooks = WebhookService(runtime: runtime, flows: flows, gate: gate, logger: logger)
+        let webhooks = WebhookService(runtime: runtime, flows: flows, gate: gate, sharedInbox: leases != nil, logger: logger)
         let publicURL = LockedValue(runtime.deployment.config.service.publicURL)
         let api = AdminAPI(flows: flows, catalog: catalog, discovery: discovery, oauth: OAuthSessions(), reloader: reloader,
-                           coordinator: coordinator, scheduler: scheduler, webhooks: webhooks,
+                           coordinator: coordinator, scheduler: scheduler, webhooks: webhooks, leases: leases,
                            publicURL: publicURL, metricsText: options.metricsText, logger: logger)
         var serverLogger = logger
         serverLogger.logLevel = max(logger.logLevel, .notice)
@@ -103,7 +107,8 @@ public enum CrosswalkServer {
             logger: serverLogger)
         // Shut down last-first: the scheduler stops its runs, the inbox its processing, then the server stops answering.
         let group = ServiceGroup(configuration: .init(
-            services: [.init(service: app), .init(service: webhooks), .init(service: scheduler), .init(service: reloader)],
+            services: [.init(service: app), .init(service: webhooks), .init(service: scheduler), .init(service: reloader)]
+                + (leases.map { [ServiceGroupConfiguration.ServiceConfiguration(service: $0)] } ?? []),
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: serverLogger))
         try await group.run()

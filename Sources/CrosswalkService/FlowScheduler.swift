@@ -122,8 +122,17 @@ public actor FlowScheduler: Service {
         log[metadataKey: "flow"] = "\(name)"
         log.info("scheduled run starting")
         do {
+            let shared = await coordinator.leases != nil
+            let schedule = definitions.schedules[name]
+            let store = flows.runtime.store
             let report = try await coordinator.exclusive(name) { signal in
-                try await self.flows.run(name, options: RunOptions(trigger: .schedule, stop: signal, keepPlans: 0))
+                // Hosts sharing a store: the lease is held now, so the store's last run is final. If
+                // another host already ran the flow for this due time, it is not due any more.
+                if shared, let schedule, let last = try await store.runs(flow: name, limit: 1).first?.startedAt,
+                   schedule.next(after: last) > Date() {
+                    throw SkippedRun()
+                }
+                return try await self.flows.run(name, options: RunOptions(trigger: .schedule, stop: signal, keepPlans: 0))
             }
             log.info("scheduled run finished", metadata: [
                 "run": "\(report.run.map(String.init) ?? "-")", "status": "\(report.status.rawValue)", "read": "\(report.read)",
@@ -131,6 +140,8 @@ public actor FlowScheduler: Service {
                 "skipped": "\(report.counts.skipped)", "failed": "\(report.counts.failed)",
                 "duration_ms": "\(report.duration.components.seconds * 1000 + report.duration.components.attoseconds / 1_000_000_000_000_000)",
             ])
+        } catch is SkippedRun {
+            log.debug("scheduled run skipped: another host ran the flow for this due time")
         } catch let e as CrosswalkError where e.code == .conflict {
             log.debug("scheduled run skipped: the flow is running")
         } catch let e as CrosswalkError {

@@ -510,6 +510,17 @@ paths:
         "400": {$ref: "#/components/responses/BadRequest"}
         "401": {$ref: "#/components/responses/Unauthorized"}
         "404": {$ref: "#/components/responses/NotFound"}
+  /api/v1/leases:
+    get:
+      operationId: listLeases
+      summary: Which host holds which flow's lease (hosts sharing a PostgreSQL store); empty with SQLite.
+      responses:
+        "200":
+          description: Every lease row, and whether this host holds it.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/LeaseList"}
+        "401": {$ref: "#/components/responses/Unauthorized"}
   /api/v1/runs/{run}:
     get:
       operationId: showRun
@@ -839,6 +850,23 @@ components:
         application/json:
           schema: {$ref: "#/components/schemas/Error"}
   schemas:
+    LeaseList:
+      type: object
+      required: [shared, leases]
+      properties:
+        shared: {type: boolean, description: Whether several hosts share the store (PostgreSQL).}
+        holder: {type: [string, "null"], description: This host's name in lease rows.}
+        leases:
+          type: array
+          items:
+            type: object
+            required: [name, holder, token, expires_at, mine]
+            properties:
+              name: {type: string, description: "flow:NAME"}
+              holder: {type: string}
+              token: {type: integer, format: int64, description: The fencing token; grows on every takeover.}
+              expires_at: {type: string, format: date-time}
+              mine: {type: boolean}
     Error:
       type: object
       required: [error]

@@ -22,11 +22,14 @@ public actor RunCoordinator {
     private let metrics: ServiceMetrics
     private let notifier: RunNotifier?
     private let logger: Logger
+    /// With a shared store: the leases that make this host a flow's only writer among the hosts.
+    let leases: LeaseKeeper?
 
-    init(store: any Store, metrics: ServiceMetrics, notifier: RunNotifier? = nil, logger: Logger) {
+    init(store: any Store, metrics: ServiceMetrics, notifier: RunNotifier? = nil, leases: LeaseKeeper? = nil, logger: Logger) {
         self.store = store
         self.metrics = metrics
         self.notifier = notifier
+        self.leases = leases
         self.logger = logger
     }
 
@@ -106,23 +109,52 @@ public actor RunCoordinator {
     /// Like ``exclusive(_:_:)``, but waits while another run of the flow is in flight instead of
     /// refusing: how webhook-triggered syncs queue behind a scheduled run of the same flow.
     /// - Throws: `.unavailable` during shutdown, `.cancelled` when the task is cancelled while waiting.
-    func exclusiveWhenFree(_ flow: String, _ body: @Sendable (StopSignal) async throws -> RunReport) async throws -> RunReport {
-        await untilFree(flow)
-        if Task.isCancelled, !stopping { throw CrosswalkError(.cancelled, "cancelled while waiting for flow \(flow)'s run to end", context: ["flow": flow]) }
-        return try await exclusive(flow, body)
+    /// With a shared store, a run of the flow on another host is waited for too (its lease checked
+    /// every third of the TTL, for at most `leaseWait`), so a webhook delivery does not spend its attempts on it.
+    func exclusiveWhenFree(_ flow: String, leaseWait: Duration = .seconds(300),
+                           _ body: @Sendable (StopSignal) async throws -> RunReport) async throws -> RunReport {
+        let deadline = ContinuousClock.now + leaseWait
+        while true {
+            await untilFree(flow)
+            if Task.isCancelled, !stopping { throw CrosswalkError(.cancelled, "cancelled while waiting for flow \(flow)'s run to end", context: ["flow": flow]) }
+            do {
+                return try await exclusive(flow, body)
+            } catch let e as CrosswalkError where e.code == .conflict && e.context["lease"] != nil {
+                guard let leases, ContinuousClock.now < deadline, !stopping else { throw e }
+                try await Task.sleep(for: leases.ttl / 3)
+            }
+        }
     }
 
     /// Runs `body` as the flow's only writer.
     /// - Throws: `.conflict` when the flow already runs, `.unavailable` during shutdown.
     func exclusive(_ flow: String, _ body: @Sendable (StopSignal) async throws -> RunReport) async throws -> RunReport {
         let signal = try begin(flow)
+        // With a shared store, also the only writer among the hosts: the flow's lease, its token on every commit.
+        var lease: LeaseToken?
+        if let leases {
+            do { lease = try await leases.acquire("flow:\(flow)", onLost: { signal.stop() }) } catch {
+                end(flow)
+                throw error
+            }
+            guard lease != nil else {
+                end(flow)
+                throw CrosswalkError(.conflict, "flow \(flow) is running on another host", context: ["flow": flow, "lease": "flow:\(flow)"])
+            }
+        }
         do {
-            let report = try await body(signal)
+            let report = try await Fencing.$lease.withValue(lease) { try await body(signal) }
+            if let lease { await leases?.release(lease) }
             end(flow)
             metrics.record(report)
             await notifier?.observe(report)
             return report
+        } catch let skipped as SkippedRun {
+            if let lease { await leases?.release(lease) }
+            end(flow)
+            throw skipped
         } catch {
+            if let lease { await leases?.release(lease) }
             end(flow)
             metrics.recordFailure(flow: flow)
             await notifier?.observe(flow: flow, error: error)
@@ -130,6 +162,10 @@ public actor RunCoordinator {
         }
     }
 }
+
+/// A scheduled run found, once it held the flow's lease, that another host had already run the
+/// flow for this due time: nothing ran, nothing is counted.
+struct SkippedRun: Error {}
 
 /// What `/metrics` reports, through swift-metrics (the executable bootstraps Prometheus):
 /// `crosswalk_runs_total{flow,status}`, `crosswalk_records_synced_total{flow}`,

@@ -192,6 +192,17 @@ struct Row {
 
     func isNull(_ column: Int32) -> Bool { sqlite3_column_type(statement, column) == SQLITE_NULL }
 
+    /// A column as stored, whatever its type (for copying rows to another store).
+    func value(_ column: Int32) -> StoreValue {
+        switch sqlite3_column_type(statement, column) {
+        case SQLITE_NULL: return .null
+        case SQLITE_INTEGER: return .int(int64(column))
+        case SQLITE_BLOB: return .bytes(blob(column))
+        case SQLITE_FLOAT: return .int(Int64(sqlite3_column_double(statement, column)))
+        default: return .text(text(column))
+        }
+    }
+
     func int(_ column: Int32) -> Int { Int(sqlite3_column_int64(statement, column)) }
 
     func int64(_ column: Int32) -> Int64 { sqlite3_column_int64(statement, column) }
@@ -221,13 +232,6 @@ struct Row {
         }
         return value
     }
-}
-
-extension Date {
-    /// Dates are stored as whole milliseconds since 1970.
-    init(storeMilliseconds: Int64) { self.init(timeIntervalSince1970: Double(storeMilliseconds) / 1000) }
-
-    var storeMilliseconds: Int64 { Int64((timeIntervalSince1970 * 1000).rounded()) }
 }
 
 extension SQLValue {

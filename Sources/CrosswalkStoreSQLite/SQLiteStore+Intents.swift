@@ -28,21 +28,3 @@ extension SQLiteConnection {
         try run("DELETE FROM write_intents WHERE flow = ? AND id = ?", [.text(flow), .text(id)])
     }
 }
-
-/// Intent batches are kept as one JSON document per batch: one row per write batch, not per record.
-enum IntentCoding {
-    static func encode(_ batch: IntentBatch) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .millisecondsSince1970
-        encoder.outputFormatting = [.sortedKeys]
-        return String(decoding: try encoder.encode(batch), as: UTF8.self)
-    }
-
-    static func decode(_ text: String) throws -> IntentBatch {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .millisecondsSince1970
-        do { return try decoder.decode(IntentBatch.self, from: Data(text.utf8)) } catch {
-            throw CrosswalkError(.store, "a stored write intent cannot be read (\(error)); was it written by another version?")
-        }
-    }
-}

@@ -94,3 +94,18 @@ public actor SQLiteStore: Store {
         try database().query("PRAGMA integrity_check") { $0.text(0) }
     }
 }
+
+extension SQLiteStore {
+    /// One page of a table's rows, in its order (for `crosswalk store migrate`).
+    public func exportRows(_ table: StoreTable, limit: Int, offset: Int) throws -> [[StoreValue]] {
+        try database().query("SELECT \(table.columns.joined(separator: ", ")) FROM \(table.name) ORDER BY \(table.orderBy) LIMIT ? OFFSET ?",
+                             [.int(limit), .int(offset)]) { row in
+            (0..<table.columns.count).map { row.value(Int32($0)) }
+        }
+    }
+
+    /// How many rows a table holds.
+    public func rowCount(_ table: StoreTable) throws -> Int {
+        try database().queryFirst("SELECT count(*) FROM \(table.name)") { $0.int(0) } ?? 0
+    }
+}

@@ -2,6 +2,8 @@
 //
 //     crosswalk-store-crash-child <database> <records-per-batch>
 //
+// <database> is a SQLite file, or a postgres:// URL (password in CROSSWALK_STORE_PASSWORD).
+//
 // Batch k is one `commitBatch` of flow "crash" holding <records-per-batch> ID-map rows of link
 // "crash" (each with a_fingerprint "k"), as many sync-log rows (each with reason "k") and the cursor
 // {"batch":k} of object "Record". The line "begin k" goes to stdout just before the batch is
@@ -10,6 +12,7 @@
 // survived.
 import CrosswalkStore
 import CrosswalkStoreSQLite
+import CrosswalkStorePostgres
 import Foundation
 import Logging
 
@@ -19,7 +22,14 @@ guard arguments.count == 3, let perBatch = Int(arguments[2]), perBatch > 0 else 
     exit(64)
 }
 
-let store = try await SQLiteStore.open(path: arguments[1], logger: Logger(label: "crosswalk.store.crash-child"))
+let logger = Logger(label: "crosswalk.store.crash-child")
+let store: any Store
+if arguments[1].hasPrefix("postgres://") {
+    let password = ProcessInfo.processInfo.environment["CROSSWALK_STORE_PASSWORD"]
+    store = try await PostgresStore.open(try PostgresStoreConfiguration(url: arguments[1], password: password, maximumConnections: 2), logger: logger)
+} else {
+    store = try await SQLiteStore.open(path: arguments[1], logger: logger)
+}
 let run = try await store.startRun(flow: "crash", trigger: .manual)
 
 // Bounded, so a child whose parent never kills it still ends.

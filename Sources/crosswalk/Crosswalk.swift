@@ -23,7 +23,7 @@ struct Crosswalk: AsyncParsableCommand {
                       DiscoverCommand.self, ReadCommand.self, WriteCommand.self,
                       FlowsCommand.self, RunCommand.self, SyncCommand.self, RunsCommand.self, ErrorsCommand.self, RetryCommand.self,
                       ReconcileCommand.self, IDMapCommand.self, WebhooksCommand.self,
-                      VaultCommand.self, SandboxCommand.self, ServeCommand.self, DemoCommand.self, InitCommand.self, PluginWorkerCommand.self])
+                      VaultCommand.self, StoreCommand.self, SandboxCommand.self, ServeCommand.self, DemoCommand.self, InitCommand.self, PluginWorkerCommand.self])
 
     /// Runs the command and turns a `CrosswalkError` into its message and exit status, here and
     /// nowhere else.

@@ -101,6 +101,30 @@ struct ConfigErrorTests {
             ])
     }
 
+    @Test("a postgres URL never carries a password, and the store's password never comes from the vault")
+    func postgresPassword() {
+        #expect(issues("""
+            version: 1
+            store:
+              postgres: postgres://cw:s3cret@db.local:5432/crosswalk
+            """) == [
+                "crosswalk.yaml:3: store.postgres: the URL holds a password, which never goes in the file: remove it and set password: {env: VARIABLE}",
+            ])
+        #expect(issues("""
+            version: 1
+            store:
+              postgres:
+                url: postgres://cw:s3cret@db.local/crosswalk
+                password: {vault: pg}
+            """) == [
+                "crosswalk.yaml:4: store.postgres.url: the URL holds a password, which never goes in the file: remove it and set password: {env: VARIABLE}",
+                "crosswalk.yaml:5: store.postgres.password: the store's password cannot come from the vault, which is kept in the store: use {env: VARIABLE}",
+            ])
+        #expect(issues("version: 1\nstore:\n  postgres: {url: 'postgres://cw@db/x', password: hunter2}\n") == [
+            "crosswalk.yaml:3: store.postgres.password: the password never goes in the file: use {env: VARIABLE} or {vault: ENTRY}",
+        ])
+    }
+
     @Test("bad YAML syntax is reported with its line")
     func badSyntax() {
         #expect(issues("version: 1\nplugins:\n  paths: [a, b\nstore: {}\n")

@@ -86,12 +86,15 @@ struct ValidConfigTests {
         #expect(config.vault == .keyFile("/srv/keys/vault.key"))
     }
 
-    @Test("a postgres store keeps its URL and never shows the password")
+    @Test("a postgres store keeps its URL and where its password comes from")
     func postgres() throws {
-        let config = try parse("version: 1\nstore:\n  postgres: postgres://cw:s3cret@db.local:5432/crosswalk\n")
-        #expect(config.store == .postgres(url: URL(string: "postgres://cw:s3cret@db.local:5432/crosswalk")!))
-        #expect(config.store.description == "postgres:postgres://cw:***@db.local:5432/crosswalk")
-        #expect(!String(describing: config).contains("s3cret"))
+        let short = try parse("version: 1\nstore:\n  postgres: postgres://cw@db.local:5432/crosswalk\n")
+        #expect(short.store == .postgres(url: URL(string: "postgres://cw@db.local:5432/crosswalk")!, password: nil))
+        let config = try parse("version: 1\nstore:\n  postgres: {url: 'postgres://cw@db.local:5432/crosswalk', password: {env: CW_PG_PASSWORD}}\n")
+        #expect(config.store == .postgres(url: URL(string: "postgres://cw@db.local:5432/crosswalk")!, password: .environment("CW_PG_PASSWORD")))
+        #expect(config.store.description == "postgres:postgres://cw@db.local:5432/crosswalk")
+        #expect(config.service.leaseTTL == .seconds(15))
+        #expect(try parse("version: 1\nservice:\n  lease_ttl: 4s\n").service.leaseTTL == .seconds(4))
     }
 
     @Test("a sandbox section without a port uses 8400")

@@ -1,6 +1,5 @@
 import CrosswalkCore
 @testable import CrosswalkStore
-@testable import CrosswalkStoreSQLite
 import Foundation
 import Testing
 
@@ -17,9 +16,9 @@ struct BatchCommitTests {
         SyncLogEntry(source: sf(id), target: ns("n\(id)"), action: action, outcome: outcome, reason: outcome == .ok ? nil : "because", durationMs: 7, at: date(1_700_000_000.5))
     }
 
-    @Test("a batch writes mappings, log, counts, failures and cursor together")
-    func commits() async throws {
-        try await withStore { store, _ in
+    @Test("a batch writes mappings, log, counts, failures and cursor together", arguments: StoreBackend.allCases)
+    func commits(_ backend: StoreBackend) async throws {
+        try await withStore(backend) { store, _ in
             let run = try await store.startRun(flow: flow, trigger: .schedule)
             try await store.enqueueFailure(failure("old"))
             try await store.upsertMapping(MappingUpsert(link: link, a: sf("gone"), b: ns("ngone")))
@@ -48,9 +47,9 @@ struct BatchCommitTests {
         case mappingConflict, invalidCursor, unknownRun
     }
 
-    @Test("a failing batch leaves nothing behind", arguments: Breakage.allCases)
-    func failingBatchIsAtomic(_ breakage: Breakage) async throws {
-        try await withStore { store, _ in
+    @Test("a failing batch leaves nothing behind", arguments: StoreBackend.allCases, Breakage.allCases)
+    func failingBatchIsAtomic(_ backend: StoreBackend, _ breakage: Breakage) async throws {
+        try await withStore(backend) { store, _ in
             let run = try await store.startRun(flow: flow, trigger: .schedule)
             try await store.upsertMapping(MappingUpsert(link: link, a: sf("taken"), b: ns("n-taken")))
             try await store.upsertMapping(MappingUpsert(link: link, a: sf("kept"), b: ns("n-kept")))

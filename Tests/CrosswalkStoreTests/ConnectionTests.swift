@@ -8,7 +8,7 @@ import Testing
 struct ConnectionTests {
     @Test("the database runs in WAL mode with full sync and foreign keys, on the store's own thread")
     func connectionSettings() async throws {
-        try await withStore { store, _ in
+        try await withSQLiteStore { store, _ in
             let journal = try await store.rows("PRAGMA journal_mode") { $0.text(0) }
             let synchronous = try await store.rows("PRAGMA synchronous") { $0.int(0) }
             let foreignKeys = try await store.rows("PRAGMA foreign_keys") { $0.int(0) }

@@ -9,11 +9,19 @@ enum CrashChild {
     /// committed. Gives up after 60 s.
     ///
     /// Blocks its thread: call it through `onOwnThread`.
-    static func commitUntilKilled(database: String, perBatch: Int, killAt: Int) throws -> Int {
-        let walWrites = try FileModificationWatcher(folder: URL(fileURLWithPath: database).deletingLastPathComponent().path)
+    /// On PostgreSQL (`database` a URL, `password` its password) the kill follows the "begin" line
+    /// at once: a batch is hundreds of statements in one transaction, so it lands inside it.
+    static func commitUntilKilled(database: String, password: String? = nil, perBatch: Int, killAt: Int) throws -> Int {
+        let isPostgres = database.hasPrefix("postgres://")
+        let walWrites = isPostgres ? nil : try FileModificationWatcher(folder: URL(fileURLWithPath: database).deletingLastPathComponent().path)
         let process = Process()
         process.executableURL = try executable()
         process.arguments = [database, String(perBatch)]
+        if let password {
+            var environment = ProcessInfo.processInfo.environment
+            environment["CROSSWALK_STORE_PASSWORD"] = password
+            process.environment = environment
+        }
         let output = Pipe()
         let errors = Pipe()
         process.standardOutput = output
@@ -39,8 +47,8 @@ enum CrashChild {
             read(line)
             if line == "begin \(killAt)" { break }
         }
-        try walWrites.discardPending()
-        try walWrites.waitForWrites(to: URL(fileURLWithPath: database).lastPathComponent + "-wal", times: 10, deadline: deadline)
+        try walWrites?.discardPending()
+        try walWrites?.waitForWrites(to: URL(fileURLWithPath: database).lastPathComponent + "-wal", times: 10, deadline: deadline)
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         guard process.terminationReason == .uncaughtSignal, process.terminationStatus == SIGKILL else {

@@ -1,13 +1,12 @@
 import CrosswalkCore
 @testable import CrosswalkStore
-@testable import CrosswalkStoreSQLite
 import Testing
 
 @Suite("Flow cursors")
 struct CursorTests {
-    @Test("a cursor round-trips per flow and object, and a new one replaces it")
-    func roundTrip() async throws {
-        try await withStore { store, _ in
+    @Test("a cursor round-trips per flow and object, and a new one replaces it", arguments: StoreBackend.allCases)
+    func roundTrip(_ backend: StoreBackend) async throws {
+        try await withStore(backend) { store, _ in
             #expect(try await store.cursor(flow: "f", object: "Contact") == nil)
             let json = #"{"v":1,"since":"2026-01-01T00:00:00Z","page":"é☃"}"#
             try await store.setCursor(flow: "f", object: "Contact", json: json)
@@ -20,9 +19,9 @@ struct CursorTests {
         }
     }
 
-    @Test("a cursor that is not JSON is refused")
-    func invalidJSON() async throws {
-        try await withStore { store, _ in
+    @Test("a cursor that is not JSON is refused", arguments: StoreBackend.allCases)
+    func invalidJSON(_ backend: StoreBackend) async throws {
+        try await withStore(backend) { store, _ in
             let error = await #expect(throws: CrosswalkError.self) {
                 try await store.setCursor(flow: "f", object: "Contact", json: "page 3")
             }

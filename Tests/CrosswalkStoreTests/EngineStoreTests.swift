@@ -9,9 +9,9 @@ struct EngineStoreTests {
     private let link = "sf~spotio"
     private func lead(_ id: String) -> RecordRef { RecordRef(connection: "spotio", object: "lead", id: id) }
 
-    @Test("one record has one twin per object of the other side, asked for in one batch")
-    func twinsPerObject() async throws {
-        try await withStore { store, _ in
+    @Test("one record has one twin per object of the other side, asked for in one batch", arguments: StoreBackend.allCases)
+    func twinsPerObject(_ backend: StoreBackend) async throws {
+        try await withStore(backend) { store, _ in
             let run = try await store.startRun(flow: "leads", trigger: .manual)
             try await store.commitBatch(BatchCommit(flow: "leads", run: run, mappings: [
                 MappingUpsert(link: link, a: sf("001A", "Account"), b: lead("L1"), aFingerprint: "fa"),
@@ -39,9 +39,9 @@ struct EngineStoreTests {
         }
     }
 
-    @Test("the ID map pages in id order for reconciliation")
-    func pages() async throws {
-        try await withStore { store, _ in
+    @Test("the ID map pages in id order for reconciliation", arguments: StoreBackend.allCases)
+    func pages(_ backend: StoreBackend) async throws {
+        try await withStore(backend) { store, _ in
             let run = try await store.startRun(flow: "f", trigger: .manual)
             try await store.commitBatch(BatchCommit(flow: "f", run: run, mappings: (0..<25).map {
                 MappingUpsert(link: "sf~ns", a: sf(String(format: "%03d", $0)), b: ns("n\($0)"))
@@ -60,9 +60,9 @@ struct EngineStoreTests {
         }
     }
 
-    @Test("a merge moves a mapping to another record in one batch (removals go first)")
-    func moveInOneBatch() async throws {
-        try await withStore { store, _ in
+    @Test("a merge moves a mapping to another record in one batch (removals go first)", arguments: StoreBackend.allCases)
+    func moveInOneBatch(_ backend: StoreBackend) async throws {
+        try await withStore(backend) { store, _ in
             let run = try await store.startRun(flow: "f", trigger: .manual)
             try await store.upsertMapping(MappingUpsert(link: "sf~ns", a: sf("loser"), b: ns("10"), bFingerprint: "fb"))
             try await store.commitBatch(BatchCommit(flow: "f", run: run, mappings: [MappingUpsert(link: "sf~ns", a: sf("survivor"), b: ns("10"), bFingerprint: "fb")],
@@ -71,18 +71,18 @@ struct EngineStoreTests {
         }
     }
 
-    @Test("intents: durable before the write, resolved or kept in the commit of the answer")
-    func intents() async throws {
-        try await withStore { store, folder in
+    @Test("intents: durable before the write, resolved or kept in the commit of the answer", arguments: StoreBackend.allCases)
+    func intents(_ backend: StoreBackend) async throws {
+        try await withStore(backend) { store, folder in
             let items = (0..<3).map { WriteIntent(ref: "r\($0)", step: "contact", source: sf("s\($0)"), operation: "create",
                                                    lookups: [IntentLookup(field: "SrcId", valueJSON: "\"s\($0)\"")], fingerprint: "f\($0)") }
             let batch = IntentBatch(id: "b1", flow: "f", target: ObjectRef(connection: "ns", object: "contact"), items: items, createdAt: date(1000.5))
             try await store.recordIntents(batch)
             try await store.recordIntents(IntentBatch(id: "b2", flow: "g", target: batch.target, items: [], createdAt: date(1001)))
             // Another process sees it at once (it is on disk).
-            let other = try await SQLiteStore.open(path: folder.path("store.db"), logger: testLogger)
+            let other = try await folder.open()
             #expect(try await other.pendingIntents(flow: "f") == [batch])
-            await other.close()
+            try await other.close()
             let run = try await store.startRun(flow: "f", trigger: .manual)
             var kept = batch
             kept.items = [items[1]]
@@ -94,9 +94,9 @@ struct EngineStoreTests {
         }
     }
 
-    @Test("failed queue: list by flow, one record, count, and records waiting for a parent")
-    func failures() async throws {
-        try await withStore { store, _ in
+    @Test("failed queue: list by flow, one record, count, and records waiting for a parent", arguments: StoreBackend.allCases)
+    func failures(_ backend: StoreBackend) async throws {
+        try await withStore(backend) { store, _ in
             func failure(_ id: String, flow: String = "contacts", waiting: RecordRef? = nil) -> RecordFailure {
                 RecordFailure(flow: flow, source: ns(id), payloadJSON: "{}", errorCode: .conflict, message: "DUPLICATE_VALUE \(id)",
                               nextRetryAt: date(5000), waitingOn: waiting)
@@ -131,6 +131,6 @@ struct EngineStoreTests {
         try await store.upsertMapping(MappingUpsert(link: "sf~ns", a: sf("1"), b: ns("acct", "customer")))
         #expect(try await store.mappingCount(link: "sf~ns") == 2)
         #expect(try await store.integrityCheck() == ["ok"])
-        await store.close()
+        try await store.close()
     }
 }

@@ -1,6 +1,5 @@
 import CrosswalkCore
 @testable import CrosswalkStore
-@testable import CrosswalkStoreSQLite
 import Foundation
 import Testing
 
@@ -10,9 +9,9 @@ struct FailedQueueTests {
         RecordFailure(flow: flow, source: sf(id), payloadJSON: #"{"id":"\#(id)","m":"\#(message)"}"#, errorCode: .timeout, message: message, nextRetryAt: date(retryAt))
     }
 
-    @Test("failing again bumps attempts and replaces the payload, error and retry time")
-    func attempts() async throws {
-        try await withStore { store, _ in
+    @Test("failing again bumps attempts and replaces the payload, error and retry time", arguments: StoreBackend.allCases)
+    func attempts(_ backend: StoreBackend) async throws {
+        try await withStore(backend) { store, _ in
             #expect(try await store.enqueueFailure(failure("1", retryAt: 100)) == 1)
             let first = try #require(try await store.dueFailures(limit: 1, now: date(100)).first)
             #expect(try await store.enqueueFailure(failure("1", retryAt: 200, message: "again")) == 2)
@@ -26,9 +25,9 @@ struct FailedQueueTests {
         }
     }
 
-    @Test("due returns records whose time has come, earliest first, up to the limit")
-    func due() async throws {
-        try await withStore { store, _ in
+    @Test("due returns records whose time has come, earliest first, up to the limit", arguments: StoreBackend.allCases)
+    func due(_ backend: StoreBackend) async throws {
+        try await withStore(backend) { store, _ in
             for (id, at) in [("late", 300.0), ("early", 100.0), ("middle", 200.0), ("future", 10_000.0)] {
                 try await store.enqueueFailure(failure(id, retryAt: at))
             }
@@ -38,9 +37,9 @@ struct FailedQueueTests {
         }
     }
 
-    @Test("a record that synced leaves the queue")
-    func remove() async throws {
-        try await withStore { store, _ in
+    @Test("a record that synced leaves the queue", arguments: StoreBackend.allCases)
+    func remove(_ backend: StoreBackend) async throws {
+        try await withStore(backend) { store, _ in
             try await store.enqueueFailure(failure("1", retryAt: 100))
             #expect(try await store.removeFailure(flow: "f", source: sf("1")))
             #expect(try await store.dueFailures(limit: 10, now: date(1000)).isEmpty)

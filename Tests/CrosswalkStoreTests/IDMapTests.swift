@@ -1,15 +1,14 @@
 import CrosswalkCore
 @testable import CrosswalkStore
-@testable import CrosswalkStoreSQLite
 import Testing
 
 @Suite("ID map")
 struct IDMapTests {
     private let link = "sf~ns"
 
-    @Test("a mapping is found from either side with its fingerprints")
-    func bothDirections() async throws {
-        try await withStore { store, _ in
+    @Test("a mapping is found from either side with its fingerprints", arguments: StoreBackend.allCases)
+    func bothDirections(_ backend: StoreBackend) async throws {
+        try await withStore(backend) { store, _ in
             try await store.upsertMapping(MappingUpsert(link: link, a: sf("003A"), b: ns("77"), aFingerprint: "fa", bFingerprint: "fb"))
             let fromA = try #require(try await store.mapping(link: link, side: .a, record: sf("003A")))
             let fromB = try #require(try await store.mapping(link: link, side: .b, record: ns("77")))
@@ -21,9 +20,9 @@ struct IDMapTests {
         }
     }
 
-    @Test("upserting again re-points the mapping and keeps fingerprints it was not given")
-    func upsertUpdates() async throws {
-        try await withStore { store, _ in
+    @Test("upserting again re-points the mapping and keeps fingerprints it was not given", arguments: StoreBackend.allCases)
+    func upsertUpdates(_ backend: StoreBackend) async throws {
+        try await withStore(backend) { store, _ in
             try await store.upsertMapping(MappingUpsert(link: link, a: sf("1"), b: ns("10"), aFingerprint: "fa", bFingerprint: "fb"))
             let before = try #require(try await store.mapping(link: link, side: .a, record: sf("1")))
             try await store.upsertMapping(MappingUpsert(link: link, a: sf("1"), b: ns("11"), bFingerprint: "fb2"))
@@ -36,9 +35,9 @@ struct IDMapTests {
         }
     }
 
-    @Test("a record on side B can never map to two records on side A")
-    func uniqueness() async throws {
-        try await withStore { store, _ in
+    @Test("a record on side B can never map to two records on side A", arguments: StoreBackend.allCases)
+    func uniqueness(_ backend: StoreBackend) async throws {
+        try await withStore(backend) { store, _ in
             try await store.upsertMapping(MappingUpsert(link: link, a: sf("1"), b: ns("10")))
             let error = await #expect(throws: CrosswalkError.self) {
                 try await store.upsertMapping(MappingUpsert(link: link, a: sf("2"), b: ns("10")))
@@ -52,9 +51,9 @@ struct IDMapTests {
         }
     }
 
-    @Test("batch lookups return exactly the mapped ids, from either side")
-    func batchLookup() async throws {
-        try await withStore { store, _ in
+    @Test("batch lookups return exactly the mapped ids, from either side", arguments: StoreBackend.allCases)
+    func batchLookup(_ backend: StoreBackend) async throws {
+        try await withStore(backend) { store, _ in
             let run = try await store.startRun(flow: "f", trigger: .initialImport)
             let upserts = stride(from: 0, to: 500, by: 2).map { MappingUpsert(link: link, a: sf("a\($0)"), b: ns("b\($0)")) }
             try await store.commitBatch(BatchCommit(flow: "f", run: run, mappings: upserts))
@@ -69,9 +68,9 @@ struct IDMapTests {
         }
     }
 
-    @Test("deleting by one side removes the mapping from both")
-    func delete() async throws {
-        try await withStore { store, _ in
+    @Test("deleting by one side removes the mapping from both", arguments: StoreBackend.allCases)
+    func delete(_ backend: StoreBackend) async throws {
+        try await withStore(backend) { store, _ in
             try await store.upsertMapping(MappingUpsert(link: link, a: sf("1"), b: ns("10")))
             #expect(try await store.deleteMapping(MappingKey(link: link, side: .b, record: ns("10"))))
             #expect(try await store.mapping(link: link, side: .a, record: sf("1")) == nil)

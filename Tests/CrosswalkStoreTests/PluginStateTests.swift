@@ -1,13 +1,12 @@
 @testable import CrosswalkStore
-@testable import CrosswalkStoreSQLite
 import Foundation
 import Testing
 
 @Suite("Plugin-instance state")
 struct PluginStateTests {
-    @Test("values are kept per instance and key; put replaces, delete removes, keys are listed sorted")
-    func keyValue() async throws {
-        try await withStore { store, _ in
+    @Test("values are kept per instance and key; put replaces, delete removes, keys are listed sorted", arguments: StoreBackend.allCases)
+    func keyValue(_ backend: StoreBackend) async throws {
+        try await withStore(backend) { store, _ in
             try await store.putState(instance: "hubspot-1", key: "webhook-secret-id", value: Data("w1".utf8))
             try await store.putState(instance: "hubspot-1", key: "last-schema", value: Data())
             try await store.putState(instance: "hubspot-2", key: "webhook-secret-id", value: Data("w2".utf8))

@@ -1,13 +1,12 @@
 import CrosswalkCore
 @testable import CrosswalkStore
-@testable import CrosswalkStoreSQLite
 import Testing
 
 @Suite("Runs")
 struct RunTests {
-    @Test("a run starts running, finishes with a status, and is listed newest first")
-    func lifecycle() async throws {
-        try await withStore { store, _ in
+    @Test("a run starts running, finishes with a status, and is listed newest first", arguments: StoreBackend.allCases)
+    func lifecycle(_ backend: StoreBackend) async throws {
+        try await withStore(backend) { store, _ in
             let first = try await store.startRun(flow: "f", trigger: .webhook)
             let second = try await store.startRun(flow: "f", trigger: .manual)
             _ = try await store.startRun(flow: "g", trigger: .schedule)
@@ -21,9 +20,9 @@ struct RunTests {
         }
     }
 
-    @Test("finishing a run that does not exist is an error")
-    func unknownRun() async throws {
-        try await withStore { store, _ in
+    @Test("finishing a run that does not exist is an error", arguments: StoreBackend.allCases)
+    func unknownRun(_ backend: StoreBackend) async throws {
+        try await withStore(backend) { store, _ in
             let error = await #expect(throws: CrosswalkError.self) { try await store.finishRun(42, status: .succeeded) }
             #expect(error?.code == .notFound)
         }

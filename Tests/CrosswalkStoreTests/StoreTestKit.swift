@@ -1,5 +1,8 @@
 @testable import CrosswalkStore
 @testable import CrosswalkStoreSQLite
+@testable import CrosswalkStorePostgres
+import CrosswalkTestKit
+import Testing
 import Foundation
 import Logging
 
@@ -20,8 +23,9 @@ final class TemporaryFolder: Sendable {
 
 let testLogger = Logger(label: "crosswalk.store.tests")
 
-/// Opens a new store in its own temporary folder, runs `body`, then closes it.
-func withStore<T>(_ body: (SQLiteStore, TemporaryFolder) async throws -> T) async throws -> T {
+/// Opens a new SQLite store in its own temporary folder, runs `body`, then closes it (tests of
+/// SQLite's own settings).
+func withSQLiteStore<T>(_ body: (SQLiteStore, TemporaryFolder) async throws -> T) async throws -> T {
     let folder = try TemporaryFolder()
     let store = try await SQLiteStore.open(path: folder.path("store.db"), logger: testLogger)
     do {
@@ -32,6 +36,90 @@ func withStore<T>(_ body: (SQLiteStore, TemporaryFolder) async throws -> T) asyn
         await store.close()
         throw error
     }
+}
+
+/// The store backends every conformance test runs against (`@Test(arguments: StoreBackend.allCases)`).
+enum StoreBackend: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case sqlite
+    case postgres
+
+    var testDescription: String { rawValue }
+}
+
+/// Where one test's store lives: a SQLite file in a temporary folder, or a PostgreSQL database of
+/// its own on the test server (TestPostgres). `open()` opens another store on the same data, as
+/// another process would.
+final class StoreSite: Sendable {
+    let backend: StoreBackend
+    let folder: TemporaryFolder
+    /// The SQLite file's path, or the PostgreSQL database's URL.
+    let location: String
+
+    init(_ backend: StoreBackend) throws {
+        self.backend = backend
+        folder = try TemporaryFolder()
+        switch backend {
+        case .sqlite: location = folder.path("store.db")
+        case .postgres: location = try TestPostgres.makeDatabase(prefix: "store")
+        }
+    }
+
+    /// A new store on this site's data.
+    func open() async throws -> any InspectableStore {
+        switch backend {
+        case .sqlite: return try await SQLiteStore.open(path: location, logger: testLogger)
+        case .postgres: return try await PostgresStore.open(try postgresConfiguration(), logger: testLogger)
+        }
+    }
+
+    /// The PostgreSQL database's settings (a small pool: tests run in parallel on one server).
+    func postgresConfiguration() throws -> PostgresStoreConfiguration {
+        try PostgresStoreConfiguration(url: location, password: try TestPostgres.server().password, maximumConnections: 4)
+    }
+}
+
+/// Opens a new store of `backend` on a site of its own, runs `body`, then closes it.
+func withStore<T>(_ backend: StoreBackend, _ body: (any InspectableStore, StoreSite) async throws -> T) async throws -> T {
+    let site = try StoreSite(backend)
+    let store = try await site.open()
+    do {
+        let result = try await body(store, site)
+        try await store.close()
+        return result
+    } catch {
+        try? await store.close()
+        throw error
+    }
+}
+
+/// A store whose rows a test can look at past the public API.
+protocol InspectableStore: Store {
+    /// The rows of a table.
+    func count(_ table: String) async throws -> Int
+    /// The rows of `SELECT text, count(*) …` as a dictionary.
+    func textCounts(_ sql: String) async throws -> [String: Int]
+    /// The first column of `SELECT bytes …`.
+    func bytes(_ sql: String) async throws -> [Data]
+}
+
+extension SQLiteStore: InspectableStore {
+    func textCounts(_ sql: String) async throws -> [String: Int] {
+        Dictionary(uniqueKeysWithValues: try rows(sql) { ($0.text(0), $0.int(1)) })
+    }
+
+    func bytes(_ sql: String) async throws -> [Data] { try rows(sql) { $0.blob(0) } }
+}
+
+extension PostgresStore: InspectableStore {
+    func count(_ table: String) async throws -> Int {
+        try await queryFirst("counting", "SELECT count(*) FROM \(table)") { try $0.int(0) } ?? 0
+    }
+
+    func textCounts(_ sql: String) async throws -> [String: Int] {
+        Dictionary(uniqueKeysWithValues: try await query("counting", sql) { (try $0.text(0), try $0.int(1)) })
+    }
+
+    func bytes(_ sql: String) async throws -> [Data] { try await query("reading", sql) { try $0.bytes(0) } }
 }
 
 /// A record of the test apps: Salesforce-like on side A, NetSuite-like on side B.

@@ -1,6 +1,5 @@
 import CrosswalkCore
 @testable import CrosswalkStore
-@testable import CrosswalkStoreSQLite
 import Foundation
 import Testing
 
@@ -12,9 +11,9 @@ struct WebhookInboxTests {
                            body: Data(body.utf8), receivedAt: Date(timeIntervalSince1970: 1_764_500_000.123), verified: true)
     }
 
-    @Test("a delivery is stored once per connection and key; repeats are counted, not stored; everything reads back exactly")
-    func dedupe() async throws {
-        try await withStore { store, _ in
+    @Test("a delivery is stored once per connection and key; repeats are counted, not stored; everything reads back exactly", arguments: StoreBackend.allCases)
+    func dedupe(_ backend: StoreBackend) async throws {
+        try await withStore(backend) { store, _ in
             let first = try await store.insertWebhookDelivery(delivery("k1"))
             guard case .stored(let id) = first else { Issue.record("not stored: \(first)"); return }
             #expect(try await store.insertWebhookDelivery(delivery("k1")) == .duplicate(of: id, state: .pending))
@@ -34,9 +33,9 @@ struct WebhookInboxTests {
         }
     }
 
-    @Test("claims take due pending deliveries oldest first, count attempts, and expire; outcomes: done, retry later, failed")
-    func claims() async throws {
-        try await withStore { store, _ in
+    @Test("claims take due pending deliveries oldest first, count attempts, and expire; outcomes: done, retry later, failed", arguments: StoreBackend.allCases)
+    func claims(_ backend: StoreBackend) async throws {
+        try await withStore(backend) { store, _ in
             for key in ["a", "b", "c"] { _ = try await store.insertWebhookDelivery(delivery(key)) }
             let now = Date().addingTimeInterval(1)
             let batch = try await store.claimWebhookDeliveries(limit: 2, now: now, lease: .seconds(60))
@@ -66,15 +65,15 @@ struct WebhookInboxTests {
         }
     }
 
-    @Test("at start, claims of a crashed run are released at once; done deliveries are pruned after their retention")
-    func releaseAndPrune() async throws {
-        try await withStore { store, folder in
+    @Test("at start, claims of a crashed run are released at once; done deliveries are pruned after their retention", arguments: StoreBackend.allCases)
+    func releaseAndPrune(_ backend: StoreBackend) async throws {
+        try await withStore(backend) { store, folder in
             for key in ["a", "b"] { _ = try await store.insertWebhookDelivery(delivery(key)) }
             let claimed = try await store.claimWebhookDeliveries(limit: 10, now: Date(), lease: .seconds(300))
             try await store.finishWebhookDelivery(id: claimed[0].id, outcome: .done)
             // Reopened (the process died with "b" claimed): released, and claimable again at once.
-            await store.close()
-            let reopened = try await SQLiteStore.open(path: folder.path("store.db"), logger: testLogger)
+            try await store.close()
+            let reopened = try await folder.open()
             #expect(try await reopened.releaseWebhookClaims() == 1)
             #expect(try await reopened.claimWebhookDeliveries(limit: 10, now: Date(), lease: .seconds(300)).map(\.delivery.dedupeKey) == ["b"])
             #expect(try await reopened.pruneWebhookDeliveries(doneBefore: Date().addingTimeInterval(-60)) == 0)
@@ -82,7 +81,7 @@ struct WebhookInboxTests {
             #expect(try await reopened.webhookInboxCounts() == [.processing: 1])
             #expect(try await reopened.webhookDeliveries(state: nil, connection: "spotio", limit: 10, offset: 0).count == 1)
             #expect(try await reopened.webhookDeliveries(state: nil, connection: "aritic", limit: 10, offset: 0).isEmpty)
-            await reopened.close()
+            try await reopened.close()
         }
     }
 }

@@ -92,6 +92,9 @@ public final class WebhookService: Service, Sendable {
     /// Whether a flow is on and how its syncs are made exclusive.
     public let gate: WebhookSyncGate
     private let logger: Logger
+    /// Whether other hosts process the same inbox (a shared store): then a start never releases
+    /// claims, which may be theirs; a dead host's claims come back when their claim lease expires.
+    private let sharedInbox: Bool
     private let wakeup = Wakeup()
     private let counters = Mutex(Statistics())
     /// Set by graceful shutdown of ``run()``: a drain in progress stops before its next delivery.
@@ -102,8 +105,9 @@ public final class WebhookService: Service, Sendable {
     ///   - gate: whether a flow is on and how its sync runs (default: the config's `enabled:`, at once).
     ///   - logger: default: the runtime's.
     public init(runtime: HostRuntime, flows: FlowService? = nil, configuration: Configuration = Configuration(),
-                gate: WebhookSyncGate = .direct, logger: Logger? = nil) {
+                gate: WebhookSyncGate = .direct, sharedInbox: Bool = false, logger: Logger? = nil) {
         self.runtime = runtime
+        self.sharedInbox = sharedInbox
         self.flows = flows ?? FlowService(runtime: runtime)
         self.configuration = configuration
         self.gate = gate
@@ -247,7 +251,7 @@ public final class WebhookService: Service, Sendable {
     /// first, then every stored delivery is processed, then each new one as it arrives (retries
     /// when due). Old `done` deliveries are pruned once a pass.
     public func run() async throws {
-        let released = try await runtime.store.releaseWebhookClaims()
+        let released = sharedInbox ? 0 : try await runtime.store.releaseWebhookClaims()
         if released > 0 { logger.notice("webhook deliveries resumed after an interruption", metadata: ["count": "\(released)"]) }
         let stopping = LockedValue(false)
         try await withGracefulShutdownHandler {
