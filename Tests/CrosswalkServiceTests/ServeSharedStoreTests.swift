@@ -6,10 +6,13 @@ import Foundation
 import Testing
 
 /// Issue 17: three `crosswalk serve` processes on one PostgreSQL store and the sandbox, splitting
-/// the work by leases. The HubSpot → Aritic flow runs on every 2 s schedule with a 3 s lease TTL;
-/// Aritic is slowed down (120 ms a call) so a run lasts long enough to be interrupted.
+/// the work by leases. Two HubSpot → Aritic flows (contacts whose e-mail sorts before "m", and the
+/// rest) run on every 2 s schedule with a 3 s lease TTL, each under its own lease; Aritic is slowed
+/// down (120 ms a call) so a run lasts long enough to be interrupted.
 @Suite(.serialized) struct ServeSharedStoreTests {
     static let ttl = 3.0
+    /// The second flow: the contacts the first one's criteria leave out.
+    static let secondFlow = "hubspot-contacts-m-z-to-aritic"
 
     /// The deployment of ServeDeployment with `store: postgres:` (password from the environment).
     struct Shared {
@@ -26,7 +29,12 @@ import Testing
         let flow = ServeDeployment.flow
         var yaml = FlowTemplate.deployment([.hubspotToAritic], urls: urls)
         yaml = yaml.replacingOccurrences(of: "  sqlite: ./crosswalk.db\n", with: "  postgres: {url: '\(database)', password: {env: CW_TEST_PG_PASSWORD}}\n")
-        yaml = yaml.replacingOccurrences(of: "  \(flow):\n", with: "  \(flow):\n    schedule: {every: 2s}\n")
+        let split = "criteria: '!empty(email)'"
+        yaml = yaml.replacingOccurrences(of: split, with: "criteria: '!empty(email) && lower(email) < \"m\"'")
+        let second = FlowTemplate.hubspotToAritic.flowsYAML
+            .replacingOccurrences(of: "  \(flow):\n", with: "  \(secondFlow):\n    schedule: {every: 2s}\n")
+            .replacingOccurrences(of: split, with: "criteria: '!empty(email) && lower(email) >= \"m\"'")
+        yaml = yaml.replacingOccurrences(of: "  \(flow):\n", with: second + (second.hasSuffix("\n") ? "" : "\n") + "  \(flow):\n    schedule: {every: 2s}\n")
         yaml += "service:\n  admin_token: {env: \(ServeDeployment.tokenVariable)}\n  lease_ttl: \(Int(ttl))s\n"
         try Data(yaml.utf8).write(to: URL(fileURLWithPath: config))
         let d = ServeDeployment(sandbox: sandbox, urls: urls, dir: dir, config: config)
@@ -42,12 +50,12 @@ import Testing
     }
 
     /// The lease rows as one host reports them: holder of `flow:NAME`, and this host's own name.
-    static func leases(_ service: RunningService) async throws -> (me: String, flowHolder: String?) {
+    static func leases(_ service: RunningService, flow: String = ServeDeployment.flow) async throws -> (me: String, flowHolder: String?) {
         let answer = try await service.send("GET", "/api/v1/leases").object
         let rows = answer["leases"] as? [[String: Any]] ?? []
         let now = Date()
         let live = rows.first { row in
-            row["name"] as? String == "flow:\(ServeDeployment.flow)"
+            row["name"] as? String == "flow:\(flow)"
                 && (row["expires_at"] as? String).flatMap { ISO8601DateFormatter.withFractions.date(from: $0) }.map { $0 > now } == true
         }
         return (answer["holder"] as? String ?? "", live?["holder"] as? String)
@@ -62,7 +70,7 @@ import Testing
         #expect(try await d.ariticTotal() == before + all.count, "nothing written twice")
     }
 
-    @Test("three hosts on one PostgreSQL: a SIGKILLed host's flow is taken over within the lease TTL and every record lands once; a host SIGSTOPped past its lease is fenced on SIGCONT and writes nothing")
+    @Test("three hosts on one PostgreSQL, two flows with a lease each: a SIGKILLed host's flows are taken over within the lease TTL and every record lands once; a host SIGSTOPped past its lease is fenced on SIGCONT and writes nothing")
     func threeHosts() async throws {
         let shared = try await Self.deployment()
         let d = shared.d
@@ -91,6 +99,8 @@ import Testing
         let takeover = Date().timeIntervalSince(killedAt)
         // The lease lapses after the TTL; the next scheduled attempt (every 2 s) takes it.
         #expect(takeover <= Self.ttl + 2 + 2, "taken over after \(takeover) s")
+        // The other flow has its own lease: after the kill it too is run by a live host.
+        _ = try await Self.waitForHolder(hosts[survivor], among: names, excluding: firstHolder, flow: Self.secondFlow, within: 60)
         try await Self.expectExactlyOnce(d, before: before)
 
         // SIGSTOP the host running the flow past its lease: another takes over; on SIGCONT it is fenced.
@@ -99,7 +109,8 @@ import Testing
         // that had just finished and given the lease up is continued, and it is tried again with more work).
         var pausedIndex = -1
         for attempt in 0..<5 {
-            for i in 0..<60 { _ = try await d.createHubSpotContact(email: "shared\(attempt)-\(i)@example.com", firstname: "Shared\(i)") }
+            // Addresses before "m": the first flow's.
+            for i in 0..<60 { _ = try await d.createHubSpotContact(email: "ashared\(attempt)-\(i)@example.com", firstname: "Shared\(i)") }
             let beforeStop = try await d.ariticTotal()
             let holder = try await Self.waitForHolder(hosts[running[0]], among: names, excluding: firstHolder, within: 60)
             try await eventually("the run after the new contacts wrote some", within: 120) { try await d.ariticTotal() >= beforeStop + 5 }
@@ -126,10 +137,11 @@ import Testing
     }
 
     /// Waits until `flow:NAME` is held by a live host other than `excluding`, and returns its index.
-    static func waitForHolder(_ service: RunningService, among names: [String: Int], excluding: Int? = nil, within seconds: Double) async throws -> Int {
+    static func waitForHolder(_ service: RunningService, among names: [String: Int], excluding: Int? = nil, flow: String = ServeDeployment.flow,
+                              within seconds: Double) async throws -> Int {
         let found = LockedValue<Int?>(nil)
-        try await eventually("the flow's lease held by another host", within: seconds) {
-            guard let holder = try await leases(service).flowHolder, let index = names[holder], index != excluding else { return false }
+        try await eventually("the lease of \(flow) held by another host", within: seconds) {
+            guard let holder = try await leases(service, flow: flow).flowHolder, let index = names[holder], index != excluding else { return false }
             found.withLock { $0 = index }
             return true
         }
