@@ -309,6 +309,7 @@ private final class RefuseRedirects: NSObject, URLSessionTaskDelegate, Sendable 
         pages.append(connections.text)
         #expect(connections.text.contains("hubspot: OK"), "\(connections.text.suffix(2500))")
         #expect(connections.text.contains(#"<span class="health ok">OK</span>"#))
+        #expect(connections.text.contains(#"id="leases-single""#), "an SQLite host says it runs every flow, without leases")
         let hubspotRow = try #require(connections.text.components(separatedBy: "<tr id=\"connection-hubspot\">").last?.components(separatedBy: "</tr>").first)
         #expect(hubspotRow.contains("requests free now"), "\(hubspotRow)")
 

@@ -90,6 +90,13 @@ import Testing
         let firstHolder = try await Self.waitForHolder(hosts[0], among: names, within: 60)
         let metrics = try await hosts[firstHolder].send("GET", "/metrics", token: false).text
         #expect(metrics.contains(#"crosswalk_lease_held{name="flow:\#(ServeDeployment.flow)"} 1"#), "\(metrics.prefix(1500))")
+        // Its dashboard shows the lease as this host's, with its fencing token.
+        let browser = DashboardClient(hosts[firstHolder].url)
+        _ = try await browser.login(token: hosts[firstHolder].token)
+        let page = try await browser.send("GET", "/dashboard/connections").text
+        let row = try #require(page.components(separatedBy: "<tr id=\"lease-flow:\(ServeDeployment.flow)\">").dropFirst().first?
+            .components(separatedBy: "</tr>").first, "the lease of the flow on the dashboard: \(page.suffix(1500))")
+        #expect(row.contains("(this host)"), "\(row)")
         try await eventually("the first run wrote some contacts", within: 120) { try await d.ariticTotal() >= before + 10 }
         #expect(hosts[firstHolder].process.kill())
         let killedAt = Date()

@@ -496,7 +496,20 @@ struct Dashboard: Sendable {
         var name: String; var connector: String; var credentials: String; var health: String; var healthClass: String
         var healthDetail: String?; var rateLimit: String; var testAction: String
     }
-    struct ConnectionsView { var connections: [ConnectionView]; var csrf: String }
+    struct ConnectionsView { var connections: [ConnectionView]; var csrf: String; var leases: LeasesView }
+    struct LeaseView { var name: String; var holder: String; var token: String; var expires: String; var mine: Bool }
+    /// The shared store's leases (which host runs which flow); with SQLite one host runs everything.
+    struct LeasesView { var shared: Bool; var holder: String; var rows: [LeaseView] }
+
+    func leasesView() async throws -> LeasesView {
+        guard let keeper = api.leases else { return LeasesView(shared: false, holder: "", rows: []) }
+        let mine = Set(await keeper.heldLeases())
+        let rows = try await keeper.allLeases().sorted { $0.name < $1.name }.map { lease in
+            LeaseView(name: lease.name, holder: lease.holder, token: String(lease.token), expires: Self.time(lease.expiresAt),
+                      mine: mine.contains(LeaseToken(name: lease.name, holder: lease.holder, token: lease.token)))
+        }
+        return LeasesView(shared: true, holder: keeper.holder, rows: rows)
+    }
 
     /// What the connection's rate limiter knows: the requests it lets go now out of its burst, its
     /// rate, a pause after a 429 or an exhausted quota; "unknown" before the connection was used, or
@@ -540,7 +553,8 @@ struct Dashboard: Sendable {
                                         healthDetail: detail, rateLimit: await rateLimit(c.name),
                                         testAction: "/dashboard/connections/\(Self.pathEncode(c.name))/test"))
         }
-        return DashboardTemplates.library.render(ConnectionsView(connections: views, csrf: session.csrf), withTemplate: "connections") ?? ""
+        return DashboardTemplates.library.render(ConnectionsView(connections: views, csrf: session.csrf, leases: try await leasesView()),
+                                                 withTemplate: "connections") ?? ""
     }
 
     // MARK: ID map

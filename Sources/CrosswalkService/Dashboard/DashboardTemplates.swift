@@ -159,6 +159,13 @@ enum DashboardTemplates {
         <td><form method="post" action="{{testAction}}" class="inline"><input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="back" value="/dashboard/connections"><button type="submit" id="test-{{name}}">Test</button></form></td></tr>{{/connections}}
         {{^connections}}<tr><td colspan="6" class="muted">No connections are configured.</td></tr>{{/connections}}
         </tbody></table>
+        {{#leases}}<h2>Leases</h2>
+        {{#shared}}<p class="muted">This host is <span class="mono" id="lease-holder">{{holder}}</span>; hosts sharing the store split the flows by these leases.</p>
+        <table class="leases" id="leases"><thead><tr><th>Lease</th><th>Holder</th><th>Fencing token</th><th>Expires</th></tr></thead><tbody>
+        {{#rows}}<tr id="lease-{{name}}"><td class="mono">{{name}}</td><td class="mono">{{holder}}{{#mine}} <strong>(this host)</strong>{{/mine}}</td><td>{{token}}</td><td>{{expires}}</td></tr>{{/rows}}
+        {{^rows}}<tr><td colspan="4" class="muted">No leases yet.</td></tr>{{/rows}}
+        </tbody></table>{{/shared}}
+        {{^shared}}<p class="muted" id="leases-single">One host (SQLite store): this host runs every flow; no leases.</p>{{/shared}}{{/leases}}
         """
 
     static let idmap = """
