@@ -19,8 +19,8 @@ import Testing
                                                            maximumConnections: 4)
         let storeA = try await PostgresStore.open(configuration, logger: logger)
         let storeB = try await PostgresStore.open(configuration, logger: logger)
-        let hostA = RunCoordinator(store: storeA, metrics: ServiceMetrics(), leases: LeaseKeeper(store: storeA, ttl: .seconds(3), logger: logger), logger: logger)
-        let hostB = RunCoordinator(store: storeB, metrics: ServiceMetrics(), leases: LeaseKeeper(store: storeB, ttl: .seconds(3), logger: logger), logger: logger)
+        let hostA = RunCoordinator(store: storeA, metrics: ServiceMetrics(), leases: LeaseKeeper(store: storeA, ttl: .seconds(30), logger: logger), logger: logger)
+        let hostB = RunCoordinator(store: storeB, metrics: ServiceMetrics(), leases: LeaseKeeper(store: storeB, ttl: .seconds(30), logger: logger), logger: logger)
 
         let (release, releaser) = AsyncStream.makeStream(of: Void.self)
         let (started, starter) = AsyncStream.makeStream(of: Void.self)

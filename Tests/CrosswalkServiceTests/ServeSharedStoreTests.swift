@@ -8,7 +8,7 @@ import Testing
 /// Issue 17: three `crosswalk serve` processes on one PostgreSQL store and the sandbox, splitting
 /// the work by leases. Two HubSpot → Aritic flows (contacts whose e-mail sorts before "m", and the
 /// rest) run on every 2 s schedule with a 3 s lease TTL, each under its own lease; Aritic is slowed
-/// down (120 ms a call) so a run lasts long enough to be interrupted.
+/// down (250 ms a call) so a run lasts long enough to be interrupted.
 @Suite(.serialized) struct ServeSharedStoreTests {
     static let ttl = 3.0
     /// The second flow: the contacts the first one's criteria leave out.
@@ -76,9 +76,9 @@ import Testing
         let d = shared.d
         defer { d.sandbox.terminate() }
         let before = try await d.ariticTotal()
-        // Each Aritic call takes 120 ms: a run of the ~150 contacts lasts long enough to be interrupted,
-        // even after the three hosts' start-up on a loaded machine.
-        #expect(try await TestHTTP.send("POST", d.ariticFaults, json: ["latency_ms": 120]).status == 200)
+        // Each Aritic call takes 250 ms: a run of each flow's half of the ~150 contacts lasts long enough to be
+        // interrupted, even after the three hosts' start-up on a loaded machine.
+        #expect(try await TestHTTP.send("POST", d.ariticFaults, json: ["latency_ms": 250]).status == 200)
         var hosts: [RunningService] = []
         for _ in 0..<3 { hosts.append(try await d.serve(environment: shared.environment)) }
         defer { for host in hosts { host.process.signal(SIGCONT); host.process.terminate() } }

@@ -216,6 +216,10 @@ extension RunningService {
         print("serve webhook figures: SPOTIO create → Salesforce Lead, 20 sequential, p50 \(p(latencies, 0.5)) ms, p99 \(p(latencies, 0.99)) ms (polled every 20 ms)")
 
         // Accepted per second: 200 distinct signed deliveries (of unknown lead ids: processing skips them) from 8 tasks.
+        // SPOTIO answers each read a second late from here on: processing (one read per claimed batch of 50) then
+        // lasts long enough that SIGTERM below always meets a backlog, however fast the machine.
+        let spotioFaults = d.urls["spotio"]!.appendingPathComponent("__sandbox/faults")
+        #expect(try await TestHTTP.send("POST", spotioFaults, json: ["latency_ms": 1000]).status == 200)
         let total = 200
         let started = ContinuousClock.now
         let statuses = try await withThrowingTaskGroup(of: [Int].self) { group in
@@ -248,6 +252,7 @@ extension RunningService {
         print("serve webhook figures: SIGTERM with a backlog → exit in \((ContinuousClock.now - stopping).components.seconds) s")
         let left = try d.run(["webhooks", "list"]).stdout
         #expect(!left.contains(", failed 1") && !left.contains("pending 0, processing 0"), "a backlog was left: \(left)")
+        #expect(try await TestHTTP.send("DELETE", spotioFaults).status == 200)
         let restarted = try await d.serve()
         defer { restarted.process.terminate() }
         try await eventually("every delivery processed after the restart", within: 180) {
